@@ -1,0 +1,284 @@
+"""The ``mibench`` command line: data on stdout, progress and messages on stderr.
+
+Exit codes: 0 success; 1 failed estimates or a user error; 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+EXAMPLES = {
+    "list": """
+        examples:
+          mibench list                  every estimator, scenario and suite
+          mibench list estimators       estimators with the data types they accept
+          mibench list scenarios        scenarios with their true MI and how it is known
+          mibench list suites
+        """,
+    "describe": """
+        examples:
+          mibench describe ksg
+          mibench describe "gaussian(rho=0.9, dim=3)"
+        """,
+    "run": """
+        examples:
+          mibench run quick --out runs/quick
+          mibench run -e ksg -e "ksg(k=5)" -e gaussian -s "gaussian(rho=0.8)" -n 100 -n 1000 --reps 10 --out runs/demo
+          mibench run experiment.toml --jobs 2 --timeout 60
+          mibench run standard --scheduler tcp://127.0.0.1:8786 --out runs/standard
+        Rerunning the same command on the same --out folder resumes an interrupted run.
+        """,
+}
+
+
+class UserError(Exception):
+    """A problem with what the user asked for: reported in one line, exit code 1."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mibench", description="Benchmark mutual-information estimators on scenarios with known MI."
+    )
+    parser.add_argument("--version", action="version", version=f"mibench {__version__}")
+    parser.add_argument(
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="FILE.py",
+        help="load estimators or scenarios from a Python file (repeatable)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=textwrap.dedent(EXAMPLES.get(name, "")),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.add_argument("--plugin", action="append", default=[], metavar="FILE.py", help=argparse.SUPPRESS)
+        return sub
+
+    listing = command("list", "List registered estimators, scenarios and suites.")
+    listing.add_argument("what", nargs="?", choices=["estimators", "scenarios", "suites"], help="what to list")
+
+    describe = command("describe", "Show an estimator's or scenario's parameters, conventions, truth and citation.")
+    describe.add_argument("spec", help="a name or spec string")
+
+    run = command("run", "Run estimators × scenarios × sample sizes × repetitions.")
+    run.add_argument("experiment", nargs="?", help="a suite name or an experiment TOML file")
+    run.add_argument("-e", "--estimator", action="append", dest="estimators", metavar="SPEC")
+    run.add_argument(
+        "-s",
+        "--scenario",
+        action="append",
+        dest="scenarios",
+        metavar="SPEC",
+        help="a scenario spec or a suite name (repeatable)",
+    )
+    run.add_argument("-n", "--sample-size", action="append", dest="sample_sizes", type=int, metavar="N")
+    run.add_argument("--reps", type=int)
+    run.add_argument("--seed", type=int)
+    run.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
+    run.add_argument("--executor", choices=["serial", "processes", "dask"])
+    run.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://host:8786")
+    run.add_argument("--timeout", type=float, metavar="SECONDS", help="kill a task after this long")
+    run.add_argument(
+        "--warmup", action="store_true", default=None, help="discard each estimator's first call in a worker"
+    )
+    run.add_argument("--out", metavar="DIR", help="run folder (default: runs/<UTC time>)")
+    run.add_argument("--force", action="store_true", help="replace a run folder of a different experiment")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    from . import registry
+
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "list": _list,
+        "describe": _describe,
+        "run": _run,
+    }
+    try:
+        for path in args.plugin:
+            registry.load_plugin(path)
+        return handlers[args.command](args)
+    except (UserError, LookupError, ValueError, TypeError, OSError, RuntimeError, ImportError) as exc:
+        message = str(exc) if isinstance(exc, (UserError, OSError)) else f"{exc}"
+        print(f"mibench: error: {message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("mibench: interrupted; rerun the same command to resume", file=sys.stderr)
+        return 130
+
+
+# -- list / describe ---------------------------------------------------------
+def _table(rows: list[list[str]], headers: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from .estimator import ESTIMATORS
+    from .experiment_file import list_suites
+    from .scenario import SCENARIOS, get_scenario
+
+    what = args.what
+    sections = []
+    if what in (None, "estimators"):
+        rows = []
+        for entry in ESTIMATORS.entries():
+            info = entry.metadata["info"]
+            types = ", ".join(f"{a[:4]}/{b[:4]}" for a, b in info.types)
+            rows.append([entry.name, types, "yes" if info.multivariate else "no", entry.summary[:70]])
+        sections.append("estimators\n" + _table(rows, ["name", "x/y types", "multivariate", "summary"]))
+    if what in (None, "scenarios"):
+        rows = []
+        for entry in SCENARIOS.entries():
+            scenario = get_scenario(f"{entry.name}-v{entry.version}")
+            rows.append(
+                [
+                    f"{entry.name}-v{entry.version}",
+                    f"{scenario.x_type[:4]}/{scenario.y_type[:4]}",
+                    f"{scenario.dim_x}x{scenario.dim_y}",
+                    f"{scenario.mi:.4f}",
+                    scenario.truth.method,
+                ]
+            )
+        sections.append(
+            "scenarios (at default parameters)\n" + _table(rows, ["name", "x/y types", "dims", "true MI", "truth"])
+        )
+    if what in (None, "suites"):
+        rows = [[name, text] for name, text in list_suites().items()]
+        sections.append("suites\n" + _table(rows, ["name", "description"]))
+    print("\n\n".join(sections))
+    return 0
+
+
+def _describe(args: argparse.Namespace) -> int:
+    from .estimator import ESTIMATORS, get_estimator
+    from .registry import RegistryError
+    from .scenario import SCENARIOS, get_scenario, scenario_doc
+    from .spec import parse_spec
+
+    name, _, params = parse_spec(args.spec)
+    sections: list[str] = []
+    errors: list[Exception] = []
+    if name in ESTIMATORS.names():
+        try:
+            sections.append(_describe_estimator(get_estimator(args.spec)))
+        except (LookupError, ValueError) as exc:
+            errors.append(exc)
+    if name in SCENARIOS.names():
+        try:
+            scenario = get_scenario(args.spec)
+            lines = [
+                f"scenario {scenario.spec}",
+                "",
+                textwrap.indent(scenario_doc(scenario).strip(), "  "),
+                "",
+                f"  parameters:   {SCENARIOS.entry(name, scenario.version).describe_parameters()}",
+                f"  true MI:      {scenario.truth}",
+                f"  types:        x {scenario.x_type} ({scenario.dim_x}-D), y {scenario.y_type} ({scenario.dim_y}-D)",
+                f"  tags:         {', '.join(f'{k}={v}' for k, v in scenario.tags.items())}",
+                f"  log_pmi:      {'available' if scenario.has_log_pmi else 'not tractable'}",
+            ]
+            if scenario.citation:
+                lines.append(f"  citation:     {scenario.citation}")
+            sections.append("\n".join(lines))
+        except (LookupError, ValueError) as exc:
+            errors.append(exc)
+    if not sections:
+        if errors:
+            raise errors[0]
+        try:
+            ESTIMATORS.entry(name)
+        except RegistryError as exc:
+            close = SCENARIOS.names()
+            raise RegistryError(f"{exc} Scenarios: {', '.join(close)}") from None
+    print("\n\n".join(sections))
+    return 0
+
+
+def _describe_estimator(estimator: Any) -> str:
+    import inspect
+
+    info = estimator.info
+    lines = [
+        f"estimator {estimator.spec}",
+        "",
+        textwrap.indent((inspect.getdoc(estimator.entry.target) or "").strip(), "  "),
+        "",
+        f"  parameters:   {estimator.entry.describe_parameters()}",
+        f"  accepts:      {', '.join(f'({a}, {b})' for a, b in info.types)}",
+        f"  multivariate: {'yes' if info.multivariate else 'no'}; symmetric: {'yes' if info.symmetric else 'no'}",
+        f"  min samples:  {estimator.min_samples}",
+    ]
+    if info.requires:
+        lines.append(f"  requires:     {', '.join(info.requires)}")
+    lines += [f"  {key + ':':<13} {value}" for key, value in info.conventions.as_dict().items() if value]
+    return "\n".join(lines)
+
+
+# -- run ---------------------------------------------------------------------
+def _run(args: argparse.Namespace) -> int:
+    from .estimator import list_estimators
+    from .experiment_file import expand_scenarios, load_experiment
+    from .runner import run
+
+    options: dict[str, Any] = load_experiment(args.experiment) if args.experiment else {}
+    for key in ("estimators", "sample_sizes", "reps", "seed", "jobs", "executor", "scheduler", "timeout", "warmup"):
+        value = getattr(args, key)
+        if value is not None:
+            options[key] = value
+    if args.scenarios:
+        options["scenarios"] = expand_scenarios(args.scenarios)
+    if not options.get("scenarios"):
+        raise UserError("no scenarios: name a suite or experiment file, or give -s SPEC")
+    if not options.get("sample_sizes"):
+        raise UserError("no sample sizes: give -n N (repeatable) or an experiment file with sample_sizes")
+    options.setdefault("estimators", _default_estimators(list_estimators()))
+    options.setdefault("jobs", None)
+    out = Path(args.out) if args.out else Path("runs") / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    records = run(out=out, force=args.force, progress=not args.quiet, **options)
+    for line in records.skipped:
+        print(f"skipped {line}", file=sys.stderr)
+    failed = records[records["status"] != "ok"]
+    ok = len(records) - len(failed)
+    print(
+        f"{ok} estimates ok, {len(failed)} failed; records and summary in {out}/ "
+        f"(records.csv, summary.csv, mibench.sqlite)",
+        file=sys.stderr,
+    )
+    if len(failed):
+        counts = failed.groupby(["estimator", "status"]).size()
+        for (estimator, status), count in counts.items():
+            print(f"  {estimator}: {count} {status}", file=sys.stderr)
+    print(out)
+    return 1 if len(failed) else 0
+
+
+def _default_estimators(names: list[str]) -> list[str]:
+    """Every registered estimator that needs no optional package."""
+    from .estimator import ESTIMATORS
+
+    return [name for name in names if not ESTIMATORS.entry(name).metadata["info"].requires]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

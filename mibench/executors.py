@@ -1,0 +1,254 @@
+"""Executors: run tasks and yield their records as they finish.
+
+Every executor yields one record per task, whatever happens to the task:
+``serial`` runs them in this process (for debugging; no timeouts), ``processes``
+runs them in worker processes that are killed and replaced on a timeout or a
+crash, and ``dask`` submits them to a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Protocol
+
+from .harness import Task, run_task
+
+__all__ = ["EXECUTORS", "Executor", "SerialExecutor", "ProcessExecutor", "DaskExecutor", "make_executor"]
+
+
+class Executor(Protocol):
+    def map(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]: ...
+
+
+def _pin_threads(threads: int | None) -> Any:
+    """Limit BLAS/OpenMP threads so that timings are fair; returns the limiter (or None)."""
+    if threads is None:
+        return None
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=threads)
+
+
+def _load_plugins(plugin_files: Iterable[str]) -> None:
+    from .registry import load_plugin
+
+    for path in plugin_files:
+        load_plugin(path)
+
+
+class SerialExecutor:
+    """Run tasks one after another in this process."""
+
+    def __init__(self, threads: int | None = 1, **_: Any) -> None:
+        self.threads = threads
+
+    def map(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
+        with ExitStack() as stack:
+            limiter = _pin_threads(self.threads)
+            if limiter is not None:
+                stack.callback(limiter.restore_original_limits)
+            for task in tasks:
+                yield run_task(task)
+
+
+def _worker_main(connection: Connection, plugin_files: list[str], threads: int | None) -> None:
+    _load_plugins(plugin_files)
+    _pin_threads(threads)
+    while True:
+        try:
+            task = connection.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        connection.send(run_task(task))
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    connection: Connection
+    task: Task | None = None
+    started: float = 0.0
+
+
+class ProcessExecutor:
+    """A pool of worker processes that survives tasks that hang or crash.
+
+    A task running longer than ``timeout`` seconds has its worker killed and
+    gets status ``timeout``; a worker that dies gets status ``crashed``. Either
+    way a fresh worker takes its place and the run goes on.
+    """
+
+    def __init__(
+        self,
+        jobs: int | None = None,
+        timeout: float | None = None,
+        plugin_files: Iterable[str] = (),
+        threads: int | None = 1,
+        **_: Any,
+    ) -> None:
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.timeout = timeout
+        self.plugin_files = list(plugin_files)
+        self.threads = threads
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["mibench", "mibench.harness", "numpy", "scipy.spatial", "pandas"])
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_worker_main, args=(child, self.plugin_files, self.threads), daemon=True)
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _retire(self, worker: _Worker, kill: bool) -> None:
+        if kill and worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.connection.close()
+
+    def map(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
+        pending = deque(tasks)
+        workers = [self._spawn() for _ in range(min(self.jobs, max(1, len(pending))))]
+        try:
+            while pending or any(w.task is not None for w in workers):
+                for worker in workers:
+                    if worker.task is None and pending:
+                        worker.task = pending.popleft()
+                        worker.started = time.monotonic()
+                        worker.connection.send(worker.task)
+                busy = [w for w in workers if w.task is not None]
+                wait_for = None
+                if self.timeout is not None:
+                    wait_for = max(0.0, min(w.started + self.timeout for w in busy) - time.monotonic())
+                ready = set(wait([w.connection for w in busy] + [w.process.sentinel for w in busy], wait_for))
+                for index, worker in enumerate(workers):
+                    if worker.task is None:
+                        continue
+                    record = None
+                    if worker.connection in ready:
+                        try:
+                            record = worker.connection.recv()
+                        except (EOFError, OSError):
+                            record = None
+                        if record is not None:
+                            worker.task = None
+                            yield record
+                            continue
+                    if worker.process.sentinel in ready or worker.connection in ready:
+                        code = worker.process.exitcode if not worker.process.is_alive() else None
+                        self._retire(worker, kill=True)
+                        yield worker.task.record(
+                            "crashed", message=_death_message(code), worker=f"pid {worker.process.pid}"
+                        )
+                        workers[index] = self._spawn()
+                    elif self.timeout is not None and time.monotonic() - worker.started > self.timeout:
+                        self._retire(worker, kill=True)
+                        yield worker.task.record(
+                            "timeout", message=f"killed after {self.timeout:g} s", worker=f"pid {worker.process.pid}"
+                        )
+                        workers[index] = self._spawn()
+        finally:
+            for worker in workers:
+                if worker.process.is_alive():
+                    try:
+                        worker.connection.send(None)
+                    except OSError:
+                        pass
+            for worker in workers:
+                worker.process.join(timeout=2)
+                self._retire(worker, kill=True)
+
+
+def _death_message(exit_code: int | None) -> str:
+    if exit_code is None:
+        return "the worker process stopped answering"
+    if exit_code < 0:
+        import signal
+
+        try:
+            name = signal.Signals(-exit_code).name
+        except ValueError:
+            name = str(-exit_code)
+        hint = " (out of memory?)" if name == "SIGKILL" else ""
+        return f"the worker process died from signal {name}{hint}"
+    return f"the worker process exited with code {exit_code}"
+
+
+class DaskExecutor:
+    """Submit tasks to a Dask cluster: a running scheduler, or a LocalCluster started here.
+
+    Dask cannot kill a running task, so ``timeout`` is not enforced here; use
+    the ``processes`` executor for estimators that may hang.
+    """
+
+    def __init__(
+        self,
+        jobs: int | None = None,
+        scheduler: str | None = None,
+        plugin_files: Iterable[str] = (),
+        threads: int | None = 1,
+        **_: Any,
+    ) -> None:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise ImportError("the dask executor needs Dask: pip install 'mibench[dask]'") from None
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.scheduler = scheduler
+        self.plugin_files = list(plugin_files)
+        self.threads = threads
+
+    def map(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
+        from distributed import Client, LocalCluster, as_completed
+
+        with ExitStack() as stack:
+            if self.scheduler:
+                client = stack.enter_context(Client(self.scheduler))
+            else:
+                cluster = stack.enter_context(
+                    LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+                )
+                client = stack.enter_context(Client(cluster))
+            task_list = list(tasks)
+            futures = client.map(
+                _dask_run,
+                task_list,
+                plugin_files=self.plugin_files,
+                threads=self.threads,
+                key=[f"mibench-{t.task_id}" for t in task_list],
+                pure=False,
+            )
+            for future in as_completed(futures):
+                try:
+                    yield future.result()
+                except Exception as exc:  # the worker died or the task could not run
+                    task = task_list[futures.index(future)]
+                    yield task.record("crashed", message=f"{type(exc).__name__}: {exc}")
+
+
+def _dask_run(task: Task, plugin_files: list[str], threads: int | None) -> dict[str, Any]:
+    _load_plugins(plugin_files)
+    limiter = _pin_threads(threads)
+    try:
+        return run_task(task)
+    finally:
+        if limiter is not None:
+            limiter.restore_original_limits()
+
+
+EXECUTORS = {"serial": SerialExecutor, "processes": ProcessExecutor, "dask": DaskExecutor}
+
+
+def make_executor(name: str, **options: Any) -> Executor:
+    if name not in EXECUTORS:
+        raise ValueError(f"unknown executor {name!r}; choose one of {', '.join(EXECUTORS)}")
+    return EXECUTORS[name](**options)

@@ -1,0 +1,164 @@
+"""``mibench.run``: plan an experiment, execute it, store and summarise its records."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .estimator import Estimator
+from .executors import make_executor
+from .harness import Experiment, plan
+from .provenance import now, provenance
+from .records import records_frame
+from .registry import loaded_plugin_files
+from .scenario import Scenario
+from .stats import summarize
+from .store import Store, StoreError
+
+__all__ = ["run", "RunResult"]
+
+log = logging.getLogger("mibench")
+
+
+class RunResult(pd.DataFrame):
+    """Records of a run (a DataFrame) with ``skipped`` pairs and the run ``folder``."""
+
+    _metadata = ["skipped", "folder"]
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+
+def run(
+    estimators: Iterable[str | Estimator],
+    scenarios: Iterable[str | Scenario],
+    sample_sizes: Iterable[int],
+    reps: int = 10,
+    seed: int = 0,
+    jobs: int | None = 1,
+    out: str | Path | None = None,
+    *,
+    executor: str | None = None,
+    scheduler: str | None = None,
+    timeout: float | None = None,
+    warmup: bool = False,
+    threads: int | None = 1,
+    force: bool = False,
+    progress: bool = False,
+) -> RunResult:
+    """Run every compatible estimator × scenario × sample size × repetition.
+
+    Each sample is drawn from a seed derived from (``seed``, canonical scenario
+    spec, n, rep), so all estimators in a cell see the same sample and records
+    are identical whichever executor runs them. With ``out``, records are
+    committed to ``out/mibench.sqlite`` as they finish, a rerun resumes, and
+    ``records.csv`` and ``summary.csv`` are written at the end.
+
+    Parameters
+    ----------
+    executor
+        ``"serial"``, ``"processes"`` or ``"dask"``. Default: serial when
+        ``jobs == 1`` and no timeout, processes otherwise; dask if ``scheduler``.
+    timeout
+        Seconds after which a task's worker is killed (status ``timeout``).
+    threads
+        BLAS/OpenMP threads per worker (``None``: leave as is).
+    force
+        Reuse ``out`` even if it holds records of a different experiment (they are discarded).
+
+    Returns
+    -------
+    RunResult
+        The records, one row per estimate, with ``.skipped`` (incompatible pairs).
+    """
+    experiment = Experiment.resolve(estimators, scenarios, sample_sizes, reps, seed, timeout, warmup)
+    tasks, skipped = plan(experiment)
+    if executor is None:
+        executor = "dask" if scheduler else ("serial" if jobs == 1 and timeout is None else "processes")
+    store = _open_store(out, experiment, force) if out is not None else None
+    rows: list[dict[str, Any]] = []
+    try:
+        if store is not None:
+            done = store.finished_task_ids()
+            todo = [task for task in tasks if task.task_id not in done]
+            store.set_meta("started", store.get_meta("started") or now())
+        else:
+            todo = tasks
+        runner = make_executor(
+            executor,
+            jobs=jobs,
+            timeout=timeout,
+            scheduler=scheduler,
+            plugin_files=loaded_plugin_files(),
+            threads=threads,
+        )
+        bar = _progress_bar(len(tasks), len(tasks) - len(todo), progress)
+        failed = 0
+        for record in runner.map(todo):
+            if store is not None:
+                store.add(record)
+            else:
+                rows.append(record)
+            failed += record["status"] != "ok"
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(ok=bar.n - failed, failed=failed, refresh=False)
+        if bar is not None:
+            bar.close()
+        if store is not None:
+            store.set_meta("finished", now())
+            records = store.records()
+            _write_outputs(Path(out), records)
+        else:
+            records = records_frame(rows)
+    finally:
+        if store is not None:
+            store.close()
+    result = RunResult(records)
+    result.skipped = skipped
+    result.folder = Path(out) if out is not None else None
+    return result
+
+
+def _open_store(out: str | Path, experiment: Experiment, force: bool) -> Store:
+    folder = Path(out)
+    store_path = folder / "mibench.sqlite"
+    if force and store_path.exists():
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(store_path) + suffix).unlink(missing_ok=True)
+    store = Store(folder)
+    try:
+        existing = store.get_meta("fingerprint")
+    except Exception as exc:
+        store.close()
+        raise StoreError(f"{store_path} is damaged ({exc}); pass --force to start a new run there") from None
+    if existing is not None and existing != experiment.fingerprint:
+        store.close()
+        raise StoreError(
+            f"{folder} holds a run of a different experiment (fingerprint {existing}, this one "
+            f"{experiment.fingerprint}); choose another --out folder or pass --force to replace it"
+        )
+    if existing is None:
+        store.set_meta("fingerprint", experiment.fingerprint)
+        store.set_meta("experiment", experiment.as_dict())
+        store.set_meta("provenance", provenance())
+    return store
+
+
+def _write_outputs(folder: Path, records: pd.DataFrame) -> None:
+    records.to_csv(folder / "records.csv", index=False)
+    summarize(records).to_csv(folder / "summary.csv", index=False)
+
+
+def _progress_bar(total: int, initial: int, enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=initial, unit="task", file=sys.stderr, dynamic_ncols=True, smoothing=0.05)

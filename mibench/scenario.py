@@ -1,0 +1,177 @@
+"""Scenario plugins: distributions with exactly known mutual information."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .registry import Entry, Registry, signature_parameters
+from .seeding import as_generator
+from .spec import format_spec
+
+__all__ = ["SCENARIOS", "Scenario", "Truth", "register_scenario", "get_scenario", "list_scenarios"]
+
+SCENARIOS = Registry("scenario", "mibench.scenarios", "mibench.scenarios")
+
+TRUTH_METHODS = ("closed form", "quadrature", "monte carlo", "exact sum")
+
+
+@dataclass(frozen=True)
+class Truth:
+    """The true MI in nats and how it was obtained.
+
+    ``error`` is the standard error for Monte Carlo, the absolute error bound
+    for quadrature and exact sums, and 0 for closed forms.
+    """
+
+    value: float
+    method: str
+    error: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.method not in TRUTH_METHODS:
+            raise ValueError(f"truth method must be one of {TRUTH_METHODS}, got {self.method!r}")
+
+    def __str__(self) -> str:
+        if self.method == "closed form":
+            return f"{self.value:.6f} nats (closed form)"
+        label = "± SE" if self.method == "monte carlo" else "error ≤"
+        return f"{self.value:.6f} nats ({self.method}, {label} {self.error:.1e})"
+
+
+class Scenario:
+    """Base class of scenarios.
+
+    Subclasses set ``x_type``, ``y_type``, ``dim_x`` and ``dim_y`` in their
+    constructor, implement ``_truth()`` and ``_sample(n, rng)``, and where the
+    density is tractable ``log_pmi(x, y)``. The registry sets ``name``,
+    ``version``, ``params`` and ``spec``.
+    """
+
+    family: ClassVar[str] = ""
+    citation: ClassVar[str] = ""
+    heavy_tails: ClassVar[bool] = False
+
+    x_type: str = "continuous"
+    y_type: str = "continuous"
+    dim_x: int = 1
+    dim_y: int = 1
+    name: str = ""
+    version: int | None = None
+    params: dict[str, Any]
+    spec: str = ""
+    _cached_truth: Truth | None = None
+
+    def __repr__(self) -> str:
+        return f"Scenario({self.spec or type(self).__name__!r})"
+
+    # -- truth --------------------------------------------------------------
+    def _truth(self) -> Truth:
+        raise NotImplementedError
+
+    @property
+    def truth(self) -> Truth:
+        if self._cached_truth is None:
+            self._cached_truth = _TRUTH_CACHE.get(self.spec) if self.spec else None
+            if self._cached_truth is None:
+                self._cached_truth = self._truth()
+                if self.spec:
+                    _TRUTH_CACHE[self.spec] = self._cached_truth
+        return self._cached_truth
+
+    @property
+    def mi(self) -> float:
+        """The true mutual information in nats."""
+        return self.truth.value
+
+    @property
+    def tags(self) -> dict[str, str]:
+        dims = max(self.dim_x, self.dim_y)
+        mi = self.mi
+        return {
+            "family": self.family or self.name,
+            "types": f"{self.x_type}-{self.y_type}",
+            "tails": "heavy" if self.heavy_tails else "light",
+            "dimension": "1" if dims == 1 else ("low" if dims <= 5 else "high"),
+            "mi level": "zero" if mi == 0 else ("low" if mi < 0.5 else ("medium" if mi < 2 else "high")),
+        }
+
+    # -- sampling -----------------------------------------------------------
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[Any, Any]:
+        raise NotImplementedError
+
+    def sample(self, n: int, rng: np.random.Generator | int) -> tuple[np.ndarray, np.ndarray]:
+        """Draw ``n`` samples: x of shape (n, dim_x) and y of shape (n, dim_y)."""
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"n must be a positive integer, got {n!r}")
+        x, y = self._sample(int(n), as_generator(rng))
+        x = np.asarray(x).reshape(int(n), self.dim_x)
+        y = np.asarray(y).reshape(int(n), self.dim_y)
+        return x, y
+
+    @property
+    def has_log_pmi(self) -> bool:
+        return type(self).log_pmi is not Scenario.log_pmi
+
+    def log_pmi(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Pointwise log p(x, y) / (p(x) p(y)) at each sample (where tractable)."""
+        raise NotImplementedError(f"scenario {self.name} has no tractable log_pmi")
+
+
+_TRUTH_CACHE: dict[str, Truth] = {}
+
+
+def register_scenario(name: str, *, version: int = 1, tags: Iterable[str] = ()) -> Callable[[Any], Any]:
+    """Register a Scenario subclass, or a function returning a Scenario, under ``name``.
+
+    ``version`` is part of the canonical spec (``name-vN(...)``): bump it when
+    the truth or the sampler changes, so that old results are never mixed with
+    new ones.
+    """
+
+    def decorate(target: Any) -> Any:
+        SCENARIOS.add(
+            Entry(
+                kind="scenario",
+                name=name,
+                version=int(version),
+                target=target,
+                parameters=signature_parameters(target),
+                metadata={"tags": tuple(tags)},
+                source=getattr(target, "__module__", "?"),
+            )
+        )
+        return target
+
+    return decorate
+
+
+def get_scenario(spec: str | Scenario, **params: Any) -> Scenario:
+    """A scenario from a spec string such as ``"gaussian(rho=0.8)"``, with overrides."""
+    if isinstance(spec, Scenario):
+        spec = spec.spec
+    entry, resolved = SCENARIOS.resolve(spec, **params)
+    try:
+        scenario = entry.target(**resolved)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"invalid parameters for scenario {entry.name!r}: {exc}") from None
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"scenario {entry.name!r} did not produce a Scenario (got {type(scenario).__name__})")
+    scenario.name = entry.name
+    scenario.version = entry.version
+    scenario.params = resolved
+    scenario.spec = format_spec(entry.name, resolved, entry.version)
+    return scenario
+
+
+def list_scenarios() -> list[str]:
+    """The sorted names of all registered scenarios."""
+    return SCENARIOS.names()
+
+
+def scenario_doc(scenario: Scenario) -> str:
+    return inspect.getdoc(type(scenario)) or ""
