@@ -25,8 +25,12 @@ def as_2d(values: Any, name: str) -> np.ndarray:
         values = values.to_numpy()
     try:
         array = np.asarray(values)
-    except ValueError as exc:  # ragged nested lists
-        raise ValueError(f"{name} must be a rectangular array: {exc}") from None
+    except ValueError as exc:
+        if isinstance(values, (list, tuple)) and not any(isinstance(v, (list, np.ndarray)) for v in values):
+            array = np.empty(len(values), dtype=object)  # labels such as tuples: one per sample
+            array[:] = list(values)
+        else:
+            raise ValueError(f"{name} must be a rectangular array: {exc}") from None
     if array.ndim == 0:
         raise ValueError(f"{name} must be an array of samples, got a scalar")
     if array.ndim == 1:

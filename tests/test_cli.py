@@ -1,0 +1,101 @@
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from mibench.cli import main
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "mibench.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
+
+def test_list_from_another_folder_shows_every_builtin(tmp_path):
+    import mibench
+
+    result = run_cli("list", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for name in mibench.list_estimators() + mibench.list_scenarios():
+        assert name in result.stdout
+    assert "quick" in result.stdout
+
+
+def test_describe(capsys):
+    assert main(["describe", "ksg(k=5)"]) == 0
+    out = capsys.readouterr().out
+    assert "ksg(k=5, noise=0.0, workers=1)" in out and "Kraskov" in out and "strict" in out
+    assert main(["describe", "gaussian(rho=0.75)"]) == 0
+    out = capsys.readouterr().out
+    assert "0.413" in out and "closed form" in out
+    assert main(["describe", "gaussian"]) == 0  # both an estimator and a scenario
+    out = capsys.readouterr().out
+    assert "estimator gaussian" in out and "scenario gaussian-v1" in out
+
+
+def test_run_writes_records_and_summary(tmp_path, capsys):
+    out = tmp_path / "r"
+    code = main(
+        [
+            "run",
+            "-e",
+            "ksg",
+            "-e",
+            "gaussian",
+            "-s",
+            "gaussian(rho=0.8)",
+            "-n",
+            "100",
+            "-n",
+            "200",
+            "--reps",
+            "2",
+            "--seed",
+            "0",
+            "--jobs",
+            "1",
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    records = pd.read_csv(out / "records.csv")
+    summary = pd.read_csv(out / "summary.csv")
+    assert len(records) == 8 and len(summary) == 4
+    assert str(out) in capsys.readouterr().out
+
+
+def test_user_error_exits_1_without_traceback(capsys):
+    assert main(["run", "-e", "ksgg", "-s", "gaussian", "-n", "10"]) == 1
+    err = capsys.readouterr().err
+    assert "Did you mean 'ksg'" in err and "Traceback" not in err
+
+
+def test_failed_estimates_exit_1(tmp_path, capsys):
+    # n = 3 is too few for ksg with k = 3: every task fails, the run still completes
+    assert (
+        main(["run", "-e", "ksg", "-s", "gaussian", "-n", "3", "--reps", "2", "--out", str(tmp_path / "f"), "--quiet"])
+        == 1
+    )
+    assert "2 error" in capsys.readouterr().err
+
+
+def test_usage_error_exits_2():
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "--reps", "many"])
+    assert exc.value.code == 2
+    result = run_cli("bogus-command")
+    assert result.returncode == 2
+
+
+def test_help_has_examples():
+    result = run_cli("run", "--help")
+    assert result.returncode == 0 and "examples:" in result.stdout

@@ -1,0 +1,119 @@
+import textwrap
+import warnings
+from importlib import metadata
+
+import numpy as np
+import pytest
+
+import mibench
+from mibench.estimator import ESTIMATORS
+from mibench.registry import RegistryError
+
+
+def test_builtins_are_listed_sorted():
+    names = mibench.list_estimators()
+    assert names == sorted(names)
+    assert {"ksg", "gaussian", "plugin"} <= set(names)
+    assert {"gaussian", "symmetric_channel", "uniform_shift"} <= set(mibench.list_scenarios())
+
+
+def test_unknown_name_suggests_close_matches():
+    with pytest.raises(RegistryError, match=r"unknown estimator 'ksgg'\. Did you mean 'ksg'"):
+        mibench.get_estimator("ksgg")
+    with pytest.raises(RegistryError, match="list_scenarios"):
+        mibench.get_scenario("nothing_like_it")
+
+
+def test_unknown_parameter_lists_valid_ones_with_defaults():
+    with pytest.raises(RegistryError, match=r"no parameter 'kk'; valid parameters: k=3, noise=0.0, workers=1"):
+        mibench.get_estimator("ksg(kk=4)")
+
+
+def test_invalid_parameter_value():
+    with pytest.raises(ValueError, match="k must be a positive integer"):
+        mibench.estimate(np.arange(10.0), np.arange(10.0), "ksg", k=0)
+    with pytest.raises(ValueError, match="rho must be a number strictly between -1 and 1"):
+        mibench.get_scenario("gaussian(rho=1.5)")
+
+
+def test_overrides_layer_on_spec_and_canonical_spec_is_sorted():
+    estimator = mibench.get_estimator("ksg(k=5)", noise=1e-10)
+    assert estimator.params == {"k": 5, "noise": 1e-10, "workers": 1}
+    assert estimator.spec == "ksg(k=5, noise=1e-10, workers=1)"
+    scenario = mibench.get_scenario("gaussian(dim=2, rho=0.3)")
+    assert scenario.spec == "gaussian-v1(dim=2, rho=0.3)"
+    assert mibench.get_scenario(scenario.spec).spec == scenario.spec
+    with pytest.raises(RegistryError, match="no version 7"):
+        mibench.get_scenario("gaussian-v7")
+
+
+def test_function_and_class_plugins_and_duplicates(tmp_path):
+    plugin = tmp_path / "my_plugin.py"
+    plugin.write_text(
+        textwrap.dedent(
+            """
+            import numpy as np
+            import mibench
+
+            @mibench.register_estimator("test_corr_fn")
+            def corr(x, y, scale=1.0):
+                '''-0.5 log(1 - r^2) times scale.'''
+                r = np.corrcoef(x[:, 0], y[:, 0])[0, 1]
+                return -0.5 * scale * np.log1p(-r * r)
+
+            @mibench.register_estimator("test_const_cls", types=[("discrete", "discrete")])
+            class Const:
+                def __init__(self, value=0.25):
+                    self.value = value
+                def estimate(self, x, y):
+                    return self.value
+
+            @mibench.register_scenario("test_indep", version=2)
+            class Indep(mibench.Scenario):
+                '''Independent uniforms.'''
+                def __init__(self, dim=1):
+                    self.dim_x = self.dim_y = dim
+                def _truth(self):
+                    return mibench.Truth(0.0, "closed form")
+                def _sample(self, n, rng):
+                    return rng.random((n, self.dim_x)), rng.random((n, self.dim_y))
+            """
+        )
+    )
+    mibench.load_plugin(plugin)
+    mibench.load_plugin(plugin)  # a second load is a no-op, not a duplicate
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=500)
+    y = x + rng.normal(size=500)
+    r = np.corrcoef(x, y)[0, 1]
+    assert mibench.estimate(x, y, "test_corr_fn(scale=2.0)") == pytest.approx(-np.log1p(-r * r))
+    assert mibench.estimate([1, 2], ["a", "b"], "test_const_cls", x_type="discrete", y_type="discrete") == 0.25
+    scenario = mibench.get_scenario("test_indep(dim=2)")
+    assert scenario.spec == "test_indep-v2(dim=2)" and scenario.sample(5, 0)[0].shape == (5, 2)
+
+    with pytest.raises(RegistryError, match="'ksg' is already registered"):
+        mibench.register_estimator("ksg")(lambda x, y: 0.0)
+
+
+def test_failing_entry_point_warns_and_host_survives(monkeypatch):
+    broken = metadata.EntryPoint(name="broken", value="no_such_module_xyz:thing", group="mibench.estimators")
+    original = metadata.entry_points
+
+    def fake(**kwargs):
+        if kwargs.get("group") == "mibench.estimators":
+            return [broken]
+        return original(**kwargs)
+
+    monkeypatch.setattr(metadata, "entry_points", fake)
+    monkeypatch.setattr(ESTIMATORS, "_loaded", False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ESTIMATORS.load()
+    assert any("could not load estimator plugin 'broken'" in str(w.message) for w in caught)
+    assert "ksg" in mibench.list_estimators()
+
+
+def test_describe_lists_conventions():
+    estimator = mibench.get_estimator("ksg")
+    conventions = estimator.info.conventions
+    assert "Kraskov" in conventions.citation and conventions.units == "nats"

@@ -1,0 +1,71 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+import mibench
+from mibench.validation import joint_codes, validate_pair, validate_variable
+
+
+def test_one_dimensional_input_becomes_a_column():
+    x, y = validate_pair([1, 2, 3], np.array([4.0, 5.0, 6.0]))
+    assert x.shape == (3, 1) and y.shape == (3, 1) and x.dtype == np.float64
+
+
+def test_discrete_labels_of_any_hashable_type():
+    codes = validate_variable(["b", "a", "b", ("t", 1), 3], "discrete")
+    assert codes.shape == (5, 1)
+    assert codes[0, 0] == codes[2, 0]
+    assert len(set(codes[:, 0])) == 4
+    sorted_codes = validate_variable(np.array(["b", "a", "c"]), "discrete")
+    assert sorted_codes[:, 0].tolist() == [1, 0, 2]
+
+
+def test_dataframe_input():
+    x = validate_variable(pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}), "continuous")
+    assert x.shape == (2, 2)
+
+
+@pytest.mark.parametrize(
+    "x, y, error, fragment",
+    [
+        ([1.0, np.nan, 3.0], [1.0, 2.0, 3.0], ValueError, "x contains NaN"),
+        ([1.0, 2.0, 3.0], [1.0, np.inf, 3.0], ValueError, "y contains infinite"),
+        ([1.0, 2.0, 3.0], [1.0, 2.0], ValueError, "same number of samples; got 3 and 2"),
+        ([], [], ValueError, "x is empty"),
+        (np.zeros((3, 2, 2)), np.zeros(3), ValueError, "got a 3-D array"),
+        (["a", "b", "c"], [1.0, 2.0, 3.0], TypeError, "x must be numeric"),
+        (5.0, [1.0], ValueError, "got a scalar"),
+        ([[1.0, 2.0], [3.0]], [1.0, 2.0], ValueError, "rectangular"),
+    ],
+)
+def test_bad_input_names_the_problem(x, y, error, fragment):
+    with pytest.raises(error, match=fragment):
+        validate_pair(x, y)
+    with pytest.raises(error, match=fragment):
+        mibench.estimate(x, y, "ksg")
+
+
+def test_too_few_samples_for_k():
+    x = np.arange(5.0)
+    with pytest.raises(ValueError, match="too few samples: got 5, this estimator needs at least 6"):
+        mibench.estimate(x, x, "ksg", k=5)
+
+
+def test_missing_discrete_labels():
+    with pytest.raises(ValueError, match="missing labels"):
+        validate_variable(np.array(["a", None, "b"], dtype=object), "discrete")
+    with pytest.raises(ValueError, match="NaN or infinite labels"):
+        validate_variable([1.0, np.nan], "discrete")
+
+
+def test_unsupported_types_are_refused():
+    with pytest.raises(ValueError, match=r"ksg does not accept \(discrete, discrete\)"):
+        mibench.estimate([1, 2, 3, 4, 5], [1, 2, 1, 2, 1], "ksg", x_type="discrete", y_type="discrete")
+    with pytest.raises(ValueError, match="variable type must be one of"):
+        validate_variable([1.0], "categorical")
+
+
+def test_joint_codes():
+    rows = np.array([[0, 1], [1, 0], [0, 1], [1, 1]])
+    codes = joint_codes(rows)
+    assert codes[0] == codes[2] and len(set(codes.tolist())) == 3
