@@ -113,6 +113,10 @@ class Scenario:
         y = np.asarray(y).reshape(int(n), self.dim_y)
         return x, y
 
+    def canonical_params(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The parameters that name this scenario in its canonical spec (override to normalise)."""
+        return params
+
     @property
     def has_log_pmi(self) -> bool:
         return type(self).log_pmi is not Scenario.log_pmi
@@ -163,8 +167,8 @@ def get_scenario(spec: str | Scenario, **params: Any) -> Scenario:
         raise TypeError(f"scenario {entry.name!r} did not produce a Scenario (got {type(scenario).__name__})")
     scenario.name = entry.name
     scenario.version = entry.version
-    scenario.params = resolved
-    scenario.spec = format_spec(entry.name, resolved, entry.version)
+    scenario.params = scenario.canonical_params(dict(resolved))
+    scenario.spec = format_spec(entry.name, scenario.params, entry.version)
     return scenario
 
 

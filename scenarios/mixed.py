@@ -6,6 +6,8 @@ import numpy as np
 
 from mibench import Scenario, Truth, register_scenario
 
+from ._checks import number, positive_int
+
 
 @register_scenario("uniform_shift")
 class UniformShift(Scenario):
@@ -42,3 +44,231 @@ class UniformShift(Scenario):
         y = y[:, 0]
         covering = np.minimum(np.floor(y), self.m - 1) - np.maximum(np.ceil(y - 2), 0) + 1
         return np.log(self.m / covering)
+
+
+def _normal_logpdf(y: np.ndarray, mean: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+    return -0.5 * ((y - mean) / sigma) ** 2 - np.log(sigma) - 0.5 * np.log(2 * np.pi)
+
+
+@register_scenario("gaussian_classes")
+class GaussianClasses(Scenario):
+    r"""Discrete class X with P(X = j) = p_j; continuous Y | X = j ~ N(μ_j, σ_j²).
+
+    By default k equiprobable classes with μ_j = j·``separation`` and σ_j = ``sigma``; ``means``,
+    ``sigmas`` and ``probs`` override. With the mixture density f(y) = Σ p_j N(y; μ_j, σ_j²),
+
+    .. math:: I = h(Y) - \sum_j p_j \tfrac12\ln(2\pi e\sigma_j^2),\qquad h(Y) = -\int f\ln f\,dy
+
+    where h(Y) is computed by adaptive quadrature (scipy ``quad``) to an absolute error of 1e-10.
+
+    References
+    ----------
+    Ross, B. C. (2014). Mutual information between discrete and continuous data sets. PLoS ONE 9, e87357.
+    """
+
+    family = "discrete-continuous"
+    citation = "Ross (2014), PLoS ONE 9, e87357"
+
+    def __init__(
+        self,
+        k: int = 3,
+        separation: float = 1.0,
+        sigma: float = 1.0,
+        means: tuple | None = None,
+        sigmas: tuple | None = None,
+        probs: tuple | None = None,
+    ) -> None:
+        k = positive_int(k, "k") if means is None else len(means)
+        self.means = np.asarray(means if means is not None else np.arange(k) * separation, dtype=float)
+        self.sigmas = np.asarray(sigmas if sigmas is not None else np.full(k, sigma), dtype=float)
+        self.probs = np.asarray(probs if probs is not None else np.full(k, 1 / k), dtype=float)
+        if not (len(self.means) == len(self.sigmas) == len(self.probs) == k):
+            raise ValueError(f"means, sigmas and probs must all have k={k} entries")
+        if (self.sigmas <= 0).any() or (self.probs < 0).any() or not np.isclose(self.probs.sum(), 1):
+            raise ValueError("sigmas must be positive and probs a probability vector")
+        number(separation, "separation", -np.inf, np.inf)
+        self.x_type, self.y_type = "discrete", "continuous"
+
+    def _log_mixture(self, y: np.ndarray) -> np.ndarray:
+        from scipy.special import logsumexp
+
+        return logsumexp(_normal_logpdf(y[..., None], self.means, self.sigmas) + np.log(self.probs), axis=-1)
+
+    def _truth(self) -> Truth:
+        from scipy.integrate import quad
+
+        low = float(np.min(self.means - 14 * self.sigmas))
+        high = float(np.max(self.means + 14 * self.sigmas))
+        # split at the component means so quad sees every peak
+        points = np.unique(np.concatenate([[low], self.means, [high]]))
+        entropy, error = 0.0, 0.0
+        for a, b in zip(points[:-1], points[1:]):
+
+            def integrand(y: float) -> float:
+                log_f = float(self._log_mixture(np.array(y)))
+                return -np.exp(log_f) * log_f
+
+            value, err = quad(integrand, a, b, epsabs=1e-12, epsrel=1e-12, limit=500)
+            entropy, error = entropy + value, error + err
+        conditional = float(np.sum(self.probs * 0.5 * np.log(2 * np.pi * np.e * self.sigmas**2)))
+        return Truth(entropy - conditional, "quadrature", max(error, 1e-14))
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        x = np.searchsorted(np.cumsum(self.probs)[:-1], rng.random(n), side="right")
+        return x, self.means[x] + self.sigmas[x] * rng.standard_normal(n)
+
+    def log_pmi(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        j = x[:, 0].astype(int)
+        return _normal_logpdf(y[:, 0], self.means[j], self.sigmas[j]) - self._log_mixture(y[:, 0])
+
+
+#: I_0 = 2 ln 2 − γ_E − Σ_{i≥1} 2^{-i} ln i, the MI at p = 0.
+def _zip_base_mi() -> float:
+    i = np.arange(1, 200, dtype=np.float64)
+    return float(2 * np.log(2) - 0.57721566490153286061 - np.sum(np.log(i) / 2**i))
+
+
+@register_scenario("zero_inflated_poisson")
+class ZeroInflatedPoisson(Scenario):
+    r"""Zero-inflated Poissonization: X ~ Exp(1); Y = 0 w.p. p, else Y | X ~ Poisson(X).
+
+    Continuous x, discrete y. Without inflation Y is geometric, P(Y=k) = 2^{-(k+1)}, and
+    :math:`I_0 = 2\ln2 - \gamma_E - \sum_{i\ge1}2^{-i}\ln i \approx 0.3012`. For p > 0 the exact
+    value is
+
+    .. math::
+
+        I(p) = (1-p)(I_0 - \tfrac12\ln2 + \tfrac14) - \tfrac{1+p}{4} - \tfrac{1+p}{2}\ln\tfrac{1+p}{2}
+        - \frac{p^2\ln p}{2(1-p)}
+
+    The widely quoted (1−p)·I_0 is exact only at p = 0 (inflated zeros are not distinguishable
+    from Poisson zeros).
+
+    References
+    ----------
+    Gao, W., Kannan, S., Oh, S., Viswanath, P. (2017). Estimating mutual information for
+    discrete–continuous mixtures. NeurIPS 30 (the scenario; exact p > 0 form derived for mibench).
+    """
+
+    family = "discrete-continuous"
+    citation = "Gao, Kannan, Oh, Viswanath (2017), NeurIPS 30"
+
+    def __init__(self, p: float = 0.15) -> None:
+        self.p = number(p, "p", 0.0, 1.0, inclusive=True)
+        if self.p == 1:
+            raise ValueError("p must be below 1 (at p = 1, Y is constant)")
+        self.x_type, self.y_type = "continuous", "discrete"
+
+    def _truth(self) -> Truth:
+        p, base = self.p, _zip_base_mi()
+        if p == 0:
+            return Truth(base, "closed form")
+        value = (
+            (1 - p) * (base - 0.5 * np.log(2) + 0.25)
+            - (1 + p) / 4
+            - (1 + p) / 2 * np.log((1 + p) / 2)
+            - p**2 * np.log(p) / (2 * (1 - p))
+        )
+        return Truth(float(value), "closed form")
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        x = rng.exponential(1.0, n)
+        y = rng.poisson(x)
+        return x, np.where(rng.random(n) < self.p, 0, y)
+
+    def log_pmi(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        from scipy.special import gammaln
+
+        x, y = x[:, 0], y[:, 0]
+        poisson = np.exp(-x + y * np.log(x) - gammaln(y + 1))
+        conditional = (1 - self.p) * poisson + self.p * (y == 0)
+        marginal = (1 - self.p) * 0.5 ** (y + 1) + self.p * (y == 0)
+        return np.log(conditional) - np.log(marginal)
+
+
+@register_scenario("gao_mixture")
+class GaoMixture(Scenario):
+    r"""Gao et al.'s mixture: w.p. p_c a bivariate normal (correlation rho), else atoms at ±1.
+
+    In the discrete component X is uniform on {−1, +1} and Y = X w.p. beta, else −X. Both
+    variables are mixed (atoms and a density). The component is a function of X and of Y, so
+
+    .. math:: I = p_c\,(-\tfrac12\ln(1-\rho^2)) + p_d\,(\ln 2 - h_2(\beta)) + H(p_c, p_d)
+
+    References
+    ----------
+    Gao, W., Kannan, S., Oh, S., Viswanath, P. (2017). Estimating mutual information for
+    discrete–continuous mixtures. NeurIPS 30, Experiment I.
+    """
+
+    family = "discrete-continuous"
+    citation = "Gao, Kannan, Oh, Viswanath (2017), NeurIPS 30"
+
+    def __init__(self, p_c: float = 0.5, rho: float = 0.9, beta: float = 0.9) -> None:
+        self.p_c = number(p_c, "p_c", 0.0, 1.0)
+        self.rho = number(rho, "rho", -1.0, 1.0)
+        self.beta = number(beta, "beta", 0.0, 1.0)
+        self.x_type = self.y_type = "mixed"
+
+    def _truth(self) -> Truth:
+        pc, pd, b = self.p_c, 1 - self.p_c, self.beta
+        binary = np.log(2) + b * np.log(b) + (1 - b) * np.log(1 - b)
+        value = pc * -0.5 * np.log1p(-(self.rho**2)) + pd * binary - pc * np.log(pc) - pd * np.log(pd)
+        return Truth(float(value), "closed form")
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        continuous = rng.random(n) < self.p_c
+        gx = rng.standard_normal(n)
+        gy = self.rho * gx + np.sqrt(1 - self.rho**2) * rng.standard_normal(n)
+        atom = rng.choice([-1.0, 1.0], n)
+        same = rng.random(n) < self.beta
+        return np.where(continuous, gx, atom), np.where(continuous, gy, np.where(same, atom, -atom))
+
+    def log_pmi(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        # densities with respect to (Lebesgue + counting on {±1}) in each variable; Gaussian
+        # samples hit ±1 with probability 0, so a value of exactly ±1 in both is an atom.
+        x, y = x[:, 0], y[:, 0]
+        atom = (np.abs(x) == 1) & (np.abs(y) == 1)
+        r2 = 1 - self.rho**2
+        gaussian = -0.5 * np.log(r2) - (x**2 - 2 * self.rho * x * y + y**2) / (2 * r2) + (x**2 + y**2) / 2
+        with np.errstate(divide="ignore"):
+            discrete = np.where(x == y, np.log(self.beta), np.log1p(-self.beta)) + np.log(2)
+        return np.where(atom, discrete - np.log(1 - self.p_c), gaussian - np.log(self.p_c))
+
+
+@register_scenario("zero_inflated_gaussian")
+class ZeroInflatedGaussian(Scenario):
+    r"""A bivariate normal pair (correlation rho) in which Y is replaced by an atom at 0 w.p. q.
+
+    Continuous x, mixed y (a point mass at 0 plus a density). The atom indicator D is a function
+    of Y and independent of X, so I(X;Y) = I(X;D) + I(X;Y|D) = (1 − q)·(−½ ln(1 − ρ²)).
+
+    References
+    ----------
+    Gao, W., Kannan, S., Oh, S., Viswanath, P. (2017). Estimating mutual information for
+    discrete–continuous mixtures. NeurIPS 30 (point-mass mixtures); truth derived for mibench.
+    """
+
+    family = "discrete-continuous"
+    citation = "Gao, Kannan, Oh, Viswanath (2017), NeurIPS 30"
+
+    def __init__(self, rho: float = 0.8, q: float = 0.3) -> None:
+        self.rho = number(rho, "rho", -1.0, 1.0)
+        self.q = number(q, "q", 0.0, 1.0, inclusive=True)
+        if self.q == 1:
+            raise ValueError("q must be below 1 (at q = 1, Y is constant)")
+        self.x_type, self.y_type = "continuous", "mixed"
+
+    def _truth(self) -> Truth:
+        return Truth(float((1 - self.q) * -0.5 * np.log1p(-(self.rho**2))), "closed form")
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        x = rng.standard_normal(n)
+        y = self.rho * x + np.sqrt(1 - self.rho**2) * rng.standard_normal(n)
+        return x, np.where(rng.random(n) < self.q, 0.0, y)
+
+    def log_pmi(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        x, y = x[:, 0], y[:, 0]
+        r2 = 1 - self.rho**2
+        gaussian = -0.5 * np.log(r2) - (x**2 - 2 * self.rho * x * y + y**2) / (2 * r2) + (x**2 + y**2) / 2
+        return np.where(y == 0, 0.0, gaussian)

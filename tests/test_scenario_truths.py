@@ -34,10 +34,16 @@ def test_truth_matches_monte_carlo_of_log_pmi(spec):
     assert abs(pmi.mean() - scenario.mi) <= 4 * se + 4 * scenario.truth.error + 1e-12
 
 
-@pytest.mark.parametrize(
-    "spec",
-    [s for s in SPECS if mibench.get_scenario(s).x_type == "discrete" and mibench.get_scenario(s).y_type == "discrete"],
-)
+#: Large alphabets are checked at a size that 10^6 draws sample well (their log_pmi is checked at full size).
+WELL_SAMPLED = {"zipf_channel": "zipf_channel(k=30, error=0.3)"}
+DISCRETE_SPECS = [
+    WELL_SAMPLED.get(spec.split("-v")[0], spec)
+    for spec in SPECS
+    if {mibench.get_scenario(spec).x_type, mibench.get_scenario(spec).y_type} == {"discrete"}
+]
+
+
+@pytest.mark.parametrize("spec", DISCRETE_SPECS)
 def test_discrete_truth_matches_empirical_table(spec):
     """Plug-in MI of 10^6 draws, less its first-order bias (Kx-1)(Ky-1)/(2N), within 4 SE of the truth."""
     scenario = mibench.get_scenario(spec)
@@ -53,7 +59,7 @@ def test_discrete_truth_matches_empirical_table(spec):
     nz = p > 0
     empirical = np.sum(p[nz] * np.log(p[nz] / (px @ py)[nz]))
     bias = (table.shape[0] - 1) * (table.shape[1] - 1) / (2 * n)
-    pointwise = np.log(p / (px @ py))[a, b]
+    pointwise = np.log(p[a, b] / (px[a, 0] * py[0, b]))
     se = pointwise.std() / np.sqrt(n)
     assert abs(empirical - bias - scenario.mi) <= 4 * se + 1e-4
 
@@ -67,7 +73,74 @@ def test_discrete_truth_matches_empirical_table(spec):
         ("uniform_shift(m=2)", 0.346574),
         ("uniform_shift(m=5)", 1.054920),
         ("uniform_shift(m=10)", 1.678753),
+        ("student_t(dof=1)", 0.2242),
+        ("student_t(dof=3)", 0.042411),
+        ("student_t(dof=5, dim=2)", 0.050758),
+        ("student_t(dof=30)", 0.000543),
+        ("additive_uniform(eps=0.1)", 1.7094),
+        ("additive_uniform(eps=0.75)", 0.3333),
+        ("additive_gaussian(sigma=1.0)", 0.5 * np.log(2)),
+        ("gamma_exponential(theta=0.5)", 0.729637),
+        ("gamma_exponential(theta=1.0)", 1 - 0.5772156649),
+        ("gamma_exponential(theta=2.0)", 0.229637),
+        ("weinman_exponential(theta=0.1)", 1.73606),
+        ("weinman_exponential(theta=0.5)", 0.577216),
+        ("weinman_exponential(theta=0.8)", 0.37815),
+        ("binary_symmetric(p=0.3, error=0.1)", 0.315953),
+        ("z_channel(p=0.3, error=0.1)", 0.485734),
+        ("erasure_channel(p=0.3, error=0.1)", 0.549778),
+        ("gaussian_classes(means=(1, 2, 4), sigmas=(1, 1, 1), probs=(0.25, 0.25, 0.5))", 0.469895),
+        ("zero_inflated_poisson(p=0.0)", 0.3012448),
+        ("zero_inflated_poisson(p=0.15)", 0.229776),
+        ("zero_inflated_poisson(p=0.5)", 0.116384),
+        ("zero_inflated_poisson(p=0.9)", 0.020906),
+        ("gao_mixture", 1.292362),
+        ("quantized(rho=0.8, step=0.01)", -0.5 * np.log(1 - 0.64)),  # a fine grid: within 5e-5 of the continuous MI
     ],
 )
 def test_published_values(spec, value):
     assert mibench.get_scenario(spec).mi == pytest.approx(value, abs=5e-5)
+
+
+@pytest.mark.parametrize("target", [0.0, 0.1, 1.0, 5.0])
+@pytest.mark.parametrize(
+    "family", ["gaussian", "gaussian_dense(dim_x=50, dim_y=50)", "gaussian_sparse(dim_x=50, dim_y=50, pairs=3)"]
+)
+def test_mi_parameter_solves_for_the_correlation(family, target):
+    scenario = mibench.get_scenario(family, mi=target)
+    assert scenario.mi == pytest.approx(target, abs=1e-9)
+    # the truth is recomputed from the covariance, independently of the solver
+    from mibench.scenarios.gaussian import gaussian_mi
+
+    assert gaussian_mi(scenario.cov, scenario.dim_x) == pytest.approx(target, abs=1e-9)
+
+
+def test_student_t_large_and_infinite_dof():
+    for dof in (200, 1000, 1e6):
+        value = mibench.get_scenario("student_t", dof=dof, rho=0.5).mi
+        assert np.isfinite(value) and value > -0.5 * np.log(0.75)
+    assert mibench.get_scenario("student_t(dof=inf, rho=0.5)").mi == pytest.approx(-0.5 * np.log(0.75), abs=1e-15)
+    # the correction decreases like d_x d_y / (2 dof^2)
+    c = mibench.get_scenario("student_t(dof=1000)").mi
+    assert c == pytest.approx(1 / (2 * 1000**2), rel=2e-3)
+
+
+def test_quantized_is_below_the_continuous_truth():
+    coarse = mibench.get_scenario("quantized(rho=0.8, step=1.0)").mi
+    assert coarse < -0.5 * np.log(1 - 0.64)
+
+
+def test_transforms_keep_the_base_truth_and_say_what_was_applied():
+    base = mibench.get_scenario("gaussian(rho=0.7, dim=2)")
+    for name in ("normal_cdf", "half_cube", "asinh", "wiggly", "spiral", "power", "affine"):
+        scenario = mibench.get_scenario(name, base="gaussian(rho=0.7, dim=2)")
+        assert scenario.mi == base.mi
+        assert scenario.spec.startswith(f"{name}-v1(base='gaussian-v1(")
+        x, y = scenario.sample(5, 0)
+        assert not np.allclose(x, base.sample(5, 0)[0])
+    with pytest.raises(ValueError, match="continuous scenario"):
+        mibench.get_scenario("half_cube(base='symmetric_channel')")
+
+
+def test_at_least_25_families():
+    assert len(SPECS) >= 25

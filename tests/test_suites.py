@@ -1,0 +1,39 @@
+import pytest
+
+import mibench
+from mibench.experiment_file import ExperimentFileError, list_suites, load_experiment
+
+SUITES = ["quick", "standard", "continuous", "discrete", "mixed", "highdim", "stress"]
+
+
+def test_every_named_suite_is_listed():
+    assert set(SUITES) <= set(list_suites())
+
+
+@pytest.mark.parametrize("suite", SUITES)
+def test_suite_scenarios_resolve(suite):
+    options = load_experiment(suite)
+    assert options["scenarios"] and options["sample_sizes"] and options["reps"] >= 1
+    for spec in options["scenarios"]:
+        assert mibench.get_scenario(spec).spec.split("(")[0].endswith(("-v1", "-v2", "-v3"))
+
+
+def test_standard_covers_every_family_of_the_other_suites():
+    standard = set(load_experiment("standard")["scenarios"])
+    for suite in ("continuous", "discrete", "mixed", "highdim", "stress"):
+        assert set(load_experiment(suite)["scenarios"]) <= standard
+
+
+def test_experiment_file_errors_name_the_key(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('estimators = ["ksg"]\nsample_size = [100]\n')
+    with pytest.raises(ExperimentFileError, match="unknown key 'sample_size'"):
+        load_experiment(str(bad))
+    bad.write_text('reps = "ten"\n')
+    with pytest.raises(ExperimentFileError, match="key 'reps' must be int"):
+        load_experiment(str(bad))
+    bad.write_text("reps = [\n")
+    with pytest.raises(ExperimentFileError, match="not valid TOML"):
+        load_experiment(str(bad))
+    with pytest.raises(ExperimentFileError, match="no experiment file or suite named 'nope'"):
+        load_experiment("nope")
