@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import digamma, ndtri
 
 from mibench import Conventions, register_estimator
+from mibench.validation import joint_codes
 
 
 def _log_det_covariance(z: np.ndarray) -> float:
@@ -40,3 +42,71 @@ def gaussian(x: np.ndarray, y: np.ndarray) -> float:
     """
     joint = np.hstack([x, y])
     return float(0.5 * (_log_det_covariance(x) + _log_det_covariance(y) - _log_det_covariance(joint)))
+
+
+def _copula_normal(values: np.ndarray) -> np.ndarray:
+    """Per column: ranks 1..N (stable order for ties) → u = rank/(N+1) → Φ⁻¹(u)."""
+    ranks = np.argsort(np.argsort(values, axis=0, kind="stable"), axis=0, kind="stable") + 1
+    return ndtri(ranks / (values.shape[0] + 1.0))
+
+
+def gaussian_entropy_corrected(values: np.ndarray) -> float:
+    r"""Ĥ = ½ ln det Ŝ + (d/2)(ln 2π + 1) − [(d/2)(ln 2 − ln(N−1)) + ½ Σ_{i=1}^{d} ψ((N−i)/2)].
+
+    The bracket is the expected bias of ln det Ŝ under a Wishart(N−1) sample covariance.
+    """
+    n, dim = values.shape
+    if n <= dim + 1:
+        raise ValueError(f"the Gaussian entropy of a {dim}-D variable needs more than {dim + 1} samples, got {n}")
+    sign, log_det = np.linalg.slogdet(np.atleast_2d(np.cov(values, rowvar=False)))
+    if sign <= 0:
+        raise ValueError("singular covariance (a constant or collinear column?)")
+    bias = 0.5 * dim * (np.log(2) - np.log(n - 1)) + 0.5 * np.sum(digamma((n - np.arange(1, dim + 1)) / 2))
+    return float(0.5 * log_det + 0.5 * dim * (np.log(2 * np.pi) + 1) - bias)
+
+
+@register_estimator(
+    "gcmi",
+    types=[("continuous", "continuous"), ("continuous", "discrete"), ("discrete", "continuous")],
+    min_samples=4,
+    conventions=Conventions(
+        variant="Gaussian-copula MI with the Wishart bias correction; discrete side: class-conditional entropies",
+        ties="ranks of ties broken by sample order (stable sort)",
+        standardises="yes: rank-transformed to standard normal margins (invariant to increasing maps)",
+        complexity="O(n log n + n d^2)",
+        citation="Ince et al. (2017), Hum. Brain Mapp. 38, 1541",
+    ),
+)
+def gcmi(x: np.ndarray, y: np.ndarray) -> float:
+    r"""Gaussian-copula MI (Ince et al. 2017), bias-corrected, in nats.
+
+    Each continuous column is copula-normalised, :math:`\tilde x = \Phi^{-1}(\mathrm{rank}/(N+1))`, and
+
+    .. math:: \hat I = \hat H_G(\tilde X) + \hat H_G(\tilde Y) - \hat H_G(\tilde X, \tilde Y)
+
+    with the bias-corrected Gaussian entropy
+    :math:`\hat H_G = \tfrac12\ln\det\hat S + \tfrac d2(\ln2\pi+1) - [\tfrac d2(\ln2-\ln(N-1)) + \tfrac12\sum_{i=1}^d\psi(\tfrac{N-i}2)]`.
+    With a discrete side Y: :math:`\hat I = \hat H_G(\tilde X) - \sum_y \frac{N_y}{N}\hat H_G(\tilde X|Y=y)`,
+    each term corrected with its own N_y. A lower bound on I when the copula is not Gaussian.
+
+    References
+    ----------
+    Ince, R. A. A. et al. (2017). A statistical framework for neuroimaging data analysis based on
+    mutual information estimated via a Gaussian copula. Hum. Brain Mapp. 38, 1541–1573.
+    """
+    discrete_x, discrete_y = np.issubdtype(x.dtype, np.integer), np.issubdtype(y.dtype, np.integer)
+    if discrete_x or discrete_y:
+        continuous, labels = (y, x) if discrete_x else (x, y)
+        copula = _copula_normal(continuous)
+        codes = joint_codes(labels)
+        conditional = 0.0
+        for label in np.unique(codes):
+            members = codes == label
+            conditional += members.mean() * gaussian_entropy_corrected(copula[members])
+        return gaussian_entropy_corrected(copula) - conditional
+    cx, cy = _copula_normal(x), _copula_normal(y)
+    return (
+        gaussian_entropy_corrected(cx)
+        + gaussian_entropy_corrected(cy)
+        - gaussian_entropy_corrected(np.hstack([cx, cy]))
+    )

@@ -1,0 +1,186 @@
+"""Test helpers for estimator authors: a contract suite and an accuracy assertion.
+
+``check_estimator(spec)`` runs every property a well-behaved MI estimator has, in the spirit of
+scikit-learn's ``check_estimator``, and raises an AssertionError naming each property that
+broke. ``estimator_checks(spec)`` yields the checks one by one for ``pytest.mark.parametrize``.
+``assert_accurate`` bounds bias and RMSE on a scenario.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .estimator import Estimator, get_estimator
+from .scenario import Scenario, get_scenario
+
+__all__ = ["check_estimator", "estimator_checks", "assert_accurate", "REFERENCE_SCENARIOS"]
+
+#: A dependent and an independent scenario for each (x_type, y_type) pair.
+REFERENCE_SCENARIOS: dict[tuple[str, str], tuple[str, str]] = {
+    ("continuous", "continuous"): ("gaussian(rho=0.6)", "independent(marginal='normal')"),
+    ("discrete", "discrete"): ("symmetric_channel(k=4, error=0.2)", "independent_discrete(kx=4, ky=4)"),
+    ("discrete", "continuous"): (
+        "gaussian_classes(k=3, separation=1.5, sigma=1.0)",
+        "gaussian_classes(k=3, separation=0.0)",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    run: Callable[[], None]
+
+    def __call__(self) -> None:
+        self.run()
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def _reference(estimator: Estimator) -> tuple[tuple[str, str], Scenario, Scenario]:
+    for pair in estimator.info.types:
+        if pair in REFERENCE_SCENARIOS:
+            dependent, independent = REFERENCE_SCENARIOS[pair]
+            return pair, get_scenario(dependent), get_scenario(independent)
+    raise AssertionError(f"{estimator.name}: no reference scenario for its types {estimator.info.types}")
+
+
+def _estimate(estimator: Estimator, scenario: Scenario, x: Any, y: Any, seed: int = 0) -> float:
+    return estimator.estimate(x, y, x_type=scenario.x_type, y_type=scenario.y_type, rng=seed)
+
+
+def estimator_checks(spec: str | Estimator, n: int = 400) -> Iterator[Check]:
+    """The contract checks of an estimator, each a callable that raises AssertionError on failure."""
+    estimator = get_estimator(spec)
+    pair, dependent, independent = _reference(estimator)
+    label = estimator.spec
+    x, y = dependent.sample(n, 1)
+
+    def returns_finite_float() -> None:
+        value = _estimate(estimator, dependent, x, y)
+        assert isinstance(value, float) and np.isfinite(value), f"{label}: returned {value!r}, not a finite float"
+
+    def deterministic() -> None:
+        first, second = _estimate(estimator, dependent, x, y), _estimate(estimator, dependent, x.copy(), y.copy())
+        assert first == second, f"{label}: not deterministic for the same input ({first!r} then {second!r})"
+
+    def invariant_to_sample_order() -> None:
+        order = np.random.default_rng(2).permutation(n)
+        a, b = _estimate(estimator, dependent, x, y), _estimate(estimator, dependent, x[order], y[order])
+        assert abs(a - b) <= 1e-8 * max(1.0, abs(a)), f"{label}: depends on the order of the samples ({a!r} vs {b!r})"
+
+    def symmetric() -> None:
+        swapped = (pair[1], pair[0])
+        if not estimator.info.symmetric or swapped not in estimator.info.types:
+            return
+        a = _estimate(estimator, dependent, x, y)
+        b = estimator.estimate(y, x, x_type=swapped[0], y_type=swapped[1], rng=0)
+        assert abs(a - b) <= 1e-6 * max(1.0, abs(a)), f"{label}: declared symmetric but I(x;y)={a!r}, I(y;x)={b!r}"
+
+    def refuses_bad_input() -> None:
+        bad = x.astype(float).copy()
+        bad[3, 0] = np.nan
+        for args, fragment in (((bad, y), "NaN"), ((x, y[:-1]), "same number of samples")):
+            try:
+                estimator.estimate(*args, x_type=pair[0], y_type=pair[1])
+            except (ValueError, TypeError) as exc:
+                assert fragment in str(exc), f"{label}: bad input refused with an unclear message: {exc}"
+            else:
+                raise AssertionError(f"{label}: accepted bad input ({fragment})")
+
+    def near_zero_under_independence(tolerance: float = 0.05, size: int = 2000, reps: int = 4) -> None:
+        values = [_estimate(estimator, independent, *independent.sample(size, 10 + r)) for r in range(reps)]
+        mean = float(np.mean(values))
+        assert abs(mean) <= tolerance, (
+            f"{label}: mean estimate {mean:.4f} nats under independence ({independent.spec}, n={size}), "
+            f"beyond ±{tolerance}"
+        )
+
+    def error_shrinks_with_n(small: int = 200, large: int = 3200, reps: int = 5) -> None:
+        def rmse(size: int) -> float:
+            errors = [
+                _estimate(estimator, dependent, *dependent.sample(size, 100 + r)) - dependent.mi for r in range(reps)
+            ]
+            return float(np.sqrt(np.mean(np.square(errors))))
+
+        a, b = rmse(small), rmse(large)
+        assert b < a, (
+            f"{label}: RMSE did not shrink from n={small} ({a:.4f}) to n={large} ({b:.4f}) on {dependent.spec}"
+        )
+
+    def runs_on_smallest_n() -> None:
+        size = max(estimator.min_samples, 2)
+        for seed in range(5):
+            sx, sy = dependent.sample(size, seed)
+            try:
+                value = _estimate(estimator, dependent, sx, sy)
+            except ValueError as exc:
+                message = str(exc)
+                assert "too few" not in message, f"{label}: claims min_samples={size} but refused it: {message}"
+                continue  # a clear refusal of this particular sample (e.g. a constant column) is allowed
+            assert isinstance(value, float), f"{label}: at n={size} returned {value!r}"
+
+    for check in (
+        returns_finite_float,
+        deterministic,
+        invariant_to_sample_order,
+        symmetric,
+        refuses_bad_input,
+        near_zero_under_independence,
+        error_shrinks_with_n,
+        runs_on_smallest_n,
+    ):
+        yield Check(check.__name__, check)
+
+
+def check_estimator(spec: str | Estimator, n: int = 400) -> None:
+    """Run every contract check; raise one AssertionError listing each property that broke."""
+    failures = []
+    for check in estimator_checks(spec, n):
+        try:
+            check()
+        except AssertionError as exc:
+            failures.append(f"{check.name}: {exc}")
+    if failures:
+        raise AssertionError("estimator failed the mibench contract:\n  " + "\n  ".join(failures))
+
+
+def assert_accurate(
+    estimator: str | Estimator,
+    scenario: str | Scenario,
+    n: int,
+    reps: int = 10,
+    *,
+    max_abs_bias: float | None = None,
+    max_rmse: float | None = None,
+    seed: int = 0,
+) -> dict[str, float]:
+    """Assert that an estimator's |bias| and RMSE on a scenario stay within bounds; return the figures."""
+    from .runner import run
+
+    records = run([estimator], [scenario], [n], reps=reps, seed=seed)
+    failed = records[records["status"] != "ok"]
+    if len(records) == 0:
+        raise AssertionError(f"{estimator} does not support {scenario}: {records.skipped}")
+    if len(failed):
+        raise AssertionError(f"{len(failed)} of {len(records)} estimates failed: {failed['message'].iloc[0]}")
+    errors = records["error"].to_numpy()
+    figures = {"bias": float(errors.mean()), "rmse": float(np.sqrt(np.mean(errors**2))), "reps": reps, "n": n}
+    problems = []
+    if max_abs_bias is not None and abs(figures["bias"]) > max_abs_bias:
+        problems.append(f"|bias| {abs(figures['bias']):.4g} > {max_abs_bias:g}")
+    if max_rmse is not None and figures["rmse"] > max_rmse:
+        problems.append(f"RMSE {figures['rmse']:.4g} > {max_rmse:g}")
+    if problems:
+        spec = records["estimator"].iloc[0]
+        raise AssertionError(
+            f"{spec} on {records['scenario'].iloc[0]} at n={n} ({reps} reps): "
+            + "; ".join(problems)
+            + f" (measured bias {figures['bias']:+.4g}, RMSE {figures['rmse']:.4g})"
+        )
+    return figures
