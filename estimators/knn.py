@@ -7,7 +7,14 @@ from scipy.special import digamma, gammaln
 
 from mibench import Conventions, register_estimator
 
-from ._neighbours import count_within, digamma_table, knn_indices, max_norm, scale_aware_noise
+from ._neighbours import (
+    count_within,
+    digamma_table,
+    knn_indices,
+    kth_neighbour_distance,
+    max_norm,
+    scale_aware_noise,
+)
 
 
 def _check_k(k: int) -> None:
@@ -71,9 +78,8 @@ def ksg(
         x = scale_aware_noise(x, noise, rng)
         y = scale_aware_noise(y, noise, rng)
     n = x.shape[0]
-    joint = np.hstack([x, y])
-    kth = knn_indices(joint, k, workers)[:, -1]
-    eps = max_norm(joint, kth)
+    order, eps = kth_neighbour_distance(np.hstack([x, y]), k, workers)
+    x, y = x[order], y[order]
     n_x = count_within(x, eps, strict=True, workers=workers)
     n_y = count_within(y, eps, strict=True, workers=workers)
     psi = digamma_table(n + 1)
@@ -143,10 +149,10 @@ def _log_unit_ball(dim: int, norm: str) -> float:
 def kozachenko_leonenko(values: np.ndarray, k: int, norm: str = "max", workers: int = 1) -> float:
     r"""Ĥ = ψ(N) − ψ(k) + ln V_d + (d/N) Σ ln r_i, r_i the distance to the k-th neighbour."""
     n, dim = values.shape
-    neighbours = knn_indices(values, k, workers)[:, -1]
     if norm == "max":
-        radius = max_norm(values, neighbours)
+        radius = kth_neighbour_distance(values, k, workers)[1]
     else:
+        neighbours = knn_indices(values, k, workers)[:, -1]
         radius = np.sqrt(np.sum((values[neighbours] - values) ** 2, axis=1))
     with np.errstate(divide="ignore"):
         log_radius = np.log(radius)

@@ -7,7 +7,7 @@ import numpy as np
 from mibench import Conventions, register_estimator
 from mibench.validation import joint_codes
 
-from ._neighbours import count_within, digamma_table, knn_indices, max_norm
+from ._neighbours import count_within, digamma_table, kth_neighbour_distance
 
 
 def _check_k(k: int) -> None:
@@ -28,8 +28,8 @@ def _ross(labels: np.ndarray, values: np.ndarray, k: int, workers: int) -> float
     for label in np.unique(codes):
         members = np.flatnonzero(codes == label)
         k_label = int(k_used[members[0]])
-        neighbours = knn_indices(values[members], k_label, workers)[:, -1]
-        radius[members] = max_norm(values[members], neighbours)
+        order, distance = kth_neighbour_distance(values[members], k_label, workers)
+        radius[members[order]] = distance
     m = count_within(values, radius, strict=False, workers=workers)
     psi = digamma_table(n + 1)
     return float(psi[n] - np.mean(psi[class_size]) + np.mean(psi[k_used]) - np.mean(psi[m]))
@@ -107,9 +107,10 @@ def mixed_ksg(x: np.ndarray, y: np.ndarray, k: int = 5, workers: int = 1) -> flo
     scale = 2.0 * max(spans, default=0.0) + 1.0
     x = _metric_space(x, discrete_x, scale)
     y = _metric_space(y, discrete_y, scale)
+    order, rho = kth_neighbour_distance(np.hstack([x, y]), k, workers)
+    x, y = x[order], y[order]
     joint = np.hstack([x, y])
     n = joint.shape[0]
-    rho = max_norm(joint, knn_indices(joint, k, workers)[:, -1])
     atom = rho == 0
     k_tilde = np.where(atom, count_within(joint, np.zeros(n), strict=False, workers=workers) + 1, k)
     n_x = count_within(x, rho, strict=True, workers=workers) + 1

@@ -1,0 +1,159 @@
+"""Speed of mibench's estimators against the libraries people use, measured side by side in one run.
+
+Run from the repository root (peers are skipped when not installed: pip install 'mibench[peers]'):
+
+    python benchmarks/speed.py                 # 1-D kNN, scaling exponent, memory, discrete
+    python benchmarks/speed.py --highdim       # also 5-D x and 5-D y at n = 10^5 (minutes)
+    python benchmarks/speed.py --output results/speed.md
+
+Every figure is the best of --repeat runs, single-threaded (BLAS pinned to one thread, kd-tree
+workers=1), on data drawn once per size. Timings are wall-clock seconds of the estimate call.
+Not an asv benchmark: asv tracks mibench's own history; this script compares against peers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+import mibench
+
+
+def best_of(repeat: int, function: Callable[[], float]) -> tuple[float, float]:
+    times, value = [], float("nan")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        value = function()
+        times.append(time.perf_counter() - start)
+    return min(times), value
+
+
+def peers_1d() -> dict[str, Callable[[np.ndarray, np.ndarray], float]]:
+    from sklearn.feature_selection import mutual_info_regression
+
+    peers: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
+        "sklearn mutual_info_regression": lambda x, y: mutual_info_regression(x, y[:, 0], n_neighbors=3, random_state=0)[0],
+    }
+    if importlib.util.find_spec("npeet_plus"):
+        from npeet_plus import mi
+
+        peers["NPEET (npeet-plus)"] = lambda x, y: mi(x, y, k=3, base=np.e)
+    if importlib.util.find_spec("ennemi"):
+        from ennemi import estimate_mi
+
+        peers["ennemi"] = lambda x, y: estimate_mi(y[:, 0], x[:, 0], k=3, max_threads=1)[0, 0]
+    if importlib.util.find_spec("infomeasure"):
+        import infomeasure
+
+        peers["infomeasure"] = lambda x, y: infomeasure.mutual_information(x, y, approach="ksg", k=3, base="e")
+    return peers
+
+
+def sample(n: int, dim: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    return mibench.get_scenario("gaussian", rho=0.6, dim=dim).sample(n, 12345)
+
+
+def ours(x: np.ndarray, y: np.ndarray) -> float:
+    return mibench.get_estimator("ksg(k=3, workers=1)").estimate(x, y)
+
+
+def peak_memory_mb(n: int) -> float:
+    """Peak resident memory added by one ksg call at size n, measured in a fresh process."""
+    code = f"""
+import resource, numpy as np, mibench
+x, y = mibench.get_scenario('gaussian', rho=0.6).sample({n}, 1)
+estimator = mibench.get_estimator('ksg')
+estimator.estimate(x[:100], y[:100])
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+estimator.estimate(x, y)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)
+"""
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--highdim", action="store_true", help="also run 5-D x 5-D at n = 10^5")
+    parser.add_argument("--max-peer-n", type=int, default=10**6, help="skip peers above this n")
+    parser.add_argument("--output", help="write the tables as Markdown here")
+    parser.add_argument("--json", help="write the raw figures as JSON here")
+    args = parser.parse_args()
+    lines: list[str] = []
+    figures: dict[str, object] = {}
+
+    def emit(text: str = "") -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    with threadpool_limits(limits=1):
+        peers = peers_1d()
+        emit("## kNN MI, 1-D x and 1-D y, k = 3 (seconds, best of %d)" % args.repeat)
+        emit()
+        names = ["mibench ksg", *peers]
+        emit("| n | " + " | ".join(names) + " | fastest peer / ksg |")
+        emit("|---|" + "---|" * (len(names) + 1))
+        ksg_times = {}
+        for n in (10**4, 10**5, 10**6):
+            x, y = sample(n)
+            row = {"mibench ksg": best_of(args.repeat, lambda: ours(x, y))[0]}
+            for name, peer in peers.items():
+                if n <= args.max_peer_n:
+                    row[name] = best_of(1 if n >= 10**6 else args.repeat, lambda peer=peer: peer(x, y))[0]
+            ksg_times[n] = row["mibench ksg"]
+            fastest = min((t for k, t in row.items() if k != "mibench ksg"), default=float("nan"))
+            cells = [f"{row[k]:.3f}" if k in row else "–" for k in names]
+            emit(f"| {n:,} | " + " | ".join(cells) + f" | {fastest / row['mibench ksg']:.2f}× |")
+            figures[f"1d_{n}"] = row
+        exponent = np.log(ksg_times[10**6] / ksg_times[10**4]) / np.log(100)
+        memory = peak_memory_mb(10**6)
+        emit()
+        emit(f"ksg cost exponent between n = 10^4 and 10^6: {exponent:.2f}; "
+             f"peak memory added at n = 10^6: {memory:.0f} MB")
+        figures["exponent"], figures["peak_mb_1e6"] = exponent, memory
+
+        if args.highdim:
+            emit()
+            emit("## kNN MI, 5-D x and 5-D y, n = 10^5, k = 3 (seconds, one run each)")
+            emit()
+            x, y = sample(10**5, dim=5)
+            row = {"mibench ksg": best_of(1, lambda: ours(x, y))[0]}
+            high = {k: v for k, v in peers.items() if k != "sklearn mutual_info_regression"}  # 1-D only
+            for name, peer in high.items():
+                row[name] = best_of(1, lambda peer=peer: peer(x, y))[0]
+            emit("| " + " | ".join(row) + " |")
+            emit("|" + "---|" * len(row))
+            emit("| " + " | ".join(f"{t:.1f}" for t in row.values()) + " |")
+            figures["5d_1e5"] = row
+
+        emit()
+        emit("## Discrete estimators, n = 10^6 samples over 1,000 × 1,000 symbols (seconds, best of %d)" % args.repeat)
+        emit()
+        rng = np.random.default_rng(0)
+        x = rng.integers(0, 1000, 10**6)
+        y = (x + rng.integers(0, 50, 10**6)) % 1000
+        emit("| estimator | seconds |")
+        emit("|---|---|")
+        for name in ("plugin", "miller_madow", "jackknife", "chao_shen", "grassberger", "james_stein", "nsb", "bayes"):
+            seconds = best_of(args.repeat, lambda name=name: mibench.estimate(x, y, name, x_type="discrete", y_type="discrete"))[0]
+            emit(f"| {name} | {seconds:.3f} |")
+            figures[f"discrete_{name}"] = seconds
+
+    if args.output:
+        with open(args.output, "w") as handle:
+            handle.write("\n".join(lines) + "\n")
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(figures, handle, indent=2)
+
+
+if __name__ == "__main__":
+    main()
