@@ -40,7 +40,9 @@ def peers_1d() -> dict[str, Callable[[np.ndarray, np.ndarray], float]]:
     from sklearn.feature_selection import mutual_info_regression
 
     peers: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
-        "sklearn mutual_info_regression": lambda x, y: mutual_info_regression(x, y[:, 0], n_neighbors=3, random_state=0)[0],
+        "sklearn mutual_info_regression": lambda x, y: mutual_info_regression(
+            x, y[:, 0], n_neighbors=3, random_state=0
+        )[0],
     }
     if importlib.util.find_spec("npeet_plus"):
         from npeet_plus import mi
@@ -125,8 +127,10 @@ def main() -> None:
         exponent = np.log(ksg_times[10**6] / ksg_times[10**4]) / np.log(100)
         memory = peak_memory_mb(10**6)
         emit()
-        emit(f"ksg cost exponent between n = 10^4 and 10^6: {exponent:.2f}; "
-             f"peak memory added at n = 10^6: {memory:.0f} MB")
+        emit(
+            f"ksg cost exponent between n = 10^4 and 10^6: {exponent:.2f}; "
+            f"peak memory added at n = 10^6: {memory:.0f} MB"
+        )
         figures["exponent"], figures["peak_mb_1e6"] = exponent, memory
 
         if args.highdim:
@@ -153,7 +157,9 @@ def main() -> None:
         emit("| estimator | seconds |")
         emit("|---|---|")
         for name in ("plugin", "miller_madow", "jackknife", "chao_shen", "grassberger", "james_stein", "nsb", "bayes"):
-            seconds = best_of(args.repeat, lambda name=name: mibench.estimate(x, y, name, x_type="discrete", y_type="discrete"))[0]
+            seconds = best_of(
+                args.repeat, lambda name=name: mibench.estimate(x, y, name, x_type="discrete", y_type="discrete")
+            )[0]
             emit(f"| {name} | {seconds:.3f} |")
             figures[f"discrete_{name}"] = seconds
 

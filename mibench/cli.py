@@ -65,7 +65,14 @@ def _parser() -> argparse.ArgumentParser:
             epilog=textwrap.dedent(EXAMPLES.get(name, "")),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        sub.add_argument("--plugin", action="append", default=[], metavar="FILE.py", help=argparse.SUPPRESS)
+        sub.add_argument(
+            "--plugin",
+            action="append",
+            default=[],
+            dest="command_plugins",
+            metavar="FILE.py",
+            help="load estimators or scenarios from a Python file (repeatable)",
+        )
         return sub
 
     listing = command("list", "List registered estimators, scenarios and suites.")
@@ -98,6 +105,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", metavar="DIR", help="run folder (default: runs/<UTC time>)")
     run.add_argument("--force", action="store_true", help="replace a run folder of a different experiment")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    export = command("export", "Export a run's records to CSV or Parquet.")
+    export.add_argument("run", help="a run folder")
+    export.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    export.add_argument("--output", required=True, metavar="FILE")
+
+    info = command("info", "Show a run's provenance: versions, machine, experiment, times, progress.")
+    info.add_argument("run", help="a run folder")
     return parser
 
 
@@ -110,9 +124,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "list": _list,
         "describe": _describe,
         "run": _run,
+        "export": _export,
+        "info": _info,
     }
     try:
-        for path in args.plugin:
+        for path in [*args.plugin, *args.command_plugins]:
             registry.load_plugin(path)
         return handlers[args.command](args)
     except (UserError, LookupError, ValueError, TypeError, OSError, RuntimeError, ImportError) as exc:
@@ -271,6 +287,35 @@ def _run(args: argparse.Namespace) -> int:
             print(f"  {estimator}: {count} {status}", file=sys.stderr)
     print(out)
     return 1 if len(failed) else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .store import load_records
+
+    records = load_records(args.run)
+    if args.format == "parquet":
+        try:
+            records.to_parquet(args.output, index=False)
+        except ImportError:
+            raise UserError("Parquet export needs pyarrow: pip install 'mibench[parquet]'") from None
+    else:
+        records.to_csv(args.output, index=False)
+    print(f"{len(records)} records written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    import json
+
+    from .store import Store
+
+    with Store(args.run, create=False) as store:
+        meta = {key: store.get_meta(key) for key in ("experiment", "fingerprint", "provenance", "started", "finished")}
+        records = store.records()
+    meta["records"] = {"total": len(records), **records["status"].value_counts().to_dict()}
+    meta["workers"] = sorted(records["worker"].dropna().unique().tolist())
+    print(json.dumps(meta, indent=2, default=str))
+    return 0
 
 
 def _default_estimators(names: list[str]) -> list[str]:

@@ -144,7 +144,8 @@ class ProcessExecutor:
                             yield record
                             continue
                     if worker.process.sentinel in ready or worker.connection in ready:
-                        code = worker.process.exitcode if not worker.process.is_alive() else None
+                        worker.process.join(timeout=2)  # the pipe can close a moment before the exit status is known
+                        code = worker.process.exitcode
                         self._retire(worker, kill=True)
                         yield worker.task.record(
                             "crashed", message=_death_message(code), worker=f"pid {worker.process.pid}"

@@ -12,7 +12,18 @@ from typing import Any
 
 __all__ = ["provenance", "now"]
 
-_PACKAGES = ("mibench", "numpy", "scipy", "pandas", "scikit-learn", "dask", "distributed")
+_PACKAGES = (
+    "mibench",
+    "numpy",
+    "scipy",
+    "pandas",
+    "scikit-learn",
+    "dask",
+    "distributed",
+    "ennemi",
+    "npeet-plus",
+    "infomeasure",
+)
 
 
 def now() -> str:

@@ -99,6 +99,13 @@ def run(
             threads=threads,
         )
         bar = _progress_bar(len(tasks), len(tasks) - len(todo), progress)
+        journal = _RunLog(Path(out) / "run.log" if out is not None else None)
+        journal.write(
+            f"start: {len(tasks)} tasks, {len(tasks) - len(todo)} already done, executor {executor}, "
+            f"jobs {jobs}, timeout {timeout}"
+        )
+        for line in skipped:
+            journal.write(f"skipped {line}")
         failed = 0
         for record in runner.map(todo):
             if store is not None:
@@ -106,11 +113,17 @@ def run(
             else:
                 rows.append(record)
             failed += record["status"] != "ok"
+            if record["status"] != "ok":
+                journal.write(
+                    f"{record['status']}: {record['estimator']} × {record['scenario']} n={record['n']} "
+                    f"rep={record['rep']}: {record['message']}"
+                )
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(ok=bar.n - failed, failed=failed, refresh=False)
         if bar is not None:
             bar.close()
+        journal.write(f"end: {len(todo) - failed} ok, {failed} failed")
         if store is not None:
             store.set_meta("finished", now())
             records = store.records()
@@ -124,6 +137,18 @@ def run(
     result.skipped = skipped
     result.folder = Path(out) if out is not None else None
     return result
+
+
+class _RunLog:
+    """Timestamped lines appended to the run folder's run.log (nothing without a folder)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+
+    def write(self, line: str) -> None:
+        if self.path is not None:
+            with self.path.open("a", encoding="utf-8") as handle:
+                handle.write(f"{now()} {line}\n")
 
 
 def _open_store(out: str | Path, experiment: Experiment, force: bool) -> Store:

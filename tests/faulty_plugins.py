@@ -1,0 +1,55 @@
+"""Estimators that misbehave on purpose, for the fault-isolation tests (loaded with --plugin)."""
+
+import ctypes
+import os
+import time
+
+import mibench
+
+
+@mibench.register_estimator("fault_raises")
+def fault_raises(x, y):
+    """Always raises."""
+    raise RuntimeError("deliberate failure")
+
+
+@mibench.register_estimator("fault_hangs")
+def fault_hangs(x, y, seconds: float = 60.0):
+    """Sleeps far past any timeout."""
+    time.sleep(seconds)
+    return 0.0
+
+
+@mibench.register_estimator("fault_exits")
+def fault_exits(x, y):
+    """Kills its own worker process."""
+    os._exit(3)
+
+
+@mibench.register_estimator("fault_segfaults")
+def fault_segfaults(x, y):
+    """Dereferences a null pointer."""
+    ctypes.string_at(0)
+    return 0.0
+
+
+@mibench.register_estimator("fault_nan")
+def fault_nan(x, y):
+    """Returns NaN."""
+    return float("nan")
+
+
+@mibench.register_estimator("fault_string")
+def fault_string(x, y):
+    """Returns a string."""
+    return "0.5"
+
+
+@mibench.register_estimator("slow_ok")
+def slow_ok(x, y, seconds: float = 0.05):
+    """A well-behaved estimator that takes a while: correlation MI after a sleep."""
+    import numpy as np
+
+    time.sleep(seconds)
+    r = np.corrcoef(x[:, 0], y[:, 0])[0, 1]
+    return float(-0.5 * np.log1p(-r * r))

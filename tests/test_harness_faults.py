@@ -1,0 +1,147 @@
+"""Fault isolation, crash-safe resume and executor equivalence (real processes, a real Dask cluster)."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import mibench
+from mibench.records import VOLATILE_COLUMNS
+from mibench.store import StoreError
+
+PLUGIN = str(Path(__file__).with_name("faulty_plugins.py"))
+mibench.load_plugin(PLUGIN)
+
+
+def stable(records):
+    return records.drop(columns=list(VOLATILE_COLUMNS)).reset_index(drop=True)
+
+
+def test_faults_are_recorded_as_data_and_the_run_goes_on():
+    estimators = [
+        "fault_raises",
+        "fault_hangs",
+        "fault_exits",
+        "fault_segfaults",
+        "fault_nan",
+        "fault_string",
+        "gaussian",
+    ]
+    records = mibench.run(estimators, ["gaussian(rho=0.5)"], [50], reps=2, jobs=2, executor="processes", timeout=3)
+    status = records.groupby("estimator")["status"].agg(set).to_dict()
+    assert status["fault_raises"] == {"error"}
+    assert status["fault_hangs(seconds=60.0)"] == {"timeout"}
+    assert status["fault_exits"] == {"crashed"}
+    assert status["fault_segfaults"] == {"crashed"}
+    assert status["fault_nan"] == {"invalid"}
+    assert status["fault_string"] == {"invalid"}
+    assert status["gaussian"] == {"ok"}
+    messages = records.set_index("estimator")["message"]
+    assert "RuntimeError: deliberate failure" in messages["fault_raises"].iloc[0]
+    assert "exited with code 3" in messages["fault_exits"].iloc[0]
+    assert "SIGSEGV" in messages["fault_segfaults"].iloc[0]
+    assert "killed after 3 s" in messages["fault_hangs(seconds=60.0)"].iloc[0]
+    summary = mibench.summarize(records)
+    assert summary.set_index("estimator").loc["fault_raises", "failures"] == 2
+
+
+def test_serial_processes_and_dask_give_identical_records():
+    estimators = ["ksg", "gaussian", "plugin", "mixed_ksg"]
+    scenarios = ["gaussian(rho=0.7)", "symmetric_channel", "uniform_shift"]
+    serial = mibench.run(estimators, scenarios, [80, 160], reps=3, seed=5, executor="serial")
+    processes = mibench.run(estimators, scenarios, [80, 160], reps=3, seed=5, jobs=2, executor="processes")
+    dask = mibench.run(estimators, scenarios, [80, 160], reps=3, seed=5, jobs=2, executor="dask")
+    pd.testing.assert_frame_equal(stable(serial), stable(processes))
+    pd.testing.assert_frame_equal(stable(serial), stable(dask))
+    assert dask["worker"].nunique() >= 1 and (dask["status"] == "ok").all()
+
+
+def test_sigkill_mid_run_then_resume_equals_uninterrupted(tmp_path):
+    out = tmp_path / "killed"
+    command = [
+        sys.executable,
+        "-m",
+        "mibench.cli",
+        "--plugin",
+        PLUGIN,
+        "run",
+        "-e",
+        "slow_ok(seconds=0.05)",
+        "-e",
+        "gaussian",
+        "-s",
+        "gaussian(rho=0.3)",
+        "-s",
+        "gaussian(rho=0.8)",
+        "-n",
+        "40",
+        "-n",
+        "80",
+        "--reps",
+        "12",
+        "--seed",
+        "3",
+        "--jobs",
+        "2",
+        "--out",
+        str(out),
+        "--quiet",
+    ]
+    process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    store = out / "mibench.sqlite"
+    deadline = time.time() + 60
+    done = 0
+    while time.time() < deadline and done < 15:
+        time.sleep(0.1)
+        if store.exists():
+            try:
+                with sqlite3.connect(store) as db:
+                    done = db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+            except sqlite3.Error:
+                pass
+    os.killpg(process.pid, signal.SIGKILL)  # the run and its workers, with no chance to clean up
+    process.wait()
+    partial = mibench.load_records(out)
+    total = 2 * 2 * 2 * 12
+    assert 0 < len(partial) < total, "the run should have been killed part-way"
+    assert partial["task_id"].is_unique
+    resumed = subprocess.run(command, capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    final = mibench.load_records(out)
+    assert len(final) == total and final["task_id"].is_unique
+    # finished rows were not recomputed
+    kept = final.set_index("task_id").loc[partial["task_id"], "seconds"]
+    assert (kept.to_numpy() == partial["seconds"].to_numpy()).all()
+    clean = mibench.run(
+        ["slow_ok(seconds=0.05)", "gaussian"],
+        ["gaussian(rho=0.3)", "gaussian(rho=0.8)"],
+        [40, 80],
+        reps=12,
+        seed=3,
+        executor="serial",
+    )
+    pd.testing.assert_frame_equal(stable(final), stable(clean))
+
+
+def test_store_of_another_experiment_is_refused(tmp_path):
+    mibench.run(["gaussian"], ["gaussian"], [30], reps=1, out=tmp_path)
+    with pytest.raises(StoreError, match="different experiment"):
+        mibench.run(["gaussian"], ["gaussian"], [30], reps=2, out=tmp_path)
+    assert len(mibench.run(["gaussian"], ["gaussian"], [30], reps=2, out=tmp_path, force=True)) == 2
+
+
+def test_corrupt_store_gives_a_clear_error(tmp_path):
+    mibench.run(["gaussian"], ["gaussian"], [30], reps=3, out=tmp_path)
+    store = tmp_path / "mibench.sqlite"
+    store.write_bytes(b"this is not a database" + store.read_bytes()[100:])
+    with pytest.raises(StoreError, match="not a readable mibench store"):
+        mibench.load_records(tmp_path)
+    with pytest.raises(StoreError, match="--force"):
+        mibench.run(["gaussian"], ["gaussian"], [30], reps=3, out=tmp_path)
+    assert store.exists()  # nothing deleted without --force
