@@ -107,7 +107,7 @@ def main() -> None:
 
     with threadpool_limits(limits=1):
         peers = peers_1d()
-        emit("## kNN MI, 1-D x and 1-D y, k = 3 (seconds, best of %d)" % args.repeat)
+        emit(f"## kNN MI, 1-D x and 1-D y, k = 3 (seconds, best of {args.repeat})")
         emit()
         names = ["mibench ksg", *peers]
         emit("| n | " + " | ".join(names) + " | fastest peer / ksg |")
@@ -115,10 +115,11 @@ def main() -> None:
         ksg_times = {}
         for n in (10**4, 10**5, 10**6):
             x, y = sample(n)
-            row = {"mibench ksg": best_of(args.repeat, lambda: ours(x, y))[0]}
+            row = {"mibench ksg": best_of(args.repeat, lambda x=x, y=y: ours(x, y))[0]}
             for name, peer in peers.items():
                 if n <= args.max_peer_n:
-                    row[name] = best_of(1 if n >= 10**6 else args.repeat, lambda peer=peer: peer(x, y))[0]
+                    repeat = 1 if n >= 10**6 else args.repeat
+                    row[name] = best_of(repeat, lambda peer=peer, x=x, y=y: peer(x, y))[0]
             ksg_times[n] = row["mibench ksg"]
             fastest = min((t for k, t in row.items() if k != "mibench ksg"), default=float("nan"))
             cells = [f"{row[k]:.3f}" if k in row else "–" for k in names]
@@ -149,7 +150,7 @@ def main() -> None:
             figures["5d_1e5"] = row
 
         emit()
-        emit("## Discrete estimators, n = 10^6 samples over 1,000 × 1,000 symbols (seconds, best of %d)" % args.repeat)
+        emit(f"## Discrete estimators, n = 10^6 samples over 1,000 × 1,000 symbols (seconds, best of {args.repeat})")
         emit()
         rng = np.random.default_rng(0)
         x = rng.integers(0, 1000, 10**6)
