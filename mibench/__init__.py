@@ -22,7 +22,7 @@ from .estimator import (
 )
 from .registry import load_plugin
 from .scenario import Scenario, Truth, get_scenario, list_scenarios, register_scenario
-from .stats import summarize
+from .stats import summarize, trends
 from .store import load_records
 
 try:
@@ -55,4 +55,5 @@ __all__ = [
     "register_scenario",
     "run",
     "summarize",
+    "trends",
 ]

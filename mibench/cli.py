@@ -110,6 +110,24 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv", "parquet"], default="csv")
     export.add_argument("--output", required=True, metavar="FILE")
 
+    summary = command("summarize", "Summary statistics of a run: per cell, or trends across n.")
+    summary.add_argument("run", help="a run folder or records file (CSV/Parquet)")
+    summary.add_argument("--format", choices=["csv", "json", "markdown"], default="csv")
+    summary.add_argument("--units", choices=["nats", "bits"], default="nats")
+    summary.add_argument("--trends", action="store_true", help="exponents across n and the reliable n instead")
+    summary.add_argument("--threshold", type=float, default=0.1, help="relative error for --trends (default 0.1)")
+
+    compare = command("compare", "Compare a candidate run against a baseline; exit 1 on an accuracy regression.")
+    compare.add_argument("baseline", help="run folder or records file (CSV/Parquet)")
+    compare.add_argument("candidate", help="run folder or records file (CSV/Parquet)")
+    compare.add_argument("--abs-tol", type=float, default=0.01, help="nats of RMSE or |bias| allowed (default 0.01)")
+    compare.add_argument("--rel-tol", type=float, default=0.10, help="fraction of baseline RMSE allowed (default 0.1)")
+    compare.add_argument("--confidence", type=float, default=0.95)
+    compare.add_argument("--runtime-ratio", type=float, default=1.5, help="flag cells this much slower (default 1.5)")
+    compare.add_argument("--fail-on-runtime", action="store_true", help="exit 1 on runtime regressions too")
+    compare.add_argument("--format", choices=["table", "json", "markdown", "csv"], default="table")
+    compare.add_argument("--all", action="store_true", help="show every cell, not only flagged ones")
+
     info = command("info", "Show a run's provenance: versions, machine, experiment, times, progress.")
     info.add_argument("run", help="a run folder")
     return parser
@@ -125,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "describe": _describe,
         "run": _run,
         "export": _export,
+        "summarize": _summarize,
+        "compare": _compare,
         "info": _info,
     }
     try:
@@ -302,6 +322,51 @@ def _export(args: argparse.Namespace) -> int:
         records.to_csv(args.output, index=False)
     print(f"{len(records)} records written to {args.output}", file=sys.stderr)
     return 0
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    from .stats import summarize, trends
+    from .store import load_records
+
+    table = summarize(load_records(args.run), units=args.units)
+    if args.trends:
+        table = trends(table, threshold=args.threshold)
+    _print_table(table, args.format)
+    return 0
+
+
+def _print_table(table: Any, fmt: str) -> None:
+    from .stats import markdown_table
+
+    if fmt == "json":
+        print(table.to_json(orient="records", indent=2))
+    elif fmt == "markdown":
+        print(markdown_table(table))
+    elif fmt == "csv":
+        print(table.to_csv(index=False), end="")
+    else:
+        print(table.to_string(index=False))
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from .compare import Tolerance, compare, has_regressions
+    from .store import load_records
+
+    tolerance = Tolerance(
+        absolute=args.abs_tol, relative=args.rel_tol, confidence=args.confidence, runtime_ratio=args.runtime_ratio
+    )
+    result = compare(load_records(args.baseline), load_records(args.candidate), tolerance)
+    shown = result if args.all else result[result["flags"].fillna("") != ""]
+    failed = has_regressions(result, runtime=args.fail_on_runtime)
+    if args.format == "table":
+        columns = ["estimator", "scenario", "n", "delta_rmse", "delta_bias", "runtime_ratio", "flags"]
+        print(shown[columns].to_string(index=False) if len(shown) else "no changes flagged")
+    else:
+        _print_table(shown, args.format)
+    counts = result["flags"].fillna("").str.split(", ").explode().value_counts()
+    summary = ", ".join(f"{count} {flag}" for flag, count in counts.items() if flag) or "nothing flagged"
+    print(f"{len(result)} cells compared: {summary}; {'FAIL' if failed else 'OK'}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _info(args: argparse.Namespace) -> int:

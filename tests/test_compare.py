@@ -1,0 +1,86 @@
+import numpy as np
+
+import mibench
+from mibench.cli import main
+from mibench.compare import Tolerance, compare, has_regressions
+
+SHIFT = {"value": 0.0}
+
+
+def probe(x, y):
+    """Gaussian MI plus a shift that the test changes between runs, as a code change would."""
+    r = np.corrcoef(x[:, 0], y[:, 0])[0, 1]
+    return float(-0.5 * np.log1p(-r * r)) + SHIFT["value"]
+
+
+if "test_probe" not in mibench.list_estimators():
+    mibench.register_estimator("test_probe", multivariate=False)(probe)
+
+EXPERIMENT = {
+    "estimators": ["test_probe", "ksg"],
+    "scenarios": ["gaussian(rho=0.5)", "gaussian(rho=0.8)"],
+    "sample_sizes": [300, 1000],
+    "reps": 10,
+}
+
+
+def run(seed=0, shift=0.0):
+    SHIFT["value"] = shift
+    try:
+        return mibench.run(seed=seed, **EXPERIMENT)
+    finally:
+        SHIFT["value"] = 0.0
+
+
+def test_a_shift_of_five_hundredths_of_a_nat_is_caught():
+    result = compare(run(), run(shift=0.05))
+    flagged = result[result["flags"].str.contains("regression")]
+    assert set(flagged["estimator"]) == {"test_probe"} and len(flagged) == 4
+    assert flagged["paired"].all()
+    assert np.allclose(flagged["delta_bias"], 0.05)
+    assert has_regressions(result)
+
+
+def test_a_rerun_with_another_seed_is_not_flagged():
+    result = compare(run(seed=0), run(seed=1))
+    assert not result["paired"].any()
+    assert not has_regressions(result), result[["estimator", "scenario", "n", "delta_rmse", "flags"]]
+
+
+def test_identical_runs_have_zero_change():
+    result = compare(run(), run())
+    assert (result["delta_rmse"] == 0).all() and (result["delta_bias"] == 0).all() and result["paired"].all()
+    assert not result["flags"].str.contains("regression").any()
+
+
+def test_missing_cells_new_failures_and_runtime():
+    baseline = run()
+    is_ksg = baseline["estimator"].str.startswith("ksg")
+    candidate = baseline[~(is_ksg & (baseline["n"] == 1000))].copy()
+    broken = candidate["estimator"] == "test_probe"
+    candidate.loc[broken & (candidate["rep"] == 0), ["status", "estimate", "error"]] = ["error", np.nan, np.nan]
+    candidate.loc[candidate["estimator"].str.startswith("ksg"), "seconds"] += 1.0
+    result = compare(baseline, candidate)
+    assert (result[(result["estimator"].str.startswith("ksg")) & (result["n"] == 1000)]["flags"] == "missing").all()
+    assert result["flags"].str.contains("new failures").sum() == 4
+    assert result["flags"].str.contains("slower").sum() == 2
+    assert has_regressions(result)
+    only_slow = compare(baseline, baseline.assign(seconds=baseline["seconds"] * 3 + 0.01))
+    assert not has_regressions(only_slow) and has_regressions(only_slow, runtime=True)
+
+
+def test_tolerance_is_configurable():
+    result = compare(run(), run(shift=0.05), Tolerance(absolute=0.2))
+    assert not has_regressions(result)
+
+
+def test_cli_exit_codes_and_formats(tmp_path, capsys):
+    base, cand = tmp_path / "base.csv", tmp_path / "cand.csv"
+    run().to_csv(base, index=False)
+    run(shift=0.05).to_csv(cand, index=False)
+    assert main(["compare", str(base), str(base)]) == 0
+    capsys.readouterr()
+    assert main(["compare", str(base), str(cand), "--format", "markdown"]) == 1
+    out = capsys.readouterr()
+    assert out.out.startswith("| estimator |") and "regression" in out.out and "FAIL" in out.err
+    assert main(["compare", str(base), str(cand), "--format", "json", "--abs-tol", "0.2"]) == 0
