@@ -70,7 +70,8 @@ def gaussian_entropy_corrected(values: np.ndarray) -> float:
     types=[("continuous", "continuous"), ("continuous", "discrete"), ("discrete", "continuous")],
     min_samples=4,
     conventions=Conventions(
-        variant="Gaussian-copula MI with the Wishart bias correction; discrete side: class-conditional entropies",
+        variant="Gaussian-copula MI with the Wishart bias correction; discrete side: class-conditional entropies, "
+        "samples of classes with at most d + 1 members left out",
         ties="ranks of ties broken by sample order (stable sort)",
         standardises="yes: rank-transformed to standard normal margins (invariant to increasing maps)",
         complexity="O(n log n + n d^2)",
@@ -97,8 +98,14 @@ def gcmi(x: np.ndarray, y: np.ndarray) -> float:
     discrete_x, discrete_y = np.issubdtype(x.dtype, np.integer), np.issubdtype(y.dtype, np.integer)
     if discrete_x or discrete_y:
         continuous, labels = (y, x) if discrete_x else (x, y)
-        copula = _copula_normal(continuous)
         codes = joint_codes(labels)
+        # A class needs more than d + 1 samples for its covariance; samples of smaller classes are left out.
+        sizes = np.bincount(codes)
+        keep = sizes[codes] > continuous.shape[1] + 1
+        continuous, codes = continuous[keep], codes[keep]
+        if continuous.shape[0] < continuous.shape[1] + 2:
+            raise ValueError("gcmi: no class has enough samples for a class-conditional covariance")
+        copula = _copula_normal(continuous)
         conditional = 0.0
         for label in np.unique(codes):
             members = codes == label

@@ -103,8 +103,11 @@ def load_records(run: str | Path) -> pd.DataFrame:
     """The records of a run folder (or of an exported CSV/Parquet file) as a DataFrame."""
     path = Path(run)
     if path.is_dir():
-        with Store(path, create=False) as store:
-            return store.records()
+        if not (path / STORE_FILE).exists() and (path / "records.csv").exists():
+            path = path / "records.csv"  # a committed run folder keeps its records as CSV only
+        else:
+            with Store(path, create=False) as store:
+                return store.records()
     if not path.exists():
         raise FileNotFoundError(f"no run folder or records file at {str(path)!r}")
     if path.suffix == ".csv":
