@@ -128,6 +128,45 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--format", choices=["table", "json", "markdown", "csv"], default="table")
     compare.add_argument("--all", action="store_true", help="show every cell, not only flagged ones")
 
+    plots = command("plot", "Write the figures of a run (PNG and SVG).")
+    plots.add_argument("run", help="a run folder or records file")
+    plots.add_argument(
+        "--kind",
+        action="append",
+        dest="kinds",
+        metavar="KIND",
+        help="estimate, bias, std, rmse, runtime, pareto, heatmap, sweep (repeatable; default all)",
+    )
+    plots.add_argument("--out", metavar="DIR", help="where to write (default: RUN/figures)")
+
+    report = command("report", "Write a self-contained HTML report and a Markdown summary of a run.")
+    report.add_argument("run", help="a run folder or records file")
+    report.add_argument("--out", metavar="DIR", help="where to write (default: the run folder)")
+    report.add_argument("--title", default="mibench report")
+
+    recommend = command("recommend", "Rank estimators for data of given types, dimensions and sample size.")
+    recommend.add_argument("--x-type", required=True, choices=["continuous", "discrete", "mixed"])
+    recommend.add_argument("--y-type", required=True, choices=["continuous", "discrete", "mixed"])
+    recommend.add_argument("--dim-x", type=int, default=1)
+    recommend.add_argument("--dim-y", type=int, default=1)
+    recommend.add_argument("--n", type=int, default=1000)
+    recommend.add_argument("--run", help="rank on this run instead of the shipped reference results")
+    recommend.add_argument("--top", type=int, default=10)
+    recommend.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+
+    estimate = command("estimate", "Estimate MI between columns of your own CSV or Parquet table.")
+    estimate.add_argument("table", help="a .csv or .parquet file")
+    estimate.add_argument("--x", required=True, help="column name(s) of x, comma-separated")
+    estimate.add_argument("--y", required=True, help="column name(s) of y, comma-separated")
+    estimate.add_argument("-e", "--estimator", default="auto", help="a spec, or auto (the top recommendation)")
+    estimate.add_argument("--x-type", choices=["continuous", "discrete", "mixed"], help="override the inferred type")
+    estimate.add_argument("--y-type", choices=["continuous", "discrete", "mixed"], help="override the inferred type")
+    estimate.add_argument("--permutations", type=int, default=100, help="for the p-value (default 100)")
+    estimate.add_argument("--subsamples", type=int, default=10, help="half-sample splits for the standard error")
+    estimate.add_argument("--seed", type=int, default=0)
+    estimate.add_argument("--units", choices=["nats", "bits"], default="nats")
+    estimate.add_argument("--format", choices=["text", "json"], default="text")
+
     info = command("info", "Show a run's provenance: versions, machine, experiment, times, progress.")
     info.add_argument("run", help="a run folder")
     return parser
@@ -145,6 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": _export,
         "summarize": _summarize,
         "compare": _compare,
+        "plot": _plot,
+        "report": _report,
+        "recommend": _recommend,
+        "estimate": _estimate,
         "info": _info,
     }
     try:
@@ -367,6 +410,83 @@ def _compare(args: argparse.Namespace) -> int:
     summary = ", ".join(f"{count} {flag}" for flag, count in counts.items() if flag) or "nothing flagged"
     print(f"{len(result)} cells compared: {summary}; {'FAIL' if failed else 'OK'}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _output_folder(run: str, out: str | None, default: str) -> Path:
+    if out:
+        return Path(out)
+    path = Path(run)
+    return (path if path.is_dir() else path.parent) / default if default else (path if path.is_dir() else path.parent)
+
+
+def _plot(args: argparse.Namespace) -> int:
+    from .plots import plot
+    from .store import load_records
+
+    paths = plot(load_records(args.run), _output_folder(args.run, args.out, "figures"), kinds=args.kinds)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import write_report
+    from .store import load_records
+
+    run = Path(args.run)
+    html_path, markdown_path = write_report(
+        load_records(run), _output_folder(args.run, args.out, ""), run=run if run.is_dir() else None, title=args.title
+    )
+    print(html_path)
+    print(markdown_path)
+    return 0
+
+
+def _recommend(args: argparse.Namespace) -> int:
+    from .recommend import recommend
+    from .store import load_records
+
+    records = load_records(args.run) if args.run else None
+    table = recommend(args.x_type, args.y_type, args.dim_x, args.dim_y, args.n, records=records)
+    dims = table.attrs["dims"]
+    print(
+        f"ranking rests on {table.attrs['scenarios']} scenario(s) with {args.x_type} x ({dims[0]}-D) and "
+        f"{args.y_type} y ({dims[1]}-D) at n = {table.attrs['n']:,}, from the {table.attrs['source']}",
+        file=sys.stderr,
+    )
+    _print_table(table.drop(columns="estimator").head(args.top), args.format)
+    return 0
+
+
+def _estimate(args: argparse.Namespace) -> int:
+    import json
+
+    from .userdata import estimate_table, read_table
+
+    result = estimate_table(
+        read_table(args.table),
+        [c.strip() for c in args.x.split(",")],
+        [c.strip() for c in args.y.split(",")],
+        args.estimator,
+        x_type=args.x_type,
+        y_type=args.y_type,
+        permutations=args.permutations,
+        subsamples=args.subsamples,
+        seed=args.seed,
+    ).as_dict()
+    if args.units == "bits":
+        result["estimate"] /= 0.6931471805599453
+        result["stderr"] /= 0.6931471805599453
+    result["units"] = args.units
+    if args.format == "json":
+        print(json.dumps(result, indent=2))
+    else:
+        print(
+            f"I(x; y) = {result['estimate']:.4f} ± {result['stderr']:.4f} {args.units} "
+            f"(permutation p = {result['p_value']:.3g}, {result['permutations']} permutations)"
+        )
+        print(f"estimator {result['estimator']}; x {result['x_type']}, y {result['y_type']}; n = {result['n']:,}")
+    return 0
 
 
 def _info(args: argparse.Namespace) -> int:

@@ -1,0 +1,1 @@
+"""The committed reference results, installed as ``mibench.reference`` (recommend uses summary.csv)."""

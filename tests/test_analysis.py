@@ -1,0 +1,237 @@
+"""Statistics, plots, the HTML report (in headless chromium), recommend and estimate on a table."""
+
+import json
+import shutil
+import subprocess
+import tempfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mibench
+from mibench.cli import main
+from mibench.recommend import recommend
+from mibench.stats import summarize, trends
+from mibench.userdata import estimate_table, infer_type
+
+
+def tiny_records():
+    """Two cells by hand: errors (0.1, -0.1, 0.3) at n = 10 and (0.05, -0.05, 0.0) at n = 100; truth 0.5."""
+    rows = []
+    for n, errors, seconds in ((10, [0.1, -0.1, 0.3], [1.0, 2.0, 4.0]), (100, [0.05, -0.05, 0.0], [10.0, 20.0, 40.0])):
+        for rep, (e, s) in enumerate(zip(errors, seconds, strict=True)):
+            rows.append(
+                {
+                    "task_id": f"{n}-{rep}",
+                    "estimator": "est",
+                    "scenario": "sc",
+                    "x_type": "continuous",
+                    "y_type": "continuous",
+                    "dim_x": 1,
+                    "dim_y": 1,
+                    "n": n,
+                    "rep": rep,
+                    "seed": rep,
+                    "true_mi": 0.5,
+                    "estimate": 0.5 + e,
+                    "error": e,
+                    "seconds": s,
+                    "cpu_seconds": s,
+                    "status": "ok",
+                    "message": "",
+                    "worker": "w",
+                }
+            )
+    rows.append({**rows[0], "task_id": "failed", "rep": 3, "status": "error", "estimate": np.nan, "error": np.nan})
+    return pd.DataFrame(rows)
+
+
+def test_summary_statistics_by_hand():
+    summary = summarize(tiny_records()).set_index("n")
+    small = summary.loc[10]
+    assert small["reps"] == 3 and small["failures"] == 1
+    assert small["bias"] == pytest.approx(0.1)
+    assert small["std"] == pytest.approx(0.2)  # sample std of 0.6, 0.4, 0.8
+    assert small["variance"] == pytest.approx(0.04)
+    assert small["rmse"] == pytest.approx(np.sqrt((0.01 + 0.01 + 0.09) / 3))
+    assert small["mae"] == pytest.approx(0.5 / 3)
+    assert small["relative_error"] == pytest.approx(np.sqrt(0.11 / 3) / 0.5)
+    assert small["median_seconds"] == 2.0 and small["iqr_seconds"] == pytest.approx(3.0 - 1.5)
+    assert small["bias_low"] <= small["bias"] <= small["bias_high"]
+    assert small["rmse_low"] <= small["rmse"] <= small["rmse_high"]
+    again = summarize(tiny_records()).set_index("n")
+    assert again.loc[10, "bias_low"] == small["bias_low"]  # the bootstrap is seeded
+    bits = summarize(tiny_records(), units="bits").set_index("n")
+    assert bits.loc[10, "bias"] == pytest.approx(0.1 / np.log(2))
+    assert bits.loc[10, "variance"] == pytest.approx(0.04 / np.log(2) ** 2)
+
+
+def test_trends_by_hand():
+    row = trends(summarize(tiny_records()), threshold=0.1).iloc[0]
+    rmse_10, rmse_100 = np.sqrt(0.11 / 3), np.sqrt(0.005 / 3)
+    assert row["rmse_exponent"] == pytest.approx(np.log(rmse_100 / rmse_10) / np.log(10))
+    assert row["runtime_exponent"] == pytest.approx(1.0)  # median seconds 2 → 20
+    assert row["reliable_n"] == 100  # relative error 0.38 at n = 10, 0.08 at n = 100
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("run")
+    mibench.run(
+        ["ksg", "gaussian", "plugin", "mixed_ksg"],
+        ["gaussian(rho=0.5)", "gaussian(rho=0.8)", "gaussian(rho=0.9)", "symmetric_channel"],
+        [100, 300],
+        reps=3,
+        out=folder,
+    )
+    return folder
+
+
+def test_every_plot_kind_is_written(small_run, tmp_path):
+    from mibench.plots import KINDS, plot
+
+    paths = plot(mibench.load_records(small_run), tmp_path)
+    assert {p.name for p in paths} == {f"{k}.{f}" for k in KINDS for f in ("png", "svg")}
+    assert all(p.stat().st_size > 5000 for p in paths)
+    with pytest.raises(ValueError, match="unknown plot kind"):
+        plot(mibench.load_records(small_run), tmp_path, kinds=["pie"])
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="headless chromium is installed by .ci/run (apt-get install chromium)")
+def test_report_loads_in_headless_chromium_with_every_figure(small_run, tmp_path):
+    assert main(["report", str(small_run), "--out", str(tmp_path), "--title", "<b>escaped</b> & fine"]) == 0
+    html = (tmp_path / "report.html").read_text()
+    assert "&lt;b&gt;escaped&lt;/b&gt; &amp; fine" in html and "http://" not in html and "https://" not in html
+    with tempfile.TemporaryDirectory() as profile:
+        result = subprocess.run(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--enable-logging=stderr",
+                "--v=0",
+                "--virtual-time-budget=10000",
+                "--dump-dom",
+                (tmp_path / "report.html").as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert 'data-figures-loaded="8"' in result.stdout, result.stderr[-2000:]
+    console = [line for line in result.stderr.splitlines() if "CONSOLE" in line]
+    assert not [line for line in console if "rror" in line or "Uncaught" in line], console
+    markdown = (tmp_path / "report.md").read_text()
+    assert "| rank |" in markdown and "![heatmap](figures/heatmap.png)" in markdown
+
+
+def test_recommend_picks_the_clearly_best_estimator():
+    rows = []
+    for scenario in ("s1", "s2", "s3"):
+        for estimator, spread in (("good", 0.01), ("bad", 0.3), ("ugly", 0.1)):
+            for n in (100, 1000):
+                rows.append(
+                    {
+                        "estimator": estimator,
+                        "scenario": scenario,
+                        "n": n,
+                        "x_type": "continuous",
+                        "y_type": "discrete",
+                        "dim_x": 1,
+                        "dim_y": 1,
+                        "rmse": spread * (1 + (n == 100)),
+                        "bias": spread / 2,
+                        "median_seconds": 0.1,
+                        "failures": 0,
+                    }
+                )
+    rows.append({**rows[0], "x_type": "discrete", "estimator": "other-types", "rmse": 0.0})
+    table = recommend("continuous", "discrete", 1, 1, 700, summary=pd.DataFrame(rows))
+    assert table["estimator"].tolist() == ["good", "ugly", "bad"]
+    assert table.attrs["scenarios"] == 3 and table.attrs["n"] == 1000
+    with pytest.raises(ValueError, match="no scenarios with x mixed"):
+        recommend("mixed", "mixed", summary=pd.DataFrame(rows))
+
+
+def test_recommend_on_a_run(small_run, capsys):
+    assert (
+        main(
+            [
+                "recommend",
+                "--x-type",
+                "continuous",
+                "--y-type",
+                "continuous",
+                "--n",
+                "250",
+                "--run",
+                str(small_run),
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    captured = capsys.readouterr()
+    ranked = json.loads(captured.out)
+    assert {r["label"] for r in ranked} == {"ksg", "gaussian", "mixed_ksg"}
+    assert "rests on 3 scenario(s)" in captured.err and "n = 300" in captured.err
+
+
+def test_type_inference():
+    assert infer_type(pd.Series([1.5, 2.25, 3.0])) == "continuous"
+    assert infer_type(pd.Series([1, 2, 3, 1])) == "discrete"
+    assert infer_type(pd.Series(np.arange(100))) == "continuous"
+    assert infer_type(pd.Series(["a", "b"])) == "discrete"
+    assert infer_type(pd.Series([True, False])) == "discrete"
+
+
+def test_estimate_on_a_csv_with_known_dependence(tmp_path, capsys):
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=600)
+    table = pd.DataFrame(
+        {"a": a, "b": a + rng.normal(size=600), "noise": rng.normal(size=600), "label": np.where(a > 0, "pos", "neg")}
+    )
+    path = tmp_path / "data.csv"
+    table.to_csv(path, index=False)
+    dependent = estimate_table(table, ["a"], ["b"], "ksg", permutations=50)
+    assert dependent.estimate == pytest.approx(0.5 * np.log(2), abs=0.1)
+    assert dependent.p_value == pytest.approx(1 / 51) and 0 < dependent.stderr < 0.1
+    independent = estimate_table(table, ["a"], ["noise"], "ksg", permutations=50)
+    assert independent.p_value > 0.05
+    labelled = estimate_table(table, ["b"], ["label"], "ross", permutations=20)
+    assert labelled.y_type == "discrete" and labelled.p_value == pytest.approx(1 / 21)
+    assert (
+        main(
+            [
+                "estimate",
+                str(path),
+                "--x",
+                "a",
+                "--y",
+                "b",
+                "-e",
+                "gaussian",
+                "--permutations",
+                "20",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["estimator"] == "gaussian"
+    assert main(["estimate", str(path), "--x", "a", "--y", "missing", "-e", "ksg"]) == 1
+    assert "no column 'missing'" in capsys.readouterr().err
