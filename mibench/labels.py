@@ -15,12 +15,11 @@ def short_label(spec: str, kind: str = "estimator") -> str:
     ``gaussian(rho=0.8)``. Falls back to the spec itself if the name is not registered.
     """
     name, _, params = parse_spec(spec)
+    from .estimator import ESTIMATORS
+    from .scenario import SCENARIOS
+
     try:
-        if kind == "estimator":
-            from .estimator import ESTIMATORS as registry
-        else:
-            from .scenario import SCENARIOS as registry
-        defaults = registry.entry(name).parameters
+        defaults = (ESTIMATORS if kind == "estimator" else SCENARIOS).entry(name).parameters
     except LookupError:
         defaults = {}
     shown = {}
