@@ -1,0 +1,70 @@
+"""asv benchmarks: time and peak memory of every built-in estimator over n, and its accuracy on fixed seeds.
+
+    asv machine --yes && asv run --python=same --quick     # the development loop
+    asv continuous main HEAD                               # compare two commits
+    asv publish && asv preview                             # history, in .asv/html
+
+``track_`` benchmarks record bias and RMSE on fixed seeds, so accuracy has a history across
+commits just like speed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import mibench
+from mibench.testing import REFERENCE_SCENARIOS
+
+#: Every built-in estimator that needs no optional package.
+ESTIMATORS = sorted(
+    name
+    for name in mibench.list_estimators()
+    if not mibench.get_estimator(name).info.requires and not name.startswith(("bench_", "test_", "fault_"))
+)
+
+
+def _scenario(estimator: str) -> mibench.Scenario:
+    info = mibench.get_estimator(estimator).info
+    pair = next(p for p in info.types if p in REFERENCE_SCENARIOS)
+    return mibench.get_scenario(REFERENCE_SCENARIOS[pair][0])
+
+
+class Estimate:
+    """Wall time and peak memory of one estimate on the estimator's reference scenario."""
+
+    params = (ESTIMATORS, [1000, 10000])
+    param_names = ["estimator", "n"]
+    timeout = 300
+
+    def setup(self, estimator: str, n: int) -> None:
+        self.estimator = mibench.get_estimator(estimator)
+        self.scenario = _scenario(estimator)
+        self.x, self.y = self.scenario.sample(n, 2024)
+
+    def time_estimate(self, estimator: str, n: int) -> None:
+        self.estimator.estimate(self.x, self.y, x_type=self.scenario.x_type, y_type=self.scenario.y_type)
+
+    def peakmem_estimate(self, estimator: str, n: int) -> None:
+        self.estimator.estimate(self.x, self.y, x_type=self.scenario.x_type, y_type=self.scenario.y_type)
+
+
+class Accuracy:
+    """Bias and RMSE over 10 fixed-seed repetitions at n = 1000 on the reference scenario (nats)."""
+
+    params = ESTIMATORS
+    param_names = ["estimator"]
+    unit = "nats"
+    timeout = 300
+
+    def setup(self, estimator: str) -> None:
+        scenario = _scenario(estimator)
+        records = mibench.run([estimator], [scenario.spec], [1000], reps=10, seed=0)
+        errors = records.loc[records["status"] == "ok", "error"].to_numpy()
+        self.bias = float(errors.mean())
+        self.rmse = float(np.sqrt(np.mean(errors**2)))
+
+    def track_bias(self, estimator: str) -> float:
+        return self.bias
+
+    def track_rmse(self, estimator: str) -> float:
+        return self.rmse
