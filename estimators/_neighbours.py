@@ -130,6 +130,24 @@ def digamma_table(n: int) -> np.ndarray:
     return table
 
 
+def check_k(k: int) -> None:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be a positive integer, got {k!r}")
+
+
+def prepare(
+    x: np.ndarray, y: np.ndarray, k: int, noise: float, rng: np.random.Generator | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check k and noise, and add the seeded, scale-aware jitter if asked for."""
+    check_k(k)
+    if not isinstance(noise, (int, float)) or isinstance(noise, bool) or noise < 0:
+        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    if noise:
+        rng = rng if rng is not None else np.random.default_rng(0)
+        return scale_aware_noise(x, noise, rng), scale_aware_noise(y, noise, rng)
+    return x, y
+
+
 def scale_aware_noise(values: np.ndarray, level: float, rng: np.random.Generator) -> np.ndarray:
     """Add N(0, (level * sd_column)^2) noise to each column (sd 1 for a constant column)."""
     if level == 0:

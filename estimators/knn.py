@@ -7,24 +7,7 @@ from scipy.special import digamma, gammaln
 
 from mibench import Conventions, register_estimator
 
-from ._neighbours import (
-    count_within,
-    digamma_table,
-    knn_indices,
-    kth_neighbour_distance,
-    max_norm,
-    scale_aware_noise,
-)
-
-
-def _check_k(k: int) -> None:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
-
-
-def _check_noise(noise: float) -> None:
-    if not isinstance(noise, (int, float)) or noise < 0:
-        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+from ._neighbours import count_within, digamma_table, knn_indices, kth_neighbour_distance, max_norm, prepare
 
 
 @register_estimator(
@@ -72,11 +55,7 @@ def ksg(
     Kraskov, A., Stögbauer, H., Grassberger, P. (2004). Estimating mutual
     information. Phys. Rev. E 69, 066138.
     """
-    _check_k(k)
-    _check_noise(noise)
-    if noise:
-        x = scale_aware_noise(x, noise, rng)
-        y = scale_aware_noise(y, noise, rng)
+    x, y = prepare(x, y, k, noise, rng)
     n = x.shape[0]
     order, eps = kth_neighbour_distance(np.hstack([x, y]), k, workers)
     x, y = x[order], y[order]
@@ -125,11 +104,7 @@ def ksg2(
     Kraskov, A., Stögbauer, H., Grassberger, P. (2004). Estimating mutual information.
     Phys. Rev. E 69, 066138.
     """
-    _check_k(k)
-    _check_noise(noise)
-    if noise:
-        x = scale_aware_noise(x, noise, rng)
-        y = scale_aware_noise(y, noise, rng)
+    x, y = prepare(x, y, k, noise, rng)
     n = x.shape[0]
     neighbours = knn_indices(np.hstack([x, y]), k, workers)
     eps_x = max_norm(x, neighbours).max(axis=1)
@@ -195,13 +170,9 @@ def kl(
     Kozachenko, L. F., Leonenko, N. N. (1987). Sample estimate of the entropy of a random vector.
     Probl. Peredachi Inf. 23(2), 9–16.
     """
-    _check_k(k)
-    _check_noise(noise)
     if norm not in ("max", "euclidean"):
         raise ValueError(f"norm must be 'max' or 'euclidean', got {norm!r}")
-    if noise:
-        x = scale_aware_noise(x, noise, rng)
-        y = scale_aware_noise(y, noise, rng)
+    x, y = prepare(x, y, k, noise, rng)
     entropy = lambda v: kozachenko_leonenko(v, k, norm, workers)  # noqa: E731
     return entropy(x) + entropy(y) - entropy(np.hstack([x, y]))
 
@@ -263,13 +234,9 @@ def lnc(
     Gao, S., Ver Steeg, G., Galstyan, A. (2015). Efficient estimation of mutual information for
     strongly dependent variables. AISTATS, PMLR 38, 277–286.
     """
-    _check_k(k)
-    _check_noise(noise)
     if not isinstance(alpha, (int, float)) or not 0 < alpha <= 1:
         raise ValueError(f"alpha must be in (0, 1], got {alpha!r}")
-    if noise:
-        x = scale_aware_noise(x, noise, rng)
-        y = scale_aware_noise(y, noise, rng)
+    x, y = prepare(x, y, k, noise, rng)
     joint = np.hstack([x, y])
     neighbours = knn_indices(joint, k, workers)
     base = ksg2(x, y, k=k, workers=workers)

@@ -7,12 +7,7 @@ import numpy as np
 from mibench import Conventions, register_estimator
 from mibench.validation import joint_codes
 
-from ._neighbours import count_within, digamma_table, kth_neighbour_distance
-
-
-def _check_k(k: int) -> None:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
+from ._neighbours import check_k, count_within, digamma_table, kth_neighbour_distance
 
 
 def _ross(labels: np.ndarray, values: np.ndarray, k: int, workers: int) -> float:
@@ -60,7 +55,7 @@ def ross(x: np.ndarray, y: np.ndarray, k: int = 3, workers: int = 1) -> float:
     ----------
     Ross, B. C. (2014). Mutual information between discrete and continuous data sets. PLoS ONE 9, e87357.
     """
-    _check_k(k)
+    check_k(k)
     labels, values = (x, y) if np.issubdtype(x.dtype, np.integer) else (y, x)
     return _ross(labels, values, k, workers)
 
@@ -101,7 +96,7 @@ def mixed_ksg(x: np.ndarray, y: np.ndarray, k: int = 5, workers: int = 1) -> flo
     Gao, W., Kannan, S., Oh, S., Viswanath, P. (2017). Estimating mutual information for
     discrete–continuous mixtures. NeurIPS 30.
     """
-    _check_k(k)
+    check_k(k)
     discrete_x, discrete_y = np.issubdtype(x.dtype, np.integer), np.issubdtype(y.dtype, np.integer)
     spans = [float(np.ptp(v)) for v, d in ((x, discrete_x), (y, discrete_y)) if not d]
     scale = 2.0 * max(spans, default=0.0) + 1.0
