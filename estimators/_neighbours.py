@@ -86,7 +86,19 @@ def count_within(points: np.ndarray, radius: np.ndarray, strict: bool, workers: 
     query_radius = np.nextafter(radius, -np.inf) if strict else radius
     counts = np.zeros(n, dtype=np.int64)  # a strict count within radius 0 is empty
     usable = order[query_radius[order] >= 0]
-    counts[usable] = tree.query_radius(points[usable], query_radius[usable], count_only=True) - 1  # minus itself
+
+    def count(chunk: np.ndarray) -> np.ndarray:
+        return tree.query_radius(points[chunk], query_radius[chunk], count_only=True) - 1  # minus itself
+
+    if workers > 1 and usable.size > 1000:
+        from concurrent.futures import ThreadPoolExecutor
+
+        chunks = np.array_split(usable, workers)
+        with ThreadPoolExecutor(workers) as pool:  # scikit-learn releases the GIL while it counts
+            for chunk, result in zip(chunks, pool.map(count, chunks), strict=True):
+                counts[chunk] = result
+    else:
+        counts[usable] = count(usable)
     return counts
 
 

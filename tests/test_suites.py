@@ -20,8 +20,10 @@ def test_suite_scenarios_resolve(suite):
 
 def test_standard_covers_every_family_of_the_other_suites():
     standard = set(load_experiment("standard")["scenarios"])
-    for suite in ("continuous", "discrete", "mixed", "highdim", "stress"):
+    for suite in ("continuous", "discrete", "mixed", "stress"):
         assert set(load_experiment(suite)["scenarios"]) <= standard
+    highdim = set(load_experiment("highdim")["scenarios"])
+    assert len(highdim & standard) == len(highdim) - 1  # all but the 25 x 25 design, too slow at n = 10000
 
 
 def test_experiment_file_errors_name_the_key(tmp_path):
