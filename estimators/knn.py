@@ -185,14 +185,14 @@ def lnc_correction(joint: np.ndarray, neighbours: np.ndarray, alpha: float) -> f
     with half-widths w_l = max over i and its neighbours of |v_lᵀ (z_j − z_i)|.
     """
     offsets = joint[neighbours] - joint[:, None, :]  # (n, k, d)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         log_box = np.sum(np.log(np.abs(offsets).max(axis=1)), axis=1)
         covariance = np.einsum("nkc,nkd->ncd", offsets, offsets) / neighbours.shape[1]
         _, axes = np.linalg.eigh(covariance)
         projected = np.abs(np.einsum("nkc,ncl->nkl", offsets, axes)).max(axis=1)
         log_pca_box = np.sum(np.log(projected), axis=1)
-    corrected = log_pca_box < log_box + np.log(alpha)
-    gain = np.where(corrected, log_box - log_pca_box, 0.0)
+        corrected = log_pca_box < log_box + np.log(alpha)
+        gain = np.where(corrected, log_box - log_pca_box, 0.0)  # duplicates give −inf − (−inf): no correction
     return float(np.mean(np.where(gain > 0, gain, 0.0)))
 
 
