@@ -109,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("run", help="a run folder")
     export.add_argument("--format", choices=["csv", "parquet"], default="csv")
     export.add_argument("--output", required=True, metavar="FILE")
+    export.add_argument("--salvage", action="store_true", help="from a damaged store, export every readable record")
 
     summary = command("summarize", "Summary statistics of a run: per cell, or trends across n.")
     summary.add_argument("run", help="a run folder or records file (CSV/Parquet)")
@@ -353,9 +354,13 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .store import load_records
+    from .store import Store, load_records
 
-    records = load_records(args.run)
+    if args.salvage:
+        with Store(args.run, create=False) as store:
+            records = store.salvage()
+    else:
+        records = load_records(args.run)
     if args.format == "parquet":
         try:
             records.to_parquet(args.output, index=False)

@@ -87,8 +87,31 @@ class Store:
         try:
             frame = pd.read_sql_query("SELECT * FROM records", self.db)
         except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:
-            raise StoreError(f"{self.path} is damaged: {exc}") from None
+            readable = len(self.salvage())
+            raise StoreError(
+                f"{self.path} is damaged ({exc}); {readable} records can still be read: "
+                f"mibench export {self.folder} --salvage --output records.csv"
+            ) from None
         return records_frame(frame)
+
+    def salvage(self, chunk: int = 256) -> pd.DataFrame:
+        """Every record that can still be read from a damaged store, chunk by chunk of row ids."""
+        try:
+            last = self.db.execute("SELECT MAX(rowid) FROM records").fetchone()[0] or 0
+        except sqlite3.DatabaseError:
+            last = 1_000_000  # the index is damaged: probe row ids blindly
+        frames = []
+        for start in range(0, last + 1, chunk):
+            try:
+                frames.append(
+                    pd.read_sql_query(
+                        "SELECT * FROM records WHERE rowid >= ? AND rowid < ?", self.db, params=(start, start + chunk)
+                    )
+                )
+            except (sqlite3.DatabaseError, pd.errors.DatabaseError):
+                continue
+        frames = [f for f in frames if len(f)]
+        return records_frame(pd.concat(frames)) if frames else records_frame([])
 
 
 def _sql_value(value: Any) -> Any:

@@ -145,3 +145,22 @@ def test_corrupt_store_gives_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match="--force"):
         mibench.run(["gaussian"], ["gaussian"], [30], reps=3, out=tmp_path)
     assert store.exists()  # nothing deleted without --force
+
+
+def test_damaged_store_keeps_what_can_be_read(tmp_path):
+    mibench.run(["gaussian", "ksg"], ["gaussian"], [30], reps=400, out=tmp_path)
+    store = tmp_path / "mibench.sqlite"
+    with sqlite3.connect(store) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(store.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 4096] = b"\xab" * 4096  # overwrite a page in the middle of the file
+    store.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match=r"damaged .* (\d+) records can still be read: mibench export .* --salvage"):
+        mibench.load_records(tmp_path)
+    out = tmp_path / "salvaged.csv"
+    from mibench.cli import main
+
+    assert main(["export", str(tmp_path), "--salvage", "--output", str(out)]) == 0
+    salvaged = mibench.load_records(out)
+    assert 0 < len(salvaged) < 800 and salvaged["task_id"].is_unique and (salvaged["status"] == "ok").all()

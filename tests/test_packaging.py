@@ -13,14 +13,23 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.slow
 def test_wheel_contents(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     wheel = next(tmp_path.glob("mibench-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     top = {name.split("/")[0] for name in names}
     assert {t for t in top if not t.endswith(".dist-info")} == {"mibench"}
-    for required in ("mibench/estimators/knn.py", "mibench/scenarios/gaussian.py", "mibench/scenarios/suites/quick.toml",
-                     "mibench/reference/__init__.py", "mibench/cli.py"):
+    for required in (
+        "mibench/estimators/knn.py",
+        "mibench/scenarios/gaussian.py",
+        "mibench/scenarios/suites/quick.toml",
+        "mibench/reference/__init__.py",
+        "mibench/cli.py",
+    ):
         assert required in names
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "mibench = mibench.cli:main" in entry_points
