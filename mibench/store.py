@@ -133,7 +133,7 @@ def load_records(run: str | Path) -> pd.DataFrame:
                 return store.records()
     if not path.exists():
         raise FileNotFoundError(f"no run folder or records file at {str(path)!r}")
-    if path.suffix == ".csv":
+    if path.name.endswith((".csv", ".csv.gz")):
         return records_frame(pd.read_csv(path, keep_default_na=True, dtype={"message": str}).fillna({"message": ""}))
     if path.suffix in (".parquet", ".pq"):
         return records_frame(pd.read_parquet(path))
