@@ -317,7 +317,7 @@ def _describe_estimator(estimator: Any) -> str:
 
 # -- run ---------------------------------------------------------------------
 def _run(args: argparse.Namespace) -> int:
-    from .estimator import list_estimators
+    from .estimator import default_estimators
     from .experiment_file import expand_scenarios, load_experiment
     from .runner import run
 
@@ -332,7 +332,7 @@ def _run(args: argparse.Namespace) -> int:
         raise UserError("no scenarios: name a suite or experiment file, or give -s SPEC")
     if not options.get("sample_sizes"):
         raise UserError("no sample sizes: give -n N (repeatable) or an experiment file with sample_sizes")
-    options.setdefault("estimators", _default_estimators(list_estimators()))
+    options.setdefault("estimators", default_estimators())
     options.setdefault("jobs", None)
     out = Path(args.out) if args.out else Path("runs") / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     records = run(out=out, force=args.force, progress=not args.quiet, **options)
@@ -506,13 +506,6 @@ def _info(args: argparse.Namespace) -> int:
     meta["workers"] = sorted(records["worker"].dropna().unique().tolist())
     print(json.dumps(meta, indent=2, default=str))
     return 0
-
-
-def _default_estimators(names: list[str]) -> list[str]:
-    """Every registered estimator that needs no optional package."""
-    from .estimator import ESTIMATORS
-
-    return [name for name in names if not ESTIMATORS.entry(name).metadata["info"].requires]
 
 
 if __name__ == "__main__":

@@ -227,6 +227,16 @@ def list_estimators() -> list[str]:
     return ESTIMATORS.names()
 
 
+def default_estimators(builtin_only: bool = False) -> list[str]:
+    """Every registered estimator that needs no optional package (only mibench's own if ``builtin_only``)."""
+    return [
+        entry.name
+        for entry in ESTIMATORS.entries()
+        if not entry.metadata["info"].requires
+        and (not builtin_only or entry.source.startswith(ESTIMATORS.builtin_package + "."))
+    ]
+
+
 def estimate(
     x: Any,
     y: Any,

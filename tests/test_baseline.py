@@ -7,8 +7,8 @@ results/baseline/README.md and commit it with the change.
 from pathlib import Path
 
 import mibench
-from mibench.cli import _default_estimators
 from mibench.compare import compare, has_regressions
+from mibench.estimator import default_estimators
 from mibench.experiment_file import load_experiment
 
 BASELINE = Path(__file__).resolve().parent.parent / "results" / "baseline" / "quick"
@@ -17,7 +17,7 @@ BASELINE = Path(__file__).resolve().parent.parent / "results" / "baseline" / "qu
 def test_quick_suite_has_not_regressed():
     baseline = mibench.load_records(BASELINE)
     options = load_experiment("quick")
-    candidate = mibench.run(estimators=_default_estimators(mibench.list_estimators()), jobs=2, **options)
+    candidate = mibench.run(estimators=default_estimators(builtin_only=True), jobs=2, **options)
     result = compare(baseline, candidate)
     flagged = result[result["flags"].str.contains("regression|missing|new failures", regex=True)]
     assert not has_regressions(result), (
