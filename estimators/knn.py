@@ -199,6 +199,7 @@ def lnc_correction(joint: np.ndarray, neighbours: np.ndarray, alpha: float) -> f
 @register_estimator(
     "lnc",
     min_samples=lambda params: params["k"] + 1,
+    max_joint_dim=lambda params: params["k"],
     conventions=Conventions(
         variant="KSG algorithm 2 plus the local non-uniformity correction on the joint space (per-coordinate boxes)",
         counting="as ksg2",
@@ -227,7 +228,8 @@ def lnc(
     axes; where the neighbourhood is strongly non-uniform (:math:`\bar V_i < \alpha V_i`) the
     smaller volume is used. Corrects KSG's underestimation at high MI. For vector x and y the
     correction is computed on the joint space (the reference code treats every coordinate as a
-    separate variable, which is a total correlation, not I(x; y)).
+    separate variable, which is a total correlation, not I(x; y)). The k neighbours must span the
+    joint space (k ≥ d_x + d_y), or the principal-axes box is degenerate.
 
     References
     ----------

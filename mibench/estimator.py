@@ -60,6 +60,7 @@ class EstimatorInfo:
     symmetric: bool
     min_samples: Callable[[Mapping[str, Any]], int]
     requires: tuple[str, ...]
+    max_joint_dim: Callable[[Mapping[str, Any]], int] | None = None
     conventions: Conventions = field(default_factory=Conventions)
 
 
@@ -72,6 +73,7 @@ def register_estimator(
     min_samples: int | Callable[[Mapping[str, Any]], int] = 2,
     requires: Iterable[str] = (),
     conventions: Conventions | None = None,
+    max_joint_dim: Callable[[Mapping[str, Any]], int] | None = None,
 ) -> Callable[[Any], Any]:
     """Register an estimator function or class under ``name``.
 
@@ -93,6 +95,8 @@ def register_estimator(
         The fewest samples it accepts, or a function of the parameters giving it.
     requires
         Optional Python packages it needs, imported lazily by the plugin.
+    max_joint_dim
+        A function of the parameters giving the largest dim_x + dim_y it accepts (None: any).
     """
     pairs = tuple((check_variable_type(a), check_variable_type(b)) for a, b in types)
     minimum = min_samples if callable(min_samples) else (lambda _params, m=int(min_samples): m)
@@ -114,6 +118,7 @@ def register_estimator(
                         min_samples=minimum,
                         requires=tuple(requires),
                         conventions=conventions or Conventions(),
+                        max_joint_dim=max_joint_dim,
                     )
                 },
                 source=getattr(target, "__module__", "?"),
@@ -153,9 +158,7 @@ class Estimator:
         return int(self.info.min_samples(self.params))
 
     def supports(self, x_type: str, y_type: str, dim_x: int = 1, dim_y: int = 1) -> bool:
-        if (x_type, y_type) not in self.info.types:
-            return False
-        return self.info.multivariate or (dim_x == 1 and dim_y == 1)
+        return self.why_unsupported(x_type, y_type, dim_x, dim_y) is None
 
     def why_unsupported(self, x_type: str, y_type: str, dim_x: int = 1, dim_y: int = 1) -> str | None:
         if (x_type, y_type) not in self.info.types:
@@ -163,6 +166,9 @@ class Estimator:
             return f"{self.name} does not accept ({x_type}, {y_type}) data; it accepts {accepted}"
         if not self.info.multivariate and (dim_x > 1 or dim_y > 1):
             return f"{self.name} accepts one-dimensional x and y only; got dim_x={dim_x}, dim_y={dim_y}"
+        if self.info.max_joint_dim is not None and dim_x + dim_y > self.info.max_joint_dim(self.params):
+            limit = self.info.max_joint_dim(self.params)
+            return f"{self.spec} accepts dim_x + dim_y <= {limit}; got {dim_x} + {dim_y}"
         return None
 
     def estimate(

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -162,7 +163,11 @@ def pareto_figure(summary: pd.DataFrame, colours: dict, n: int | None = None) ->
     n = n or int(summary["n"].max())
     at_n = summary[summary["n"] == n].assign(types=lambda f: f["x_type"] + " × " + f["y_type"])
     groups = sorted(at_n["types"].unique())
-    figure, axes = plt.subplots(1, max(1, len(groups)), figsize=(5.2 * max(1, len(groups)), 4.2), squeeze=False)
+    cols = min(3, max(1, len(groups)))
+    rows = int(np.ceil(max(1, len(groups)) / cols))
+    figure, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 4.2 * rows), squeeze=False)
+    for ax in axes.ravel()[len(groups) :]:
+        ax.set_visible(False)
     for ax, types in zip(axes.ravel(), groups, strict=False):
         points = (
             at_n[at_n["types"] == types]
@@ -185,6 +190,8 @@ def pareto_figure(summary: pd.DataFrame, colours: dict, n: int | None = None) ->
             ax.plot(*zip(*front, strict=True), color="black", lw=1, ls="--")
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         ax.set_title(types, fontsize=9)
         ax.set_xlabel("median seconds per estimate")
         ax.set_ylabel("median relative error (RMSE / truth)")
@@ -197,16 +204,19 @@ def heatmap_figure(summary: pd.DataFrame, colours: dict) -> plt.Figure:
     """Relative error at each scenario's largest n; cells with failures are marked, not hidden."""
     largest = summary[summary["n"] == summary.groupby("scenario")["n"].transform("max")]
     error = largest.pivot_table(
-        index="scenario_label", columns="estimator_label", values="relative_error", aggfunc="first"
+        index="scenario_label", columns="estimator_label", values="relative_error", aggfunc="first", dropna=False
     )
     failures = largest.pivot_table(
         index="scenario_label", columns="estimator_label", values="failures", aggfunc="first"
     ).reindex_like(error)
     annotation = error.map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
-    annotation = annotation.where(~(failures > 0), annotation + "\n✗" + failures.fillna(0).astype(int).astype(str))
+    failed = failures > 0
+    annotation = annotation.where(~failed, annotation + "\n✗" + failures.fillna(0).astype(int).astype(str))
+    # seaborn leaves NaN cells blank, annotation included: a cell whose every estimate failed shows as worst
+    shown = error.where(~(failed & error.isna()), 1.0).clip(upper=1.0)
     figure, ax = plt.subplots(figsize=(1.0 + 0.6 * error.shape[1], 1.2 + 0.28 * error.shape[0]))
     sns.heatmap(
-        error.clip(upper=1.0),
+        shown,
         annot=annotation,
         fmt="",
         cmap="rocket_r",
