@@ -235,3 +235,10 @@ def test_estimate_on_a_csv_with_known_dependence(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["estimator"] == "gaussian"
     assert main(["estimate", str(path), "--x", "a", "--y", "missing", "-e", "ksg"]) == 1
     assert "no column 'missing'" in capsys.readouterr().err
+
+
+def test_recommend_uses_the_committed_reference_results_by_default():
+    table = recommend("discrete", "discrete", 1, 1, 1000)
+    assert table.attrs["source"] == "reference results" and table.attrs["scenarios"] >= 5
+    assert {"plugin", "nsb", "grassberger"} <= set(table["label"])
+    assert table["median_rmse"].is_monotonic_increasing
