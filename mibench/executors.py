@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -99,8 +100,10 @@ class ProcessExecutor:
         self.timeout = timeout
         self.plugin_files = list(plugin_files)
         self.threads = threads
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["mibench", "mibench.harness", "numpy", "scipy.spatial", "pandas"])
+        # Forked workers inherit the registry, so estimators defined in a notebook, a REPL or an
+        # unguarded script work, and nothing re-imports __main__. Elsewhere: spawn.
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        self._context = multiprocessing.get_context(method)
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()

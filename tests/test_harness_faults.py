@@ -164,3 +164,21 @@ def test_damaged_store_keeps_what_can_be_read(tmp_path):
     assert main(["export", str(tmp_path), "--salvage", "--output", str(out)]) == 0
     salvaged = mibench.load_records(out)
     assert 0 < len(salvaged) < 800 and salvaged["task_id"].is_unique and (salvaged["status"] == "ok").all()
+
+
+def test_parallel_run_from_stdin_with_an_estimator_defined_there():
+    """A notebook, a REPL or an unguarded script: workers must not re-import __main__."""
+    script = """
+import numpy as np, mibench
+
+@mibench.register_estimator("stdin_corr", multivariate=False)
+def stdin_corr(x, y):
+    r = np.corrcoef(x[:, 0], y[:, 0])[0, 1]
+    return float(-0.5 * np.log1p(-r * r))
+
+records = mibench.run(["stdin_corr", "ksg"], ["gaussian(rho=0.6)"], [100, 200], reps=3, jobs=2)
+print(sorted(set(records["status"])), len(records))
+"""
+    result = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "['ok'] 12", result.stdout + result.stderr[-2000:]
