@@ -8,7 +8,7 @@ import math
 import os
 import socket
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -218,7 +218,3 @@ def run_task(task: Task) -> dict[str, Any]:
     if not math.isfinite(value):
         return task.record("invalid", estimate=value, seconds=wall, cpu=cpu, message=f"estimate is {value}")
     return task.record("ok", estimate=value, seconds=wall, cpu=cpu)
-
-
-def sequence_of(values: Sequence[Any] | Any) -> list[Any]:
-    return list(values) if isinstance(values, (list, tuple)) else [values]
