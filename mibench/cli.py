@@ -417,11 +417,12 @@ def _compare(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _output_folder(run: str, out: str | None, default: str) -> Path:
+def _output_folder(run: str, out: str | None, subfolder: str = "") -> Path:
+    """``out`` if given, else the run folder (or the records file's folder), plus ``subfolder``."""
     if out:
         return Path(out)
     path = Path(run)
-    return (path if path.is_dir() else path.parent) / default if default else (path if path.is_dir() else path.parent)
+    return (path if path.is_dir() else path.parent) / subfolder
 
 
 def _plot(args: argparse.Namespace) -> int:
@@ -440,7 +441,7 @@ def _report(args: argparse.Namespace) -> int:
 
     run = Path(args.run)
     html_path, markdown_path = write_report(
-        load_records(run), _output_folder(args.run, args.out, ""), run=run if run.is_dir() else None, title=args.title
+        load_records(run), _output_folder(args.run, args.out), run=run if run.is_dir() else None, title=args.title
     )
     print(html_path)
     print(markdown_path)
