@@ -60,6 +60,9 @@ class SerialExecutor:
 
 
 def _worker_main(connection: Connection, plugin_files: list[str], threads: int | None) -> None:
+    import faulthandler
+
+    faulthandler.disable()  # a crash is recorded as data; an inherited handler would only add a dump to stderr
     _load_plugins(plugin_files)
     _pin_threads(threads)
     while True:
