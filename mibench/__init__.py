@@ -21,6 +21,7 @@ from .estimator import (
     register_estimator,
 )
 from .registry import load_plugin
+from .runner import run
 from .scenario import Scenario, Truth, get_scenario, list_scenarios, register_scenario
 from .stats import summarize, trends
 from .store import load_records
@@ -30,14 +31,6 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
-
-def run(*args, **kwargs):  # noqa: ANN002, ANN003 - documented in mibench.runner.run
-    from .runner import run as _run
-
-    return _run(*args, **kwargs)
-
-
-run.__doc__ = "See :func:`mibench.runner.run`."
 
 __all__ = [
     "Conventions",
