@@ -248,7 +248,9 @@ def plugin(x: np.ndarray, y: np.ndarray) -> float:
     ),
 )
 def miller_madow(x: np.ndarray, y: np.ndarray) -> float:
-    r"""Miller–Madow corrected MI: each entropy is :math:`\hat H_{ML} + (K_{obs}-1)/(2N)`.
+    r"""Miller–Madow corrected MI: plug-in entropies plus (K_obs − 1)/(2N) each.
+
+    Each entropy is :math:`\hat H_{ML} + (K_{obs}-1)/(2N)`.
 
     K_obs counts the occupied cells of X, of Y and of (X, Y) separately, so
     :math:`\hat I = \hat I_{ML} + (K_x + K_y - K_{xy} - 1)/(2N)`.
@@ -267,7 +269,9 @@ def miller_madow(x: np.ndarray, y: np.ndarray) -> float:
     conventions=_conventions("delete-one jackknife of each plug-in entropy", "Zahl (1977), Ecology 58, 907"),
 )
 def jackknife(x: np.ndarray, y: np.ndarray) -> float:
-    r"""Jackknife-corrected MI: each entropy is :math:`N\hat H - \frac{N-1}{N}\sum_j \hat H^{(-j)}`.
+    r"""Jackknife-corrected MI from delete-one jackknife entropies (Zahl 1977).
+
+    Each entropy is :math:`N\hat H - \frac{N-1}{N}\sum_j \hat H^{(-j)}`.
 
     :math:`\hat H^{(-j)}` is the plug-in entropy with sample j left out, summed by cell in O(K).
 
@@ -309,7 +313,9 @@ def chao_shen(x: np.ndarray, y: np.ndarray) -> float:
     ),
 )
 def grassberger(x: np.ndarray, y: np.ndarray) -> float:
-    r"""Grassberger (2003) MI: each entropy is :math:`\ln N - \frac1N\sum_i n_i G(n_i)`.
+    r"""Grassberger (2003) MI from bias-corrected entropies.
+
+    Each entropy is :math:`\ln N - \frac1N\sum_i n_i G(n_i)`.
 
     .. math:: G(n) = \psi(n) + \tfrac12(-1)^n\left[\psi\left(\tfrac{n+1}{2}\right) - \psi\left(\tfrac n2\right)\right]
 
@@ -397,7 +403,7 @@ def nsb(x: np.ndarray, y: np.ndarray) -> float:
     ),
 )
 def bayes(x: np.ndarray, y: np.ndarray, a: float = 0.5, mean: str = "pseudocount") -> float:
-    r"""Bayesian MI under a symmetric Dirichlet(a) prior on each of the three tables.
+    r"""Bayesian MI under a symmetric Dirichlet(a) prior on each table.
 
     ``mean="pseudocount"``: the entropy of the posterior-mean pmf :math:`(n_i+a)/(N+Ka)`
     (a = ½ Jeffreys, 1 Laplace, 1/K Schürmann–Grassberger). ``mean="posterior"``: the posterior

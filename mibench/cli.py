@@ -224,9 +224,17 @@ def _list(args: argparse.Namespace) -> int:
         rows = []
         for entry in ESTIMATORS.entries():
             info = entry.metadata["info"]
-            types = ", ".join(f"{a[:4]}/{b[:4]}" for a, b in info.types)
-            rows.append([entry.name, types, "yes" if info.multivariate else "no", entry.summary[:70]])
-        sections.append("estimators\n" + _table(rows, ["name", "x/y types", "multivariate", "summary"]))
+            types = "any" if len(info.types) == 9 else ", ".join(f"{a[:4]}/{b[:4]}" for a, b in info.types)
+            rows.append(
+                [
+                    entry.name,
+                    types,
+                    "yes" if info.multivariate else "no",
+                    ", ".join(info.requires) or "-",
+                    entry.summary[:70],
+                ]
+            )
+        sections.append("estimators\n" + _table(rows, ["name", "x/y types", "multivariate", "needs", "summary"]))
     if what in (None, "scenarios"):
         rows = []
         for entry in SCENARIOS.entries():
