@@ -92,6 +92,10 @@ def compare(baseline: pd.DataFrame, candidate: pd.DataFrame, tolerance: Toleranc
         row["new_failures"] = max(0, (c["status"] != "ok").sum() - (b["status"] != "ok").sum())
         if row["new_failures"]:
             flags.append("new failures")
+        if len(b_ok) == 0 or len(c_ok) == 0:  # nothing to measure accuracy on: only failures can be flagged
+            row["flags"] = ", ".join(flags)
+            rows.append(row)
+            continue
         merged = b_ok.merge(c_ok, on=keys, suffixes=("_b", "_c"))
         paired = len(merged) >= 2 and bool((merged["seed_b"] == merged["seed_c"]).all())
         row["paired"] = paired

@@ -84,3 +84,18 @@ def test_cli_exit_codes_and_formats(tmp_path, capsys):
     out = capsys.readouterr()
     assert out.out.startswith("| estimator |") and "regression" in out.out and "FAIL" in out.err
     assert main(["compare", str(base), str(cand), "--format", "json", "--abs-tol", "0.2"]) == 0
+
+
+def test_cells_where_every_estimate_failed_are_compared_without_noise():
+    import warnings
+
+    baseline = run()
+    failed = baseline.copy()
+    failed.loc[failed["estimator"] == "test_probe", ["status", "estimate", "error"]] = ["error", np.nan, np.nan]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        both_failed = compare(failed, failed)
+        newly_failed = compare(baseline, failed)
+    assert not has_regressions(both_failed)
+    probe = newly_failed[newly_failed["estimator"] == "test_probe"]
+    assert (probe["flags"] == "new failures").all() and (probe["new_failures"] == 10).all()
