@@ -11,8 +11,10 @@ from mibench import Scenario, Truth, register_scenario
 from ._checks import number, positive_int
 from .gaussian import SolvesForMI, gaussian_mi, pairs_covariance
 
-#: Above this many degrees of freedom the correction is evaluated by its asymptotic series,
-#: whose truncation error there is below 1e-16 while the direct sum loses digits to cancellation.
+#: Above this many degrees of freedom per unit of d_x·d_y the correction is evaluated by its
+#: asymptotic series, where the direct sum loses digits to cancellation. At the switch the two
+#: agree to 3e-12 (d_x = d_y = 1, dof 200) and 7e-11 nats (5 × 5 at dof 200; the switch for 5 × 5
+#: is at dof 5000, where they agree better still).
 SERIES_FROM_DOF = 200.0
 
 
@@ -29,7 +31,7 @@ def student_t_correction(dof: float, dim_x: int, dim_y: int) -> float:
     a, b = dim_x, dim_y
     if np.isinf(dof):
         return 0.0
-    if dof < SERIES_FROM_DOF:
+    if dof < SERIES_FROM_DOF * a * b:
         return _f(dof) + _f(dof + a + b) - _f(dof + a) - _f(dof + b)
     log_term = -0.5 * np.log1p(-a * b / ((dof + a) * (dof + b)))
     inverse_term = (a / 3) * (1 / (dof * (dof + a)) - 1 / ((dof + b) * (dof + a + b)))
