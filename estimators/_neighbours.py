@@ -142,6 +142,11 @@ def digamma_table(n: int) -> np.ndarray:
     return table
 
 
+def more_than_k(params: dict) -> int:
+    """The fewest samples a k-neighbour estimator accepts: k + 1."""
+    return int(params["k"]) + 1
+
+
 def check_k(k: int) -> None:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}")

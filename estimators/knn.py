@@ -7,12 +7,20 @@ from scipy.special import digamma, gammaln
 
 from mibench import Conventions, register_estimator
 
-from ._neighbours import count_within, digamma_table, knn_indices, kth_neighbour_distance, max_norm, prepare
+from ._neighbours import (
+    count_within,
+    digamma_table,
+    knn_indices,
+    kth_neighbour_distance,
+    max_norm,
+    more_than_k,
+    prepare,
+)
 
 
 @register_estimator(
     "ksg",
-    min_samples=lambda params: params["k"] + 1,
+    min_samples=more_than_k,
     conventions=Conventions(
         variant="KSG algorithm 1",
         counting="strict: marginal neighbours with distance < eps_i (the k-th joint neighbour's distance), self excluded",
@@ -70,7 +78,7 @@ KNN_CITATION = "Kraskov, Stögbauer, Grassberger (2004), Phys. Rev. E 69, 066138
 
 @register_estimator(
     "ksg2",
-    min_samples=lambda params: params["k"] + 1,
+    min_samples=more_than_k,
     conventions=Conventions(
         variant="KSG algorithm 2",
         counting="non-strict: marginal neighbours with distance <= eps_x(i) (the largest x-distance among the k joint "
@@ -136,7 +144,7 @@ def kozachenko_leonenko(values: np.ndarray, k: int, norm: str = "max", workers: 
 
 @register_estimator(
     "kl",
-    min_samples=lambda params: params["k"] + 1,
+    min_samples=more_than_k,
     conventions=Conventions(
         variant="sum of three Kozachenko–Leonenko entropies, separate kNN searches: H(X) + H(Y) − H(X,Y)",
         counting="k-th neighbour distance, self excluded",
@@ -198,7 +206,7 @@ def lnc_correction(joint: np.ndarray, neighbours: np.ndarray, alpha: float) -> f
 
 @register_estimator(
     "lnc",
-    min_samples=lambda params: params["k"] + 1,
+    min_samples=more_than_k,
     max_joint_dim=lambda params: params["k"],
     conventions=Conventions(
         variant="KSG algorithm 2 plus the local non-uniformity correction on the joint space (per-coordinate boxes)",

@@ -7,7 +7,7 @@ import numpy as np
 from mibench import Conventions, register_estimator
 from mibench.validation import joint_codes
 
-from ._neighbours import check_k, count_within, digamma_table, kth_neighbour_distance
+from ._neighbours import check_k, count_within, digamma_table, kth_neighbour_distance, more_than_k
 
 
 def _ross(labels: np.ndarray, values: np.ndarray, k: int, workers: int) -> float:
@@ -33,7 +33,7 @@ def _ross(labels: np.ndarray, values: np.ndarray, k: int, workers: int) -> float
 @register_estimator(
     "ross",
     types=[("discrete", "continuous"), ("continuous", "discrete")],
-    min_samples=lambda params: params["k"] + 1,
+    min_samples=more_than_k,
     conventions=Conventions(
         variant="Ross (2014) nearest-neighbour MI between a discrete and a continuous variable (max-norm)",
         counting="non-strict: m_i = #{j != i: ||y_j - y_i|| <= d_i}, d_i the k-th same-label neighbour distance",
@@ -68,7 +68,7 @@ def _metric_space(values: np.ndarray, discrete: bool, scale: float) -> np.ndarra
 @register_estimator(
     "mixed_ksg",
     types=[(a, b) for a in ("continuous", "discrete", "mixed") for b in ("continuous", "discrete", "mixed")],
-    min_samples=lambda params: params["k"] + 1,
+    min_samples=more_than_k,
     conventions=Conventions(
         variant="Gao et al. (2017) mixed KSG, the authors' code form, with exact comparisons instead of 1e-15",
         counting="rho_i > 0: counts strictly within rho_i, self included, k~ = k; rho_i = 0: counts of exact "

@@ -14,6 +14,8 @@ import numpy as np
 
 from mibench import Conventions, register_estimator
 
+from ._neighbours import more_than_k
+
 ALL_PAIRS = [
     ("continuous", "continuous"),
     ("continuous", "discrete"),
@@ -39,7 +41,7 @@ def _seed(rng: np.random.Generator | None) -> int:
     "sklearn",
     types=ALL_PAIRS,
     multivariate=False,
-    min_samples=lambda params: params["k"] + 1,
+    min_samples=more_than_k,
     requires=(),
     conventions=Conventions(
         variant="scikit-learn: mutual_info_regression (continuous y), mutual_info_classif (discrete y or x), "
@@ -78,7 +80,7 @@ def sklearn(x: np.ndarray, y: np.ndarray, k: int = 3, rng: np.random.Generator |
     "ennemi",
     types=[("continuous", "continuous"), ("continuous", "discrete")],
     multivariate=False,
-    min_samples=lambda params: params["k"] + 1,
+    min_samples=more_than_k,
     requires=("ennemi",),
     conventions=Conventions(
         variant="ennemi.estimate_mi: KSG algorithm 1 (continuous), Ross-type (discrete y)",
@@ -104,7 +106,7 @@ def ennemi(x: np.ndarray, y: np.ndarray, k: int = 3) -> float:
 
 @register_estimator(
     "npeet",
-    min_samples=lambda params: params["k"] + 1,
+    min_samples=more_than_k,
     requires=("npeet-plus",),
     conventions=Conventions(
         variant="NPEET (npeet-plus) mi: KSG algorithm 1 with radius eps − 1e-15 (an absolute epsilon)",
@@ -128,7 +130,7 @@ def npeet(x: np.ndarray, y: np.ndarray, k: int = 3, rng: np.random.Generator | N
 
 @register_estimator(
     "infomeasure",
-    min_samples=lambda params: params["k"] + 1,
+    min_samples=more_than_k,
     requires=("infomeasure",),
     conventions=Conventions(
         variant="infomeasure mutual_information(approach='ksg'), KSG algorithm 1, max-norm",
