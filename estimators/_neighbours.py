@@ -12,6 +12,8 @@ from scipy.spatial import cKDTree
 from scipy.special import digamma
 from sklearn.neighbors import KDTree
 
+from mibench.plugin import number, positive_int
+
 __all__ = ["knn_indices", "kth_neighbour_distance", "max_norm", "count_within", "digamma_table", "scale_aware_noise"]
 
 
@@ -148,8 +150,7 @@ def more_than_k(params: dict) -> int:
 
 
 def check_k(k: int) -> None:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
+    positive_int(k, "k")
 
 
 def prepare(
@@ -157,8 +158,7 @@ def prepare(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Check k and noise, and add the seeded, scale-aware jitter if asked for."""
     check_k(k)
-    if not isinstance(noise, (int, float)) or isinstance(noise, bool) or noise < 0:
-        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    number(noise, "noise", 0.0, inclusive=True)
     if noise:
         rng = rng if rng is not None else np.random.default_rng(0)
         return scale_aware_noise(x, noise, rng), scale_aware_noise(y, noise, rng)

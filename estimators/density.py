@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import logsumexp
 
-from mibench import Conventions, register_estimator
+from mibench.plugin import Conventions, flag, register_estimator
 
 from .discrete import plugin_mi_from_table
 
@@ -80,8 +80,7 @@ def kde(x: np.ndarray, y: np.ndarray, bandwidth: str | float = "scott", leave_on
     Moon, Y.-I., Rajagopalan, B., Lall, U. (1995). Estimation of mutual information using kernel
     density estimators. Phys. Rev. E 52, 2318–2321.
     """
-    if not isinstance(leave_one_out, bool):
-        raise ValueError(f"leave_one_out must be True or False, got {leave_one_out!r}")
+    flag(leave_one_out, "leave_one_out")
     bandwidth_factor(bandwidth, 2, 1)
     log_f = lambda v: kde_log_density(v, bandwidth, leave_one_out)  # noqa: E731
     return float(np.mean(log_f(np.hstack([x, y])) - log_f(x) - log_f(y)))

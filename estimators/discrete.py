@@ -18,8 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import digamma, gammaln, polygamma
 
-from mibench import Conventions, register_estimator
-from mibench.validation import joint_codes
+from mibench.plugin import Conventions, joint_codes, number, register_estimator
 
 DISCRETE_PAIR = (("discrete", "discrete"),)
 
@@ -415,8 +414,7 @@ def bayes(x: np.ndarray, y: np.ndarray, a: float = 0.5, mean: str = "pseudocount
     Wolpert, D. H., Wolf, D. R. (1995). Estimating functions of probability distributions from a finite
     set of samples. Phys. Rev. E 52, 6841.
     """
-    if not isinstance(a, (int, float)) or isinstance(a, bool) or a < 0:
-        raise ValueError(f"a must be a number >= 0, got {a!r}")
+    number(a, "a", 0.0, inclusive=True)
     if mean == "pseudocount":
         return _mi_from_entropies(lambda c: entropy_pseudocount(c, a))(x, y)
     if mean == "posterior":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, gammaln
 
-from mibench import Conventions, register_estimator
+from mibench.plugin import Conventions, register_estimator
 
 from ._neighbours import (
     count_within,
@@ -20,6 +20,7 @@ from ._neighbours import (
 
 @register_estimator(
     "ksg",
+    compute=("workers",),
     min_samples=more_than_k,
     conventions=Conventions(
         variant="KSG algorithm 1",
@@ -78,6 +79,7 @@ KNN_CITATION = "Kraskov, Stögbauer, Grassberger (2004), Phys. Rev. E 69, 066138
 
 @register_estimator(
     "ksg2",
+    compute=("workers",),
     min_samples=more_than_k,
     conventions=Conventions(
         variant="KSG algorithm 2",
@@ -144,6 +146,7 @@ def kozachenko_leonenko(values: np.ndarray, k: int, norm: str = "max", workers: 
 
 @register_estimator(
     "kl",
+    compute=("workers",),
     min_samples=more_than_k,
     conventions=Conventions(
         variant="sum of three Kozachenko–Leonenko entropies, separate kNN searches: H(X) + H(Y) − H(X,Y)",
@@ -206,6 +209,7 @@ def lnc_correction(joint: np.ndarray, neighbours: np.ndarray, alpha: float) -> f
 
 @register_estimator(
     "lnc",
+    compute=("workers",),
     min_samples=more_than_k,
     max_joint_dim=lambda params: params["k"],
     conventions=Conventions(

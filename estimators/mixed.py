@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mibench import Conventions, register_estimator
-from mibench.validation import joint_codes
+from mibench.plugin import Conventions, joint_codes, register_estimator
 
 from ._neighbours import check_k, count_within, digamma_table, kth_neighbour_distance, more_than_k
 
@@ -32,6 +31,7 @@ def _ross(labels: np.ndarray, values: np.ndarray, k: int, workers: int) -> float
 
 @register_estimator(
     "ross",
+    compute=("workers",),
     types=[("discrete", "continuous"), ("continuous", "discrete")],
     min_samples=more_than_k,
     conventions=Conventions(
@@ -42,7 +42,7 @@ def _ross(labels: np.ndarray, values: np.ndarray, k: int, workers: int) -> float
         citation="Ross (2014), PLoS ONE 9, e87357",
     ),
 )
-def ross(x: np.ndarray, y: np.ndarray, k: int = 3, workers: int = 1) -> float:
+def ross(x: np.ndarray, y: np.ndarray, k: int = 3, workers: int = 1, *, x_type: str = "discrete") -> float:
     r"""Ross (2014) estimator of I(X; Y) for discrete X and continuous Y (or the reverse).
 
     .. math:: \hat I = \psi(N) - \langle\psi(N_{x_i})\rangle + \psi(k) - \langle\psi(m_i)\rangle
@@ -56,7 +56,7 @@ def ross(x: np.ndarray, y: np.ndarray, k: int = 3, workers: int = 1) -> float:
     Ross, B. C. (2014). Mutual information between discrete and continuous data sets. PLoS ONE 9, e87357.
     """
     check_k(k)
-    labels, values = (x, y) if np.issubdtype(x.dtype, np.integer) else (y, x)
+    labels, values = (x, y) if x_type == "discrete" else (y, x)
     return _ross(labels, values, k, workers)
 
 
@@ -67,6 +67,7 @@ def _metric_space(values: np.ndarray, discrete: bool, scale: float) -> np.ndarra
 
 @register_estimator(
     "mixed_ksg",
+    compute=("workers",),
     types=[(a, b) for a in ("continuous", "discrete", "mixed") for b in ("continuous", "discrete", "mixed")],
     min_samples=more_than_k,
     conventions=Conventions(
@@ -80,7 +81,15 @@ def _metric_space(values: np.ndarray, discrete: bool, scale: float) -> np.ndarra
         "than any continuous distance)",
     ),
 )
-def mixed_ksg(x: np.ndarray, y: np.ndarray, k: int = 5, workers: int = 1) -> float:
+def mixed_ksg(
+    x: np.ndarray,
+    y: np.ndarray,
+    k: int = 5,
+    workers: int = 1,
+    *,
+    x_type: str = "continuous",
+    y_type: str = "continuous",
+) -> float:
     r"""Mixed KSG (Gao, Kannan, Oh, Viswanath 2017): MI for any mix of discrete, continuous and atoms.
 
     With :math:`\rho_i` the max-norm distance from :math:`z_i` to its k-th joint neighbour,
@@ -97,7 +106,7 @@ def mixed_ksg(x: np.ndarray, y: np.ndarray, k: int = 5, workers: int = 1) -> flo
     discrete–continuous mixtures. NeurIPS 30.
     """
     check_k(k)
-    discrete_x, discrete_y = np.issubdtype(x.dtype, np.integer), np.issubdtype(y.dtype, np.integer)
+    discrete_x, discrete_y = x_type == "discrete", y_type == "discrete"
     spans = [float(np.ptp(v)) for v, d in ((x, discrete_x), (y, discrete_y)) if not d]
     scale = 2.0 * max(spans, default=0.0) + 1.0
     x = _metric_space(x, discrete_x, scale)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, ndtri
 
-from mibench import Conventions, register_estimator
-from mibench.validation import joint_codes
+from mibench.plugin import Conventions, joint_codes, register_estimator
 
 
 def _log_det_covariance(z: np.ndarray) -> float:
@@ -78,7 +77,7 @@ def gaussian_entropy_corrected(values: np.ndarray) -> float:
         citation="Ince et al. (2017), Hum. Brain Mapp. 38, 1541",
     ),
 )
-def gcmi(x: np.ndarray, y: np.ndarray) -> float:
+def gcmi(x: np.ndarray, y: np.ndarray, *, x_type: str = "continuous", y_type: str = "continuous") -> float:
     r"""Gaussian-copula MI (Ince et al. 2017), bias-corrected, in nats.
 
     Each continuous column is copula-normalised, :math:`\tilde x = \Phi^{-1}(\mathrm{rank}/(N+1))`, and
@@ -95,7 +94,7 @@ def gcmi(x: np.ndarray, y: np.ndarray) -> float:
     Ince, R. A. A. et al. (2017). A statistical framework for neuroimaging data analysis based on
     mutual information estimated via a Gaussian copula. Hum. Brain Mapp. 38, 1541–1573.
     """
-    discrete_x, discrete_y = np.issubdtype(x.dtype, np.integer), np.issubdtype(y.dtype, np.integer)
+    discrete_x, discrete_y = x_type == "discrete", y_type == "discrete"
     if discrete_x or discrete_y:
         continuous, labels = (y, x) if discrete_x else (x, y)
         codes = joint_codes(labels)

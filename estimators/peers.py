@@ -12,7 +12,7 @@ from types import ModuleType
 
 import numpy as np
 
-from mibench import Conventions, register_estimator
+from mibench.plugin import Conventions, register_estimator
 
 from ._neighbours import more_than_k
 
@@ -53,7 +53,14 @@ def _seed(rng: np.random.Generator | None) -> int:
         citation="Pedregosa et al. (2011), JMLR 12, 2825; Kraskov et al. (2004); Ross (2014)",
     ),
 )
-def sklearn(x: np.ndarray, y: np.ndarray, k: int = 3, rng: np.random.Generator | None = None) -> float:
+def sklearn(
+    x: np.ndarray,
+    y: np.ndarray,
+    k: int = 3,
+    rng: np.random.Generator | None = None,
+    x_type: str = "continuous",
+    y_type: str = "continuous",
+) -> float:
     """scikit-learn's MI estimators, chosen by the variable types (nats).
 
     Continuous x and y: ``mutual_info_regression`` (KSG); one discrete side:
@@ -66,7 +73,7 @@ def sklearn(x: np.ndarray, y: np.ndarray, k: int = 3, rng: np.random.Generator |
     from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
     from sklearn.metrics import mutual_info_score
 
-    discrete_x, discrete_y = np.issubdtype(x.dtype, np.integer), np.issubdtype(y.dtype, np.integer)
+    discrete_x, discrete_y = x_type == "discrete", y_type == "discrete"
     seed = _seed(rng)
     if discrete_x and discrete_y:
         return float(mutual_info_score(x[:, 0], y[:, 0]))
@@ -90,7 +97,7 @@ def sklearn(x: np.ndarray, y: np.ndarray, k: int = 3, rng: np.random.Generator |
         citation="Laarne, Zaidan, Nieminen (2021), J. Open Source Softw. 6, 3161",
     ),
 )
-def ennemi(x: np.ndarray, y: np.ndarray, k: int = 3) -> float:
+def ennemi(x: np.ndarray, y: np.ndarray, k: int = 3, y_type: str = "continuous") -> float:
     """The ennemi library's KSG estimator (nats), single-threaded.
 
     References
@@ -99,7 +106,7 @@ def ennemi(x: np.ndarray, y: np.ndarray, k: int = 3) -> float:
     information. J. Open Source Softw. 6, 3161.
     """
     library = _require("ennemi", "ennemi")
-    discrete_y = bool(np.issubdtype(y.dtype, np.integer))
+    discrete_y = y_type == "discrete"
     target = y[:, 0] if discrete_y else y[:, 0].astype(np.float64)
     return float(library.estimate_mi(target, x[:, 0], k=k, discrete_y=discrete_y, max_threads=1)[0, 0])
 

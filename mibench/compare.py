@@ -2,7 +2,12 @@
 
 Seeds come from the task, so two runs of the same experiment see the same samples and each
 estimate in the candidate is paired with the baseline's estimate of the same sample. Where the
-seeds differ (another run seed), the comparison falls back to unpaired statistics.
+seeds differ (another run seed), the comparison falls back to unpaired (Welch) statistics.
+
+A comparison tests every cell at once, so a per-cell 5 % test would raise a false alarm in
+almost every suite of hundreds of cells. Instead each cell gets p-values (a one-sided t-test
+that its mean squared error grew; a two-sided test that its bias changed) and Holm's step-down
+procedure holds the probability of any false alarm across all cells at ``Tolerance.level``.
 """
 
 from __future__ import annotations
@@ -12,12 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .intervals import holm, mean_interval, mean_test
 from .records import records_frame
-from .stats import CELL, _cell_seed
+from .stats import CELL
 
 __all__ = ["Tolerance", "compare", "has_regressions"]
-
-FLAGS = ("regression", "missing", "new failures", "slower")
 
 
 @dataclass(frozen=True)
@@ -25,137 +29,144 @@ class Tolerance:
     """How much worse counts as a regression.
 
     A cell regresses when its RMSE or |bias| grew by more than ``absolute + relative × baseline
-    RMSE`` nats *and* the ``confidence`` interval of the change excludes zero. Runtime is
-    flagged when the ratio of median seconds exceeds ``runtime_ratio`` and the medians differ by
-    more than ``runtime_floor`` seconds (below that, timer noise dominates).
+    RMSE`` nats *and* the change is significant after Holm's correction across every test of the
+    comparison at family-wise level ``level``. ``confidence`` sets the intervals shown. Runtime
+    is flagged when the ratio of median seconds exceeds ``runtime_ratio`` and the medians differ
+    by more than ``runtime_floor`` seconds (below that, timer noise dominates).
     """
 
     absolute: float = 0.01
     relative: float = 0.10
+    level: float = 0.05
     confidence: float = 0.95
     runtime_ratio: float = 1.5
     runtime_floor: float = 0.001
-    bootstrap: int = 2000
-    seed: int = 0
 
 
-def _interval(values: np.ndarray, tolerance: Tolerance, seed: int) -> tuple[float, float]:
-    if values.size < 2:
-        return (np.nan, np.nan)
-    if np.all(values == values[0]):
-        return (float(values[0]), float(values[0]))
-    rng = np.random.default_rng(seed)
-    means = values[rng.integers(0, values.size, (tolerance.bootstrap, values.size))].mean(axis=1)
-    alpha = (1 - tolerance.confidence) / 2
-    low, high = np.quantile(means, [alpha, 1 - alpha])
-    return float(low), float(high)
+COLUMNS = [
+    *CELL,
+    "paired",
+    "reps",
+    "rmse_baseline",
+    "rmse_candidate",
+    "delta_rmse",
+    "delta_mse_low",
+    "delta_mse_high",
+    "p_mse",
+    "bias_baseline",
+    "bias_candidate",
+    "delta_bias",
+    "delta_bias_low",
+    "delta_bias_high",
+    "p_bias",
+    "std_baseline",
+    "std_candidate",
+    "delta_std",
+    "runtime_ratio",
+    "new_failures",
+    "flags",
+    "notes",
+]
 
 
-def _unpaired_interval(a: np.ndarray, b: np.ndarray, tolerance: Tolerance, seed: int) -> tuple[float, float]:
-    """Bootstrap interval of mean(a) − mean(b) for independent samples."""
-    if a.size < 2 or b.size < 2:
-        return (np.nan, np.nan)
-    rng = np.random.default_rng(seed)
-    diff = a[rng.integers(0, a.size, (tolerance.bootstrap, a.size))].mean(axis=1) - b[
-        rng.integers(0, b.size, (tolerance.bootstrap, b.size))
-    ].mean(axis=1)
-    alpha = (1 - tolerance.confidence) / 2
-    low, high = np.quantile(diff, [alpha, 1 - alpha])
-    return float(low), float(high)
+def _cell(b: pd.DataFrame, c: pd.DataFrame, tolerance: Tolerance) -> dict[str, object]:
+    """Accuracy changes of one cell with ok estimates on both sides (before any multiplicity correction)."""
+    keys = ["estimator", "scenario", "n", "rep"]
+    merged = b.merge(c, on=keys, suffixes=("_b", "_c"))
+    paired = len(merged) >= 2 and bool((merged["seed_b"] == merged["seed_c"]).all())
+    eb, ec = b["error"].to_numpy(float), c["error"].to_numpy(float)
+    if paired:
+        pb, pc = merged["error_b"].to_numpy(float), merged["error_c"].to_numpy(float)
+        mse_args, bias_args = (pc**2 - pb**2, None), (pc - pb, None)
+    else:
+        mse_args, bias_args = (ec**2, eb**2), (ec, eb)
+    rmse_b, rmse_c = float(np.sqrt(np.mean(eb**2))), float(np.sqrt(np.mean(ec**2)))
+    std_b, std_c = np.std(b["estimate"], ddof=1), np.std(c["estimate"], ddof=1)
+    mse_low, mse_high = mean_interval(*mse_args, confidence=tolerance.confidence)
+    bias_low, bias_high = mean_interval(*bias_args, confidence=tolerance.confidence)
+    median_b, median_c = np.median(b["seconds"]), np.median(c["seconds"])
+    return {
+        "paired": paired,
+        "reps": min(len(eb), len(ec)),
+        "rmse_baseline": rmse_b,
+        "rmse_candidate": rmse_c,
+        "delta_rmse": rmse_c - rmse_b,
+        "delta_mse_low": mse_low,
+        "delta_mse_high": mse_high,
+        "p_mse": mean_test(*mse_args, alternative="greater"),
+        "bias_baseline": eb.mean(),
+        "bias_candidate": ec.mean(),
+        "delta_bias": ec.mean() - eb.mean(),
+        "delta_bias_low": bias_low,
+        "delta_bias_high": bias_high,
+        "p_bias": mean_test(*bias_args, alternative="two-sided"),
+        "std_baseline": std_b,
+        "std_candidate": std_c,
+        "delta_std": std_c - std_b,
+        "runtime_ratio": median_c / median_b if median_b > 0 else np.nan,
+        "slower": median_c - median_b > tolerance.runtime_floor,
+    }
 
 
-def compare(baseline: pd.DataFrame, candidate: pd.DataFrame, tolerance: Tolerance | None = None) -> pd.DataFrame:
+def compare(
+    baseline: pd.DataFrame,
+    candidate: pd.DataFrame,
+    tolerance: Tolerance | None = None,
+    *,
+    same_machine: bool = True,
+) -> pd.DataFrame:
     """One row per estimator × scenario × n of the baseline or candidate, with changes and flags.
 
-    Columns: the cell; ``paired`` (same samples); baseline and candidate ``rmse``/``bias``/``std``;
-    ``delta_rmse``, ``delta_bias``, ``delta_std``; ``delta_mse_low/high`` and ``delta_bias_low/high``
-    (confidence intervals of the changes); ``runtime_ratio``; ``new_failures``; and ``flags``
-    (``regression``, ``missing``, ``new failures``, ``slower``, or empty).
+    Columns: the cell; ``paired`` (same samples); baseline and candidate ``rmse``/``bias``/``std``
+    and their changes with ``confidence`` intervals (``delta_mse_low/high``, ``delta_bias_low/high``);
+    ``p_mse`` and ``p_bias`` (per-cell p-values before Holm's correction); ``runtime_ratio``;
+    ``new_failures``; ``flags`` (``regression``, ``missing``, ``new``, ``new failures``,
+    ``slower``); ``notes``. Runtime is only flagged when ``same_machine``; otherwise a slower
+    cell gets a note.
     """
     tolerance = tolerance or Tolerance()
     base, cand = records_frame(baseline), records_frame(candidate)
-    keys = ["estimator", "scenario", "n", "rep"]
-    rows = []
     cells = pd.concat([base[CELL], cand[CELL]]).drop_duplicates().sort_values(CELL)
     base_groups = dict(tuple(base.groupby(CELL)))
     cand_groups = dict(tuple(cand.groupby(CELL)))
+    rows = []
     for cell in cells.itertuples(index=False):
         key = tuple(cell)
         row: dict[str, object] = dict(zip(CELL, key, strict=True))
         b, c = base_groups.get(key), cand_groups.get(key)
-        flags: list[str] = []
         if b is None or c is None:
-            row["flags"] = "missing" if c is None else "new"
+            row["flags"] = ["missing" if c is None else "new"]
             rows.append(row)
             continue
         b_ok, c_ok = b[b["status"] == "ok"], c[c["status"] == "ok"]
-        row["new_failures"] = max(0, (c["status"] != "ok").sum() - (b["status"] != "ok").sum())
-        if row["new_failures"]:
-            flags.append("new failures")
-        if len(b_ok) == 0 or len(c_ok) == 0:  # nothing to measure accuracy on: only failures can be flagged
-            row["flags"] = ", ".join(flags)
-            rows.append(row)
-            continue
-        merged = b_ok.merge(c_ok, on=keys, suffixes=("_b", "_c"))
-        paired = len(merged) >= 2 and bool((merged["seed_b"] == merged["seed_c"]).all())
-        row["paired"] = paired
-        eb, ec = b_ok["error"].to_numpy(float), c_ok["error"].to_numpy(float)
-        rmse_b, rmse_c = np.sqrt(np.mean(eb**2)), np.sqrt(np.mean(ec**2))
-        row.update(
-            rmse_baseline=rmse_b,
-            rmse_candidate=rmse_c,
-            delta_rmse=rmse_c - rmse_b,
-            bias_baseline=eb.mean(),
-            bias_candidate=ec.mean(),
-            delta_bias=ec.mean() - eb.mean(),
-            std_baseline=np.std(b_ok["estimate"], ddof=1),
-            std_candidate=np.std(c_ok["estimate"], ddof=1),
-        )
-        row["delta_std"] = row["std_candidate"] - row["std_baseline"]
-        seed = _cell_seed(tolerance.seed, *key)
-        if paired:
-            pb, pc = merged["error_b"].to_numpy(float), merged["error_c"].to_numpy(float)
-            mse_interval = _interval(pc**2 - pb**2, tolerance, seed)
-            bias_interval = _interval(pc - pb, tolerance, seed + 1)
-        else:
-            mse_interval = _unpaired_interval(ec**2, eb**2, tolerance, seed)
-            bias_interval = _unpaired_interval(ec, eb, tolerance, seed + 1)
-        row["delta_mse_low"], row["delta_mse_high"] = mse_interval
-        row["delta_bias_low"], row["delta_bias_high"] = bias_interval
-        allowed = tolerance.absolute + tolerance.relative * rmse_b
-        rmse_worse = row["delta_rmse"] > allowed and mse_interval[0] > 0
-        bias_worse = abs(ec.mean()) - abs(eb.mean()) > allowed and (
-            bias_interval[0] > 0 if ec.mean() > eb.mean() else bias_interval[1] < 0
-        )
-        if rmse_worse or bias_worse:
-            flags.append("regression")
-        median_b, median_c = np.median(b_ok["seconds"]), np.median(c_ok["seconds"])
-        row["runtime_ratio"] = median_c / median_b if median_b > 0 else np.nan
-        if row["runtime_ratio"] > tolerance.runtime_ratio and median_c - median_b > tolerance.runtime_floor:
-            flags.append("slower")
-        row["flags"] = ", ".join(flags)
+        row["new_failures"] = max(0, int((c["status"] != "ok").sum() - (b["status"] != "ok").sum()))
+        row["flags"] = ["new failures"] if row["new_failures"] else []
+        if len(b_ok) and len(c_ok):  # otherwise nothing to measure accuracy on: only failures can be flagged
+            row.update(_cell(b_ok, c_ok, tolerance))
         rows.append(row)
-    columns = [
-        *CELL,
-        "paired",
-        "rmse_baseline",
-        "rmse_candidate",
-        "delta_rmse",
-        "delta_mse_low",
-        "delta_mse_high",
-        "bias_baseline",
-        "bias_candidate",
-        "delta_bias",
-        "delta_bias_low",
-        "delta_bias_high",
-        "std_baseline",
-        "std_candidate",
-        "delta_std",
-        "runtime_ratio",
-        "new_failures",
-        "flags",
-    ]
-    return pd.DataFrame(rows).reindex(columns=columns)
+    frame = pd.DataFrame(rows)
+    for column in ("p_mse", "p_bias", "rmse_baseline", "delta_rmse", "bias_baseline", "bias_candidate"):
+        if column not in frame:
+            frame[column] = np.nan
+    significant = holm(np.concatenate([frame["p_mse"], frame["p_bias"]]), tolerance.level).reshape(2, -1)
+    allowed = tolerance.absolute + tolerance.relative * frame["rmse_baseline"]
+    rmse_worse = (frame["delta_rmse"] > allowed) & significant[0]
+    bias_worse = (frame["bias_candidate"].abs() - frame["bias_baseline"].abs() > allowed) & significant[1]
+    slower = (frame.get("runtime_ratio", np.nan) > tolerance.runtime_ratio) & frame.get("slower", False).fillna(False)
+    notes = []
+    for index, row in frame.iterrows():
+        if rmse_worse[index] or bias_worse[index]:
+            row["flags"].append("regression")
+        note = ""
+        if slower[index]:
+            if same_machine:
+                row["flags"].append("slower")
+            else:
+                note = f"{row['runtime_ratio']:.2g}× slower, but the runs come from different machines"
+        notes.append(note)
+    frame["flags"] = [", ".join(flags) for flags in frame["flags"]]
+    frame["notes"] = notes
+    return frame.reindex(columns=COLUMNS)
 
 
 def has_regressions(comparison: pd.DataFrame, runtime: bool = False) -> bool:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import inspect
-import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from .registry import Entry, Registry, signature_parameters
+from .registry import Entry, Registry, RegistryError, signature_parameters
 from .seeding import as_generator
-from .spec import format_spec
+from .spec import format_spec, format_value
 from .validation import check_variable_type, validate_pair
 
 __all__ = [
@@ -62,6 +63,7 @@ class EstimatorInfo:
     requires: tuple[str, ...]
     max_joint_dim: Callable[[Mapping[str, Any]], int] | None = None
     conventions: Conventions = field(default_factory=Conventions)
+    compute: tuple[str, ...] = ()
 
 
 def register_estimator(
@@ -74,14 +76,16 @@ def register_estimator(
     requires: Iterable[str] = (),
     conventions: Conventions | None = None,
     max_joint_dim: Callable[[Mapping[str, Any]], int] | None = None,
+    compute: Iterable[str] = (),
 ) -> Callable[[Any], Any]:
     """Register an estimator function or class under ``name``.
 
     A function is called as ``f(x, y, **params)``; a class as
-    ``cls(**params).estimate(x, y)``. Either may take an ``rng`` keyword
-    (a ``numpy.random.Generator`` from the harness) for seeded tie-breaking.
-    ``x`` and ``y`` arrive validated: 2-D float64 for continuous and mixed
-    variables, 2-D integer codes for discrete ones.
+    ``cls(**params).estimate(x, y)``. Either may take the keywords ``rng`` (a
+    ``numpy.random.Generator`` from the harness, for seeded tie-breaking) and
+    ``x_type`` / ``y_type`` (the declared type of each variable: "continuous",
+    "discrete" or "mixed"). ``x`` and ``y`` arrive validated: 2-D float64 for
+    continuous and mixed variables, 2-D integer codes for discrete ones.
 
     Parameters
     ----------
@@ -97,19 +101,28 @@ def register_estimator(
         Optional Python packages it needs, imported lazily by the plugin.
     max_joint_dim
         A function of the parameters giving the largest dim_x + dim_y it accepts (None: any).
+    compute
+        Parameters that cannot change the result (threads, device, batching): compute settings.
+        They are left out of the canonical spec, the seeds and the comparison key, and recorded
+        in the record's ``compute`` column instead.
     """
     pairs = tuple((check_variable_type(a), check_variable_type(b)) for a, b in types)
     minimum = min_samples if callable(min_samples) else (lambda _params, m=int(min_samples): m)
+    compute = tuple(compute)
 
     def decorate(target: Any) -> Any:
-        skip = ("rng",) if inspect.isclass(target) else ("rng", *_first_two(target))
+        skip = TYPE_KEYWORDS if inspect.isclass(target) else (*TYPE_KEYWORDS, *_first_two(target))
+        parameters = signature_parameters(target, skip)
+        unknown = [key for key in compute if key not in parameters]
+        if unknown:
+            raise RegistryError(f"estimator {name!r}: compute settings {unknown} are not parameters of it")
         ESTIMATORS.add(
             Entry(
                 kind="estimator",
                 name=name,
                 version=None,
                 target=target,
-                parameters=signature_parameters(target, skip),
+                parameters=parameters,
                 metadata={
                     "info": EstimatorInfo(
                         types=pairs,
@@ -119,6 +132,7 @@ def register_estimator(
                         requires=tuple(requires),
                         conventions=conventions or Conventions(),
                         max_joint_dim=max_joint_dim,
+                        compute=compute,
                     )
                 },
                 source=getattr(target, "__module__", "?"),
@@ -129,6 +143,10 @@ def register_estimator(
     return decorate
 
 
+#: Keywords the framework passes to a plugin that declares them; never parameters.
+TYPE_KEYWORDS = ("rng", "x_type", "y_type")
+
+
 def _first_two(function: Callable[..., Any]) -> tuple[str, ...]:
     names = list(inspect.signature(function).parameters)
     if len(names) < 2:
@@ -137,18 +155,39 @@ def _first_two(function: Callable[..., Any]) -> tuple[str, ...]:
 
 
 class Estimator:
-    """A configured estimator: name, parameters, declared support, and ``estimate``."""
+    """A configured estimator: name, parameters, compute settings, declared support, and ``estimate``.
+
+    ``spec`` is the canonical spec of its statistical parameters: its identity in records, seeds
+    and comparisons. ``compute`` holds the compute settings (threads, device...), which cannot
+    change the result; ``run_spec`` names both, to rebuild the same configuration elsewhere.
+    """
 
     def __init__(self, entry: Entry, params: Mapping[str, Any]) -> None:
         self.entry = entry
         self.name = entry.name
-        self.params = dict(params)
-        self.spec = format_spec(entry.name, self.params)
         self.info: EstimatorInfo = entry.metadata["info"]
+        self.params = {key: value for key, value in params.items() if key not in self.info.compute}
+        self.compute = {key: value for key, value in params.items() if key in self.info.compute}
+        self.spec = format_spec(entry.name, self.params)
+        self.run_spec = format_spec(entry.name, {**self.params, **self.compute})
         target = entry.target
-        self._instance = target(**self.params) if inspect.isclass(target) else None
+        self._instance = target(**params) if inspect.isclass(target) else None
         method = self._instance.estimate if self._instance is not None else target
-        self._takes_rng = "rng" in inspect.signature(method).parameters
+        accepted = inspect.signature(method).parameters
+        self._keywords = tuple(key for key in TYPE_KEYWORDS if key in accepted)
+
+    @property
+    def code_version(self) -> str:
+        """The versions of the code behind its results: mibench, the package that registered it and
+        the packages it requires (``mibench 0.1.0; ennemi 1.5.0``). Part of a run's fingerprint."""
+        top = self.entry.source.split(".")[0]
+        packages = dict.fromkeys(["mibench", *_distributions().get(top, []), *self.info.requires])
+        return "; ".join(f"{name} {_installed_version(name)}" for name in packages)
+
+    @property
+    def compute_label(self) -> str:
+        """The compute settings as ``key=value, ...`` (the record's ``compute`` column)."""
+        return ", ".join(f"{key}={format_value(self.compute[key])}" for key in sorted(self.compute))
 
     def __repr__(self) -> str:
         return f"Estimator({self.spec!r})"
@@ -192,16 +231,29 @@ class Estimator:
         problem = self.why_unsupported(x_type, y_type, x_array.shape[1], y_array.shape[1])
         if problem:
             raise ValueError(problem)
-        return self.estimate_validated(x_array, y_array, rng)
+        return self.estimate_validated(x_array, y_array, x_type=x_type, y_type=y_type, rng=rng)
 
-    def estimate_validated(self, x: np.ndarray, y: np.ndarray, rng: Any = None) -> float:
-        """Run the plugin on arrays that have already been through validation."""
-        kwargs: dict[str, Any] = {"rng": as_generator(0 if rng is None else rng)} if self._takes_rng else {}
+    def estimate_validated(self, x: np.ndarray, y: np.ndarray, *, x_type: str, y_type: str, rng: Any = None) -> float:
+        """Run the plugin on arrays that have already been through validation, with their declared types."""
+        offered = {"rng": as_generator(0 if rng is None else rng), "x_type": x_type, "y_type": y_type}
+        kwargs = {key: offered[key] for key in self._keywords}
         if self._instance is not None:
             value = self._instance.estimate(x, y, **kwargs)
         else:
-            value = self.entry.target(x, y, **self.params, **kwargs)
+            value = self.entry.target(x, y, **self.params, **self.compute, **kwargs)
         return as_real(value, self.name)
+
+
+@lru_cache(maxsize=1)
+def _distributions() -> Mapping[str, list[str]]:
+    return importlib.metadata.packages_distributions()
+
+
+def _installed_version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed)"
 
 
 def as_real(value: Any, name: str) -> float:
@@ -213,14 +265,10 @@ def as_real(value: Any, name: str) -> float:
     return float(value)
 
 
-def is_finite(value: float) -> bool:
-    return math.isfinite(value)
-
-
 def get_estimator(spec: str | Estimator, **params: Any) -> Estimator:
     """An estimator from a spec string such as ``"ksg(k=5)"``, with overrides."""
     if isinstance(spec, Estimator):
-        spec = spec.spec
+        spec = spec.run_spec
     entry, resolved = ESTIMATORS.resolve(spec, **params)
     try:
         return Estimator(entry, resolved)

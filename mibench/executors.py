@@ -20,6 +20,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 
 from .harness import Task, run_task
+from .records import make_record
 
 __all__ = ["EXECUTORS", "Executor", "SerialExecutor", "ProcessExecutor", "DaskExecutor", "make_executor"]
 
@@ -153,14 +154,17 @@ class ProcessExecutor:
                         worker.process.join(timeout=2)  # the pipe can close a moment before the exit status is known
                         code = worker.process.exitcode
                         self._retire(worker, kill=True)
-                        yield worker.task.record(
-                            "crashed", message=_death_message(code), worker=f"pid {worker.process.pid}"
+                        yield make_record(
+                            worker.task, "crashed", message=_death_message(code), worker=f"pid {worker.process.pid}"
                         )
                         workers[index] = self._spawn()
                     elif self.timeout is not None and time.monotonic() - worker.started > self.timeout:
                         self._retire(worker, kill=True)
-                        yield worker.task.record(
-                            "timeout", message=f"killed after {self.timeout:g} s", worker=f"pid {worker.process.pid}"
+                        yield make_record(
+                            worker.task,
+                            "timeout",
+                            message=f"killed after {self.timeout:g} s",
+                            worker=f"pid {worker.process.pid}",
                         )
                         workers[index] = self._spawn()
         finally:
@@ -239,7 +243,7 @@ class DaskExecutor:
                     yield future.result()
                 except Exception as exc:  # the worker died or the task could not run
                     task = task_list[futures.index(future)]
-                    yield task.record("crashed", message=f"{type(exc).__name__}: {exc}")
+                    yield make_record(task, "crashed", message=f"{type(exc).__name__}: {exc}")
 
 
 def _dask_run(task: Task, plugin_files: list[str], threads: int | None) -> dict[str, Any]:

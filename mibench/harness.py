@@ -5,25 +5,45 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-import socket
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
+from .checks import number, positive_int
 from .estimator import Estimator, InvalidEstimateError, get_estimator
+from .records import make_record
 from .scenario import Scenario, get_scenario
 from .seeding import derived_generator, task_seed
 from .validation import validate_pair
 
-__all__ = ["Experiment", "Task", "plan", "run_task"]
+__all__ = ["Experiment", "Task", "plan", "run_task", "resolve_estimator", "resolve_scenario"]
+
+
+@lru_cache(maxsize=512)
+def resolve_estimator(spec: str) -> Estimator:
+    """The estimator of a spec, built once per process (specs are resolved once per run)."""
+    return get_estimator(spec)
+
+
+@lru_cache(maxsize=512)
+def resolve_scenario(spec: str) -> Scenario:
+    """The scenario of a spec, built once per process (its truth is computed once)."""
+    return get_scenario(spec)
+
+
+def _estimator(item: str | Estimator) -> Estimator:
+    return resolve_estimator(item.run_spec if isinstance(item, Estimator) else item)
+
+
+def _scenario(item: str | Scenario) -> Scenario:
+    return resolve_scenario(item.spec if isinstance(item, Scenario) else item)
 
 
 @dataclass(frozen=True)
 class Experiment:
-    """A resolved experiment: canonical specs and everything that fixes its records."""
+    """A resolved experiment: specs (estimators with their compute settings) and what fixes its records."""
 
     estimators: tuple[str, ...]
     scenarios: tuple[str, ...]
@@ -44,29 +64,50 @@ class Experiment:
         timeout: float | None = None,
         warmup: bool = False,
     ) -> Experiment:
-        estimator_specs = _unique(get_estimator(spec).spec for spec in _as_list(estimators, "estimators"))
-        scenario_specs = _unique(get_scenario(spec).spec for spec in _as_list(scenarios, "scenarios"))
+        """Resolve every spec (refusing bad ones before anything runs) and check the numbers.
+
+        Two specs that differ only in compute settings are one estimator: the first is kept.
+        """
+        resolved = {}
+        for item in _as_list(estimators, "estimators"):
+            estimator = _estimator(item)
+            resolved.setdefault(estimator.spec, estimator.run_spec)
+        scenario_specs = _unique(_scenario(item).spec for item in _as_list(scenarios, "scenarios"))
         sizes = _as_list(sample_sizes, "sample_sizes")
-        for size in sizes:
-            if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-                raise ValueError(f"sample sizes must be positive integers, got {size!r}")
-        if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
-            raise ValueError(f"reps must be a positive integer, got {reps!r}")
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-        if timeout is not None and (not isinstance(timeout, (int, float)) or not timeout > 0):
-            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+        if not all(isinstance(size, int) and not isinstance(size, bool) and size >= 1 for size in sizes):
+            raise ValueError(f"sample sizes must be positive integers, got {sizes!r}")
+        if timeout is not None:
+            timeout = number(timeout, "timeout (seconds)", 0.0)
         return cls(
-            tuple(estimator_specs), tuple(scenario_specs), tuple(_unique(sizes)), reps, seed, timeout, bool(warmup)
+            tuple(resolved.values()),
+            tuple(scenario_specs),
+            tuple(_unique(sizes)),
+            positive_int(reps, "reps"),
+            positive_int(seed, "seed", minimum=0),
+            timeout,
+            bool(warmup),
         )
 
     @property
     def fingerprint(self) -> str:
-        """Identity of what the records hold: two runs with the same fingerprint have the same tasks."""
+        """Identity of what the records hold: two runs with the same fingerprint have the same tasks.
+
+        Compute settings are not part of it: resuming with more threads is the same experiment.
+        """
         identity = {
-            k: v for k, v in asdict(self).items() if k in ("estimators", "scenarios", "sample_sizes", "reps", "seed")
+            "estimators": [resolve_estimator(spec).spec for spec in self.estimators],
+            **{
+                key: value
+                for key, value in asdict(self).items()
+                if key in ("scenarios", "sample_sizes", "reps", "seed")
+            },
         }
         return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
+
+    @property
+    def code_versions(self) -> dict[str, str]:
+        """Estimator spec → the versions of the code behind its results."""
+        return {resolve_estimator(spec).spec: resolve_estimator(spec).code_version for spec in self.estimators}
 
     def as_dict(self) -> dict[str, Any]:
         return {key: list(value) if isinstance(value, tuple) else value for key, value in asdict(self).items()}
@@ -87,9 +128,16 @@ def _unique(values: Iterable[Any]) -> list[Any]:
 
 @dataclass(frozen=True)
 class Task:
-    """One estimate: an estimator on one sample of a scenario."""
+    """One estimate: an estimator on one sample of a scenario.
+
+    ``estimator`` is the canonical spec (the identity); ``run_spec`` adds the compute settings
+    that rebuild the same configuration in a worker; ``compute`` shows them in the record.
+    """
 
     estimator: str
+    run_spec: str
+    compute: str
+    code_version: str
     scenario: str
     n: int
     rep: int
@@ -100,54 +148,19 @@ class Task:
     dim_y: int
     true_mi: float
     warmup: bool = False
-    task_id: str = field(default="")
 
-    @staticmethod
-    def identify(estimator: str, scenario: str, n: int, rep: int) -> str:
-        return hashlib.sha256(json.dumps([estimator, scenario, n, rep]).encode()).hexdigest()[:20]
-
-    def record(
-        self,
-        status: str,
-        estimate: float = math.nan,
-        seconds: float = math.nan,
-        cpu: float = math.nan,
-        message: str = "",
-        worker: str = "",
-    ) -> dict[str, Any]:
-        return {
-            "task_id": self.task_id,
-            "estimator": self.estimator,
-            "scenario": self.scenario,
-            "x_type": self.x_type,
-            "y_type": self.y_type,
-            "dim_x": self.dim_x,
-            "dim_y": self.dim_y,
-            "n": self.n,
-            "rep": self.rep,
-            "seed": self.seed,
-            "true_mi": self.true_mi,
-            "estimate": estimate,
-            "error": estimate - self.true_mi,
-            "seconds": seconds,
-            "cpu_seconds": cpu,
-            "status": status,
-            "message": message,
-            "worker": worker or worker_name(),
-        }
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    @property
+    def task_id(self) -> str:
+        return hashlib.sha256(json.dumps([self.estimator, self.scenario, self.n, self.rep]).encode()).hexdigest()[:20]
 
 
 def plan(experiment: Experiment) -> tuple[list[Task], list[str]]:
     """The tasks of an experiment in canonical order, and the incompatible pairs skipped."""
     tasks: list[Task] = []
     skipped: list[str] = []
-    estimators = [get_estimator(spec) for spec in experiment.estimators]
+    estimators = [resolve_estimator(spec) for spec in experiment.estimators]
     for scenario_spec in experiment.scenarios:
-        scenario = get_scenario(scenario_spec)
+        scenario = resolve_scenario(scenario_spec)
         for estimator in estimators:
             reason = estimator.why_unsupported(scenario.x_type, scenario.y_type, scenario.dim_x, scenario.dim_y)
             if reason:
@@ -158,6 +171,9 @@ def plan(experiment: Experiment) -> tuple[list[Task], list[str]]:
                     tasks.append(
                         Task(
                             estimator=estimator.spec,
+                            run_spec=estimator.run_spec,
+                            compute=estimator.compute_label,
+                            code_version=estimator.code_version,
                             scenario=scenario.spec,
                             n=n,
                             rep=rep,
@@ -168,20 +184,9 @@ def plan(experiment: Experiment) -> tuple[list[Task], list[str]]:
                             dim_y=scenario.dim_y,
                             true_mi=scenario.mi,
                             warmup=experiment.warmup,
-                            task_id=Task.identify(estimator.spec, scenario.spec, n, rep),
                         )
                     )
     return tasks, skipped
-
-
-@lru_cache(maxsize=256)
-def _cached_estimator(spec: str) -> Estimator:
-    return get_estimator(spec)
-
-
-@lru_cache(maxsize=64)
-def _cached_scenario(spec: str) -> Scenario:
-    return get_scenario(spec)
 
 
 _warmed_up: set[str] = set()
@@ -193,28 +198,28 @@ ESTIMATOR_STREAM = 1
 def run_task(task: Task) -> dict[str, Any]:
     """Draw the task's sample, time the estimate, and return its record. Never raises."""
     try:
-        estimator = _cached_estimator(task.estimator)
-        scenario = _cached_scenario(task.scenario)
-        x, y = scenario.sample(task.n, task.seed)
+        estimator = resolve_estimator(task.run_spec)
+        x, y = resolve_scenario(task.scenario).sample(task.n, task.seed)
         x, y = validate_pair(x, y, task.x_type, task.y_type, estimator.min_samples)
     except Exception as exc:  # a broken scenario or a sample the estimator cannot take
-        return task.record("error", message=f"{type(exc).__name__}: {exc}")
-    if task.warmup and task.estimator not in _warmed_up:
-        _warmed_up.add(task.estimator)
+        return make_record(task, "error", message=f"{type(exc).__name__}: {exc}")
+    types = {"x_type": task.x_type, "y_type": task.y_type}
+    if task.warmup and task.run_spec not in _warmed_up:
+        _warmed_up.add(task.run_spec)
         try:
-            estimator.estimate_validated(x, y, derived_generator(task.seed, ESTIMATOR_STREAM))
+            estimator.estimate_validated(x, y, **types, rng=derived_generator(task.seed, ESTIMATOR_STREAM))
         except Exception:
             pass  # the timed call below reports it
     rng = derived_generator(task.seed, ESTIMATOR_STREAM)
     wall, cpu = time.perf_counter(), time.process_time()
     try:
-        value = estimator.estimate_validated(x, y, rng)
+        value = estimator.estimate_validated(x, y, **types, rng=rng)
     except InvalidEstimateError as exc:
-        return task.record("invalid", message=str(exc))
+        return make_record(task, "invalid", message=str(exc))
     except Exception as exc:
-        return task.record("error", message=f"{type(exc).__name__}: {exc}")
+        return make_record(task, "error", message=f"{type(exc).__name__}: {exc}")
     finally:
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     if not math.isfinite(value):
-        return task.record("invalid", estimate=value, seconds=wall, cpu=cpu, message=f"estimate is {value}")
-    return task.record("ok", estimate=value, seconds=wall, cpu=cpu)
+        return make_record(task, "invalid", estimate=value, seconds=wall, cpu=cpu, message=f"estimate is {value}")
+    return make_record(task, "ok", estimate=value, seconds=wall, cpu=cpu)

@@ -1,31 +1,51 @@
-"""Short, readable labels for canonical specs (figures and tables); the canonical spec stays the identity."""
+"""Short, readable labels for canonical specs (figures and tables); the canonical spec stays the identity.
+
+Labels are computed from the specs alone, never from the registry, so records made on another
+machine, with plugins that are not installed here, still label and plot.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Iterable
+from typing import Any
 
-from .spec import format_spec, parse_spec
+from .spec import SpecError, format_spec, parse_spec
+
+__all__ = ["short_labels"]
 
 
-@lru_cache(maxsize=4096)
-def short_label(spec: str, kind: str = "estimator") -> str:
-    """The spec without its version suffix, None values and parameters at their defaults.
+def short_labels(specs: Iterable[str]) -> dict[str, str]:
+    """Spec → label for a set of specs shown together.
 
-    ``ksg(k=3, noise=0.0, workers=1)`` → ``ksg``; ``gaussian-v1(dim=1, mi=None, rho=0.8)`` →
-    ``gaussian(rho=0.8)``. Falls back to the spec itself if the name is not registered.
+    A label drops the version suffix, ``None`` values, and every parameter whose value is the
+    same in all the specs of that name in the set: ``ksg(k=3, noise=0.0)`` alone is ``ksg``;
+    beside ``ksg(k=10, noise=0.0)`` the two are ``ksg(k=3)`` and ``ksg(k=10)``. Nested specs
+    (a transform's ``base``) lose their version and ``None`` values.
     """
-    name, _, params = parse_spec(spec)
-    from .estimator import ESTIMATORS
-    from .scenario import SCENARIOS
-
-    try:
-        defaults = (ESTIMATORS if kind == "estimator" else SCENARIOS).entry(name).parameters
-    except LookupError:
-        defaults = {}
-    shown = {}
-    for key, value in params.items():
-        if value is None or (key in defaults and defaults[key] == value and key != "base"):
+    parsed: dict[str, tuple[str, dict[str, Any]]] = {}
+    for spec in dict.fromkeys(specs):
+        try:
+            name, _, params = parse_spec(spec)
+        except (SpecError, TypeError):
+            parsed[spec] = (str(spec), {})
             continue
-        shown[key] = short_label(value, "scenario") if key == "base" and isinstance(value, str) else value
-    label = format_spec(name, shown)
-    return label.replace("'", "")
+        parsed[spec] = (name, {key: _nested(value) for key, value in params.items() if value is not None})
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for name, params in parsed.values():
+        by_name.setdefault(name, []).append(params)
+    labels = {}
+    for spec, (name, params) in parsed.items():
+        siblings = by_name[name]
+        shown = {key: value for key, value in params.items() if any(other.get(key) != value for other in siblings)}
+        labels[spec] = format_spec(name, shown).replace("'", "")
+    return labels
+
+
+def _nested(value: Any) -> Any:
+    if not isinstance(value, str) or "(" not in value:
+        return value
+    try:
+        name, _, params = parse_spec(value)
+    except SpecError:
+        return value
+    return format_spec(name, {key: _nested(item) for key, item in params.items() if item is not None})

@@ -9,19 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
 import matplotlib.ticker
+import numpy as np
+import pandas as pd
+import seaborn as sns
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
+from .labels import short_labels
+from .stats import summarize
 
-from .labels import short_label  # noqa: E402
-from .stats import summarize  # noqa: E402
-
-__all__ = ["KINDS", "plot", "palette"]
+__all__ = ["KINDS", "CAPTIONS", "plot", "palette"]
 
 FORMATS = ("png", "svg")
 
@@ -35,8 +32,9 @@ def palette(estimators: Sequence[str]) -> dict[str, tuple[float, float, float]]:
 
 def _labelled(summary: pd.DataFrame) -> pd.DataFrame:
     frame = summary.copy()
-    frame["estimator_label"] = [short_label(s) for s in frame["estimator"]]
-    frame["scenario_label"] = [short_label(s, "scenario") for s in frame["scenario"]]
+    for column in ("estimator", "scenario"):
+        labels = short_labels(frame[column])
+        frame[f"{column}_label"] = [labels[spec] for spec in frame[column]]
     return frame
 
 
@@ -271,6 +269,18 @@ def sweep_figure(summary: pd.DataFrame, colours: dict) -> plt.Figure:
     return figure
 
 
+#: What each figure shows, for the report.
+CAPTIONS = {
+    "estimate": "Mean estimate ± one standard deviation over repetitions against n; dashed: the true MI.",
+    "bias": "Bias (mean estimate − truth) against n.",
+    "std": "Standard deviation of the estimates against n (log–log).",
+    "rmse": "Root mean squared error against n (log–log).",
+    "runtime": "Median seconds per estimate against n (log–log); the legend gives each fitted exponent.",
+    "pareto": "Accuracy against runtime at the largest n, per pairing of variable types: lower left is better.",
+    "heatmap": "Relative error at each scenario's largest n; ✗k marks k failed estimates.",
+    "sweep": "Mean estimate against the true MI along MI sweeps; dashed: identity.",
+}
+
 KINDS: dict[str, Callable[[pd.DataFrame, dict], plt.Figure]] = {
     "estimate": estimate_figure,
     "bias": bias_figure,
@@ -294,7 +304,7 @@ def plot(
     unknown = set(kinds or ()) - set(KINDS)
     if unknown:
         raise ValueError(f"unknown plot kind {', '.join(sorted(unknown))}; choose from {', '.join(KINDS)}")
-    summary = _labelled(summarize(records, bootstrap=0))
+    summary = _labelled(summarize(records))
     if scenarios:
         summary = summary[summary["scenario"].isin(scenarios) | summary["scenario_label"].isin(scenarios)]
     if summary.empty:

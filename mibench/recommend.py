@@ -7,7 +7,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from .labels import short_label
+from .ranking import rank_estimators
 from .stats import summarize
 
 __all__ = ["recommend", "reference_summary"]
@@ -37,16 +37,15 @@ def recommend(
     records: pd.DataFrame | None = None,
     summary: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Estimators ranked by median RMSE on the scenarios matching the types and dimensions, at the nearest n.
+    """Estimators ranked (:func:`mibench.ranking.rank_estimators`) on the scenarios matching the types and dimensions.
 
     Scenarios of the same types are matched on dimensions, the nearest available (in log scale)
     if none match exactly; the sample size is the available n nearest to ``n`` (in log scale).
-    An estimator is ranked only if it has results on every matched scenario. ``attrs`` of the
-    result say what the ranking rests on: ``scenarios``, ``n``, ``dims`` and ``source``.
+    ``attrs`` of the result say what the ranking rests on: ``scenarios``, ``n``, ``dims`` and ``source``.
     """
     source = "run" if records is not None or summary is not None else "reference results"
     if summary is None:
-        summary = summarize(records, bootstrap=0) if records is not None else reference_summary()
+        summary = summarize(records) if records is not None else reference_summary()
     cells = summary[(summary["x_type"] == x_type) & (summary["y_type"] == y_type)]
     if cells.empty:
         available = sorted(set(zip(summary["x_type"], summary["y_type"], strict=True)))
@@ -56,23 +55,11 @@ def recommend(
     sizes = np.sort(cells["n"].unique())
     nearest = int(sizes[np.argmin(np.abs(np.log(sizes / n)))])
     cells = cells[cells["n"] == nearest]
-    scenarios = cells["scenario"].nunique()
-    complete = cells.groupby("estimator")["scenario"].transform("nunique") == scenarios
-    cells = cells[complete].assign(abs_bias=lambda f: f["bias"].abs())
-    table = (
-        cells.groupby("estimator", as_index=False)
-        .agg(
-            median_rmse=("rmse", "median"),
-            median_abs_bias=("abs_bias", "median"),
-            median_seconds=("median_seconds", "median"),
-            failures=("failures", "sum"),
-        )
-        .sort_values(["median_rmse", "median_seconds"])
-    )
-    table.insert(0, "rank", np.arange(1, len(table) + 1))
-    table.insert(2, "label", [short_label(s) for s in table["estimator"]])
-    table = table.reset_index(drop=True)
+    table = rank_estimators(cells)
     table.attrs.update(
-        scenarios=scenarios, n=nearest, dims=(int(cells["dim_x"].iloc[0]), int(cells["dim_y"].iloc[0])), source=source
+        scenarios=cells["scenario"].nunique(),
+        n=nearest,
+        dims=(int(cells["dim_x"].iloc[0]), int(cells["dim_y"].iloc[0])),
+        source=source,
     )
     return table

@@ -1,10 +1,15 @@
-"""The one record schema: one tidy row per estimate."""
+"""The one record schema: one tidy row per estimate, and the one place records are built."""
 
 from __future__ import annotations
 
+import math
+import os
+import socket
+from typing import Any, Protocol
+
 import pandas as pd
 
-__all__ = ["RECORD_COLUMNS", "STATUSES", "records_frame"]
+__all__ = ["RECORD_COLUMNS", "VOLATILE_COLUMNS", "make_record", "records_frame"]
 
 #: Column name → SQLite type. The order is the order of exported tables.
 RECORD_COLUMNS: dict[str, str] = {
@@ -26,11 +31,12 @@ RECORD_COLUMNS: dict[str, str] = {
     "status": "TEXT",
     "message": "TEXT",
     "worker": "TEXT",
+    "compute": "TEXT",
+    "code_version": "TEXT",
 }
 
-#: ok; error (the estimator raised); invalid (NaN, inf or not a number);
-#: timeout (killed after the per-task limit); crashed (the worker process died).
-STATUSES = ("ok", "error", "invalid", "timeout", "crashed")
+#: Columns added after the first release, with the value older record files get.
+_ADDED_COLUMNS = {"compute": "", "code_version": ""}
 
 #: Columns whose values depend on the machine and the moment, not on the experiment.
 VOLATILE_COLUMNS = ("seconds", "cpu_seconds", "worker")
@@ -38,9 +44,63 @@ VOLATILE_COLUMNS = ("seconds", "cpu_seconds", "worker")
 _SORT = ["estimator", "scenario", "n", "rep"]
 
 
+class TaskLike(Protocol):
+    task_id: str
+    estimator: str
+    compute: str
+    code_version: str
+    scenario: str
+    x_type: str
+    y_type: str
+    dim_x: int
+    dim_y: int
+    n: int
+    rep: int
+    seed: int
+    true_mi: float
+
+
+def make_record(
+    task: TaskLike,
+    status: str,
+    estimate: float = math.nan,
+    seconds: float = math.nan,
+    cpu: float = math.nan,
+    message: str = "",
+    worker: str = "",
+) -> dict[str, Any]:
+    """The record of one task. ``status``: ok; error (the estimator raised); invalid (NaN, inf or
+    not a number); timeout (killed after the per-task limit); crashed (the worker process died)."""
+    return {
+        "task_id": task.task_id,
+        "estimator": task.estimator,
+        "scenario": task.scenario,
+        "x_type": task.x_type,
+        "y_type": task.y_type,
+        "dim_x": task.dim_x,
+        "dim_y": task.dim_y,
+        "n": task.n,
+        "rep": task.rep,
+        "seed": task.seed,
+        "true_mi": task.true_mi,
+        "estimate": estimate,
+        "error": estimate - task.true_mi,
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "status": status,
+        "message": message,
+        "worker": worker or f"{socket.gethostname()}:{os.getpid()}",
+        "compute": task.compute,
+        "code_version": task.code_version,
+    }
+
+
 def records_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     """Records as a DataFrame with the schema's columns, in a canonical row order."""
-    frame = pd.DataFrame(rows, columns=list(RECORD_COLUMNS)) if not isinstance(rows, pd.DataFrame) else rows
+    frame = pd.DataFrame(rows, columns=list(RECORD_COLUMNS)) if not isinstance(rows, pd.DataFrame) else rows.copy()
+    for column, default in _ADDED_COLUMNS.items():
+        if column not in frame.columns:
+            frame[column] = default
     missing = [column for column in RECORD_COLUMNS if column not in frame.columns]
     if missing:
         raise ValueError(f"records lack the columns {missing}")
@@ -49,4 +109,6 @@ def records_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     )
     for column in ("true_mi", "estimate", "error", "seconds", "cpu_seconds"):
         frame[column] = frame[column].astype("float64")
+    for column in ("message", *_ADDED_COLUMNS):
+        frame[column] = frame[column].fillna("").astype(str)
     return frame.sort_values(_SORT, kind="stable").reset_index(drop=True)

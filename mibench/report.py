@@ -10,56 +10,35 @@ from typing import Any
 
 import pandas as pd
 
-from .labels import short_label
-from .plots import KINDS, plot
-from .stats import markdown_table, summarize
+from .plots import CAPTIONS, KINDS, plot
+from .ranking import at_largest_n, rank_estimators
+from .stats import summarize
+from .store import STORE_FILE, Store
+from .tables import render_table
 
-__all__ = ["ranking", "write_report"]
-
-CAPTIONS = {
-    "estimate": "Mean estimate ± one standard deviation over repetitions against n; dashed: the true MI.",
-    "bias": "Bias (mean estimate − truth) against n.",
-    "std": "Standard deviation of the estimates against n (log–log).",
-    "rmse": "Root mean squared error against n (log–log).",
-    "runtime": "Median seconds per estimate against n (log–log); the legend gives each fitted exponent.",
-    "pareto": "Accuracy against runtime at the largest n, per pairing of variable types: lower left is better.",
-    "heatmap": "Relative error at each scenario's largest n; ✗k marks k failed estimates.",
-    "sweep": "Mean estimate against the true MI along MI sweeps; dashed: identity.",
-}
+__all__ = ["write_report"]
 
 
-def ranking(summary: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario family, at each scenario's largest n: estimators ranked by median RMSE.
-
-    Also gives the median |bias|, median seconds, failures and how many scenarios the rank rests on.
-    """
-    largest = summary[summary["n"] == summary.groupby("scenario")["n"].transform("max")].copy()
-    largest["family"] = largest["scenario"].str.split("-v").str[0]
-    largest["abs_bias"] = largest["bias"].abs()
-    table = largest.groupby(["family", "estimator"], as_index=False).agg(
-        median_rmse=("rmse", "median"),
-        median_abs_bias=("abs_bias", "median"),
-        median_seconds=("median_seconds", "median"),
-        failures=("failures", "sum"),
-        scenarios=("scenario", "nunique"),
+def _rankings(summary: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The ranking per pairing of variable types and per scenario family, at each scenario's largest n."""
+    largest = at_largest_n(summary)
+    largest = largest.assign(
+        pairing=largest["x_type"] + " × " + largest["y_type"], family=largest["scenario"].str.split("-v").str[0]
     )
-    table["estimator"] = [short_label(s) for s in table["estimator"]]
-    table = table.sort_values(["family", "median_rmse"], na_position="last")
-    table.insert(1, "rank", table.groupby("family").cumcount() + 1)
-    return table.reset_index(drop=True)
+    shown = ["rank", "label", "median_rmse", "median_abs_bias", "worst_error", "worst_scenario", "failures"]
+    return {
+        group: rank_estimators(largest, [key])[[key, *shown, "median_seconds", "scenarios"]]
+        for group, key in (("pairing of variable types", "pairing"), ("scenario family", "family"))
+    }
 
 
 def _provenance(run: Path | None) -> dict[str, Any]:
-    if run is None or not (run / "mibench.sqlite").exists():
+    if run is None or not (run / STORE_FILE).exists():
         return {}
-    from .store import Store
-
     with Store(run, create=False) as store:
-        return {key: store.get_meta(key) for key in ("experiment", "provenance", "started", "finished")}
-
-
-def _html_table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, escape=True, float_format=lambda v: f"{v:.4g}", border=0, classes="table")
+        return {
+            key: store.get_meta(key) for key in ("experiment", "provenance", "code_versions", "started", "finished")
+        }
 
 
 def write_report(
@@ -70,7 +49,7 @@ def write_report(
     figures = folder / "figures"
     plot(records, figures)
     summary = summarize(records)
-    ranks = ranking(summary)
+    rankings = _rankings(summary)
     meta = _provenance(Path(run) if run is not None else None)
     failures = int((records["status"] != "ok").sum())
 
@@ -80,9 +59,14 @@ def write_report(
         f"{records['scenario'].nunique()} scenarios, n = {', '.join(f'{n:,}' for n in sorted(records['n'].unique()))}. "
         "All figures are in nats. Every estimator saw the same samples (paired design).</p>"
     )
-    sections.append("<h2>Ranking per scenario family</h2><p>At each scenario's largest n, by median RMSE.</p>")
-    for family, group in ranks.groupby("family", sort=True):
-        sections.append(f"<h3>{html.escape(family)}</h3>" + _html_table(group.drop(columns="family")))
+    for title_, ranks in rankings.items():
+        key = ranks.columns[0]
+        sections.append(
+            f"<h2>Ranking per {title_}</h2><p>At each scenario's largest n, by median RMSE (nats); worst_error is "
+            "the largest RMSE / |truth| (RMSE where the truth is 0).</p>"
+        )
+        for value, group in ranks.groupby(key, sort=True):
+            sections.append(f"<h3>{html.escape(value)}</h3>" + render_table(group.drop(columns=key), "html"))
     sections.append("<h2>Figures</h2>")
     for kind in KINDS:
         data = base64.b64encode((figures / f"{kind}.png").read_bytes()).decode()
@@ -115,8 +99,11 @@ window.addEventListener("load", function () {{
     html_path = folder / "report.html"
     html_path.write_text(document, encoding="utf-8")
     lines = [f"# {title}", "", f"{len(records):,} estimates ({failures:,} failed). Figures: `figures/`.", ""]
-    for family, group in ranks.groupby("family", sort=True):
-        lines += [f"## {family}", "", markdown_table(group.drop(columns="family")), ""]
+    for title_, ranks in rankings.items():
+        key = ranks.columns[0]
+        lines += [f"## Ranking per {title_}", ""]
+        for value, group in ranks.groupby(key, sort=True):
+            lines += [f"### {value}", "", render_table(group.drop(columns=key), "markdown"), ""]
     for kind in KINDS:
         lines += [f"![{kind}](figures/{kind}.png)", "", CAPTIONS[kind], ""]
     markdown_path = folder / "report.md"

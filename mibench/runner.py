@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,11 +17,9 @@ from .records import records_frame
 from .registry import loaded_plugin_files
 from .scenario import Scenario
 from .stats import summarize
-from .store import Store, StoreError
+from .store import open_run
 
 __all__ = ["run", "RunResult"]
-
-log = logging.getLogger("mibench")
 
 
 class RunResult(pd.DataFrame):
@@ -70,7 +67,8 @@ def run(
     threads
         BLAS/OpenMP threads per worker (``None``: leave as is).
     force
-        Reuse ``out`` even if it holds records of a different experiment (they are discarded).
+        Replace ``out`` if it holds records of a different experiment (they are discarded); resume
+        it even if its records were made by other code versions (records say which).
 
     Returns
     -------
@@ -81,7 +79,10 @@ def run(
     tasks, skipped = plan(experiment)
     if executor is None:
         executor = "dask" if scheduler else ("serial" if jobs == 1 and timeout is None else "processes")
-    store = _open_store(out, experiment, force) if out is not None else None
+    store = None
+    if out is not None:
+        metadata = {"experiment": experiment.as_dict(), "provenance": provenance()}
+        store = open_run(out, experiment.fingerprint, experiment.code_versions, metadata, force)
     rows: list[dict[str, Any]] = []
     try:
         if store is not None:
@@ -149,31 +150,6 @@ class _RunLog:
         if self.path is not None:
             with self.path.open("a", encoding="utf-8") as handle:
                 handle.write(f"{now()} {line}\n")
-
-
-def _open_store(out: str | Path, experiment: Experiment, force: bool) -> Store:
-    folder = Path(out)
-    store_path = folder / "mibench.sqlite"
-    if force and store_path.exists():
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(store_path) + suffix).unlink(missing_ok=True)
-    store = Store(folder)
-    try:
-        existing = store.get_meta("fingerprint")
-    except Exception as exc:
-        store.close()
-        raise StoreError(f"{store_path} is damaged ({exc}); pass --force to start a new run there") from None
-    if existing is not None and existing != experiment.fingerprint:
-        store.close()
-        raise StoreError(
-            f"{folder} holds a run of a different experiment (fingerprint {existing}, this one "
-            f"{experiment.fingerprint}); choose another --out folder or pass --force to replace it"
-        )
-    if existing is None:
-        store.set_meta("fingerprint", experiment.fingerprint)
-        store.set_meta("experiment", experiment.as_dict())
-        store.set_meta("provenance", provenance())
-    return store
 
 
 def _write_outputs(folder: Path, records: pd.DataFrame) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
+from .checks import positive_int
 from .registry import Entry, Registry, signature_parameters
 from .seeding import as_generator
 from .spec import format_spec
@@ -106,11 +107,10 @@ class Scenario:
 
     def sample(self, n: int, rng: np.random.Generator | int) -> tuple[np.ndarray, np.ndarray]:
         """Draw ``n`` samples: x of shape (n, dim_x) and y of shape (n, dim_y)."""
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"n must be a positive integer, got {n!r}")
-        x, y = self._sample(int(n), as_generator(rng))
-        x = np.asarray(x).reshape(int(n), self.dim_x)
-        y = np.asarray(y).reshape(int(n), self.dim_y)
+        n = positive_int(n, "n")
+        x, y = self._sample(n, as_generator(rng))
+        x = np.asarray(x).reshape(n, self.dim_x)
+        y = np.asarray(y).reshape(n, self.dim_y)
         return x, y
 
     def canonical_params(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -129,7 +129,7 @@ class Scenario:
 _TRUTH_CACHE: dict[str, Truth] = {}
 
 
-def register_scenario(name: str, *, version: int = 1, tags: Iterable[str] = ()) -> Callable[[Any], Any]:
+def register_scenario(name: str, *, version: int = 1) -> Callable[[Any], Any]:
     """Register a Scenario subclass, or a function returning a Scenario, under ``name``.
 
     ``version`` is part of the canonical spec (``name-vN(...)``): bump it when
@@ -145,7 +145,6 @@ def register_scenario(name: str, *, version: int = 1, tags: Iterable[str] = ()) 
                 version=int(version),
                 target=target,
                 parameters=signature_parameters(target),
-                metadata={"tags": tuple(tags)},
                 source=getattr(target, "__module__", "?"),
             )
         )

@@ -1,4 +1,10 @@
-"""The one seeding rule: a task's seed comes from what the task is, never from when it ran."""
+"""The one seeding rule: a seed comes from what a thing is, never from when it ran.
+
+Every seed mibench derives (a task's sample, a bootstrap of a cell, a Monte Carlo truth) is
+:func:`stable_seed` of a canonical key: SHA-256 of the key's text, the first eight bytes read
+little-endian. It is identical across processes, machines and Python versions, unlike the salted
+``hash()``.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +13,25 @@ import json
 
 import numpy as np
 
-__all__ = ["task_seed", "as_generator", "derived_generator"]
+__all__ = ["stable_seed", "task_seed", "as_generator", "derived_generator"]
+
+
+def stable_seed(*key: object, bits: int = 63) -> int:
+    """A ``bits``-bit seed from a canonical key.
+
+    A single string is hashed as it is; anything else is first encoded as a JSON list. The
+    default 63 bits fit a signed 64-bit integer (SQLite, pandas).
+    """
+    text = key[0] if len(key) == 1 and isinstance(key[0], str) else json.dumps(list(key))
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little") >> (64 - bits)
 
 
 def task_seed(run_seed: int, scenario_spec: str, n: int, rep: int) -> int:
-    """A stable 63-bit seed for one sample: run seed, canonical scenario spec, n, rep.
+    """The seed of one sample: run seed, canonical scenario spec, n, rep.
 
-    Uses SHA-256 of a canonical JSON encoding, so it is identical across
-    processes, machines and Python versions (unlike the salted ``hash()``).
-    Every estimator in a cell sees the sample drawn from this seed.
+    Every estimator in a cell sees the sample drawn from this seed (paired comparisons).
     """
-    payload = json.dumps([int(run_seed), scenario_spec, int(n), int(rep)]).encode()
-    return int.from_bytes(hashlib.sha256(payload).digest()[:8], "little") >> 1
+    return stable_seed(int(run_seed), scenario_spec, int(n), int(rep))
 
 
 def as_generator(seed_or_rng: np.random.Generator | int | np.random.SeedSequence) -> np.random.Generator:

@@ -1,19 +1,18 @@
 """Statistics of records: accuracy and runtime per estimator × scenario × n, and trends across n.
 
-Everything here reads records only and never re-runs anything. Confidence intervals come from a
-seeded bootstrap over the repetitions of a cell (resampling whole estimates, not data points).
+Everything here reads records only and never re-runs anything. Confidence intervals come from
+:mod:`mibench.intervals`, over the repetitions of a cell.
 """
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import pandas as pd
 
+from .intervals import t_interval
 from .records import records_frame
 
-__all__ = ["summarize", "trends", "CELL", "to_units", "markdown_table"]
+__all__ = ["summarize", "trends", "CELL", "to_units", "MIN_RELIABLE_REPS"]
 
 CELL = ["estimator", "scenario", "n"]
 PAIR = ["estimator", "scenario"]
@@ -36,77 +35,72 @@ INFORMATION_COLUMNS = (
 )
 
 
-def _cell_seed(seed: int, *parts: object) -> int:
-    return int.from_bytes(hashlib.sha256(repr((seed, *parts)).encode()).digest()[:8], "little")
+#: Below this many repetitions a cell's intervals rest on too little to be trusted (flagged ``few_reps``).
+MIN_RELIABLE_REPS = 5
 
 
-def _bootstrap(errors: np.ndarray, draws: int, confidence: float, seed: int) -> tuple[float, float, float, float]:
-    if errors.size < 2 or draws == 0:
-        return (np.nan,) * 4
-    rng = np.random.default_rng(seed)
-    resampled = errors[rng.integers(0, errors.size, (draws, errors.size))]
-    alpha = (1 - confidence) / 2
-    bias = np.quantile(resampled.mean(axis=1), [alpha, 1 - alpha])
-    rmse = np.quantile(np.sqrt(np.mean(resampled**2, axis=1)), [alpha, 1 - alpha])
-    return float(bias[0]), float(bias[1]), float(rmse[0]), float(rmse[1])
-
-
-def summarize(
-    records: pd.DataFrame,
-    *,
-    units: str = "nats",
-    confidence: float = 0.95,
-    bootstrap: int = 2000,
-    seed: int = 0,
-) -> pd.DataFrame:
+def summarize(records: pd.DataFrame, *, units: str = "nats", confidence: float = 0.95) -> pd.DataFrame:
     """One row per estimator × scenario × n, from the ``ok`` estimates (long form).
 
     Columns: ``true_mi``; ``reps`` (ok estimates) and ``failures``; ``mean_estimate``; ``bias``
-    (mean error) with its bootstrap interval ``bias_low``–``bias_high``; ``std`` (ddof = 1) and
-    ``variance``; ``rmse`` with ``rmse_low``–``rmse_high``; ``mae``; ``relative_error``
-    (RMSE / |truth|, NaN where the truth is 0); ``median_seconds`` and ``iqr_seconds``.
+    (mean error) with its ``confidence`` interval ``bias_low``–``bias_high``; ``std`` (ddof = 1) and
+    ``variance``; ``rmse`` with ``rmse_low``–``rmse_high`` (the square roots of the interval of the
+    mean squared error); ``mae``; ``relative_error`` (RMSE / |truth|, NaN where the truth is 0);
+    ``median_seconds`` and ``iqr_seconds``; ``few_reps`` (True below ``MIN_RELIABLE_REPS``
+    repetitions, where the intervals are unreliable). Intervals come from :mod:`mibench.intervals`.
     """
     records = records_frame(records)
-    rows = []
-    for (estimator, scenario, n), cell in records.groupby(CELL, sort=True):
-        ok = cell[cell["status"] == "ok"]
-        errors = ok["error"].to_numpy(dtype=float)
-        count = errors.size
-        truth = float(cell["true_mi"].iloc[0])
-        seconds = ok["seconds"].to_numpy(dtype=float)
-        bias_low, bias_high, rmse_low, rmse_high = _bootstrap(
-            errors, bootstrap, confidence, _cell_seed(seed, estimator, scenario, int(n))
-        )
-        rmse = float(np.sqrt(np.mean(errors**2))) if count else np.nan
-        std = float(np.std(ok["estimate"], ddof=1)) if count > 1 else np.nan
-        rows.append(
-            {
-                "estimator": estimator,
-                "scenario": scenario,
-                "n": int(n),
-                "x_type": cell["x_type"].iloc[0],
-                "y_type": cell["y_type"].iloc[0],
-                "dim_x": int(cell["dim_x"].iloc[0]),
-                "dim_y": int(cell["dim_y"].iloc[0]),
-                "true_mi": truth,
-                "reps": count,
-                "failures": int(len(cell) - count),
-                "mean_estimate": float(ok["estimate"].mean()) if count else np.nan,
-                "bias": float(errors.mean()) if count else np.nan,
-                "bias_low": bias_low,
-                "bias_high": bias_high,
-                "std": std,
-                "variance": std**2,
-                "rmse": rmse,
-                "rmse_low": rmse_low,
-                "rmse_high": rmse_high,
-                "mae": float(np.mean(np.abs(errors))) if count else np.nan,
-                "relative_error": rmse / abs(truth) if truth != 0 and count else np.nan,
-                "median_seconds": float(np.median(seconds)) if count else np.nan,
-                "iqr_seconds": float(np.subtract(*np.percentile(seconds, [75, 25]))) if count else np.nan,
-            }
-        )
-    return to_units(pd.DataFrame(rows), units)
+    first = records.groupby(CELL, sort=True)[["x_type", "y_type", "dim_x", "dim_y", "true_mi"]].first()
+    total = records.groupby(CELL, sort=True).size()
+    ok = records[records["status"] == "ok"].assign(
+        squared=lambda f: f["error"] ** 2, absolute=lambda f: f["error"].abs()
+    )
+    grouped = ok.groupby(CELL, sort=True)
+    stats_ = grouped.agg(
+        reps=("error", "size"),
+        mean_estimate=("estimate", "mean"),
+        bias=("error", "mean"),
+        error_var=("error", "var"),
+        mse=("squared", "mean"),
+        squared_var=("squared", "var"),
+        std=("estimate", "std"),
+        mae=("absolute", "mean"),
+        median_seconds=("seconds", "median"),
+    )
+    quartiles = grouped["seconds"].quantile([0.25, 0.75]).unstack().reindex(columns=[0.25, 0.75])
+    stats_["q25"], stats_["q75"] = quartiles[0.25], quartiles[0.75]
+    frame = first.join(total.rename("cells")).join(stats_, how="left")
+    reps = frame["reps"].fillna(0).astype(int)
+    bias_low, bias_high = t_interval(frame["bias"], frame["error_var"] / reps, reps - 1, confidence)
+    mse_low, mse_high = t_interval(frame["mse"], frame["squared_var"] / reps, reps - 1, confidence)
+    rmse = np.sqrt(frame["mse"])
+    truth = frame["true_mi"]
+    out = pd.DataFrame(
+        {
+            "x_type": frame["x_type"],
+            "y_type": frame["y_type"],
+            "dim_x": frame["dim_x"].astype(int),
+            "dim_y": frame["dim_y"].astype(int),
+            "true_mi": truth,
+            "reps": reps,
+            "failures": (frame["cells"] - reps).astype(int),
+            "mean_estimate": frame["mean_estimate"],
+            "bias": frame["bias"],
+            "bias_low": bias_low,
+            "bias_high": bias_high,
+            "std": frame["std"],
+            "variance": frame["std"] ** 2,
+            "rmse": rmse,
+            "rmse_low": np.sqrt(np.clip(mse_low, 0, None)),
+            "rmse_high": np.sqrt(mse_high),
+            "mae": frame["mae"],
+            "relative_error": (rmse / truth.abs()).where(truth != 0),
+            "median_seconds": frame["median_seconds"],
+            "iqr_seconds": frame["q75"] - frame["q25"],
+            "few_reps": reps < MIN_RELIABLE_REPS,
+        }
+    ).reset_index()
+    return to_units(out, units)
 
 
 def _slope(n: np.ndarray, values: np.ndarray) -> float:
@@ -162,17 +156,3 @@ def to_units(frame: pd.DataFrame, units: str) -> pd.DataFrame:
             frame["variance"] = frame["variance"] / LN2**2
     frame.attrs["units"] = units
     return frame
-
-
-def markdown_table(frame: pd.DataFrame, digits: int = 4) -> str:
-    """A GitHub-flavoured Markdown table (numbers rounded to ``digits`` significant figures)."""
-
-    def cell(value: object) -> str:
-        if isinstance(value, (float, np.floating)):
-            return "" if np.isnan(value) else f"{value:.{digits}g}"
-        return str(value).replace("|", "\\|")
-
-    header = "| " + " | ".join(map(str, frame.columns)) + " |"
-    rule = "|" + "---|" * len(frame.columns)
-    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([header, rule, *body])

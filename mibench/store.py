@@ -8,8 +8,9 @@ the same experiment on the same folder skips the finished tasks.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,12 @@ import pandas as pd
 
 from .records import RECORD_COLUMNS, records_frame
 
-__all__ = ["Store", "StoreError", "STORE_FILE", "load_records"]
+__all__ = ["Store", "StoreError", "STORE_FILE", "SCHEMA_VERSION", "load_records", "open_run"]
 
 STORE_FILE = "mibench.sqlite"
+
+#: The layout of the records table (``PRAGMA user_version``). 1: the compute and code_version columns.
+SCHEMA_VERSION = 1
 
 
 class StoreError(RuntimeError):
@@ -34,17 +38,22 @@ class Store:
         self.path = self.folder / STORE_FILE
         if not self.path.exists() and not create:
             raise StoreError(f"{self.folder} is not a mibench run: {STORE_FILE} not found")
-        self.folder.mkdir(parents=True, exist_ok=True)
+        if create:
+            _writable_folder(self.folder)
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            fresh = self.db.execute("SELECT name FROM sqlite_master WHERE name = 'records'").fetchone() is None
             columns = ", ".join(
                 f"{name} {kind} PRIMARY KEY" if name == "task_id" else f"{name} {kind}"
                 for name, kind in RECORD_COLUMNS.items()
             )
             self.db.execute(f"CREATE TABLE IF NOT EXISTS records ({columns})")
             self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            if fresh:
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.schema_version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{self.path} is not a readable mibench store ({exc}); move it away or pass --force to start a new one"
@@ -71,17 +80,9 @@ class Store:
     def finished_task_ids(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT task_id FROM records")}
 
-    def add(self, record: dict[str, Any]) -> None:
-        """Commit one record (a single INSERT is its own transaction)."""
-        values = [_sql_value(record[name]) for name in RECORD_COLUMNS]
-        placeholders = ", ".join("?" for _ in RECORD_COLUMNS)
-        self.db.execute(f"INSERT OR REPLACE INTO records VALUES ({placeholders})", values)
-
-    def add_many(self, records: Iterable[dict[str, Any]]) -> None:
-        with self.db:
-            self.db.execute("BEGIN")
-            for record in records:
-                self.add(record)
+    def add(self, record: Mapping[str, Any]) -> None:
+        """Commit one record (a single INSERT is its own transaction), column by name."""
+        self.db.execute(_INSERT, {name: _sql_value(record[name]) for name in RECORD_COLUMNS})
 
     def records(self) -> pd.DataFrame:
         try:
@@ -112,6 +113,82 @@ class Store:
                 continue
         frames = [f for f in frames if len(f)]
         return records_frame(pd.concat(frames)) if frames else records_frame([])
+
+
+_INSERT = (
+    f"INSERT OR REPLACE INTO records ({', '.join(RECORD_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + name for name in RECORD_COLUMNS)})"
+)
+
+
+def _writable_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the run folder {str(folder)!r}: {exc.strerror}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(f"the run folder {str(folder)!r} is not writable; choose another --out")
+
+
+def open_run(
+    folder: str | Path,
+    fingerprint: str,
+    code_versions: Mapping[str, str],
+    metadata: Mapping[str, Any],
+    force: bool = False,
+) -> Store:
+    """Open a run folder's store for an experiment: create it, or resume the same experiment.
+
+    A folder holding another experiment is refused (``force`` replaces it). A folder whose
+    records were made by other code versions (mibench or an estimator's package) is refused
+    too: ``force`` resumes it anyway, and each record's ``code_version`` column tells them apart.
+    """
+    folder = Path(folder)
+    store_path = folder / STORE_FILE
+    store = Store(folder)
+    try:
+        existing = store.get_meta("fingerprint")
+        old_code = store.get_meta("code_versions")
+    except Exception as exc:
+        store.close()
+        if not force:
+            raise StoreError(f"{store_path} is damaged ({exc}); pass --force to start a new run there") from None
+        existing = old_code = None
+    if existing is not None and (existing != fingerprint or store.schema_version != SCHEMA_VERSION):
+        store.close()
+        if not force:
+            reason = (
+                f"a different experiment (fingerprint {existing}, this one {fingerprint})"
+                if existing != fingerprint
+                else f"records of store schema {store.schema_version} (this mibench writes {SCHEMA_VERSION})"
+            )
+            raise StoreError(f"{folder} holds {reason}; choose another --out folder or pass --force to replace it")
+        existing = old_code = None
+    if existing is None:
+        store.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(store_path) + suffix).unlink(missing_ok=True)
+        store = Store(folder)
+        store.set_meta("fingerprint", fingerprint)
+        store.set_meta("code_versions", dict(code_versions))
+        for key, value in metadata.items():
+            store.set_meta(key, value)
+        return store
+    changed = {
+        spec: (old_code.get(spec), now) for spec, now in code_versions.items() if (old_code or {}).get(spec) != now
+    }
+    if changed:
+        if not force:
+            store.close()
+            lines = "; ".join(f"{spec}: {before} → {after}" for spec, (before, after) in changed.items())
+            raise StoreError(
+                f"{folder} was started with other code versions ({lines}); resuming would mix results of two "
+                f"versions. Choose another --out folder, or pass --force to resume anyway (each record's "
+                f"code_version column tells them apart)"
+            )
+        store.set_meta("code_versions", {**(old_code or {}), **code_versions})
+        store.set_meta("mixed_code_versions", True)
+    return store
 
 
 def _sql_value(value: Any) -> Any:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .estimator import get_estimator
+from .estimator import Estimator, get_estimator
 from .seeding import derived_generator
 from .validation import validate_pair
 
@@ -67,7 +67,9 @@ class TableEstimate:
         return asdict(self)
 
 
-def _half_sample_stderr(estimator: object, x: np.ndarray, y: np.ndarray, repeats: int, seed: int) -> float:
+def _half_sample_stderr(
+    estimator: Estimator, x: np.ndarray, y: np.ndarray, types: dict[str, str], repeats: int, seed: int
+) -> float:
     """Standard error at full n from disjoint half-samples (no resampling with replacement).
 
     Each repeat splits a random permutation into two disjoint halves; with Var ∝ 1/n the variance
@@ -80,7 +82,7 @@ def _half_sample_stderr(estimator: object, x: np.ndarray, y: np.ndarray, repeats
     for _ in range(repeats):
         order = rng.permutation(len(x))
         for part in np.array_split(order, 2):
-            halves.append(estimator.estimate_validated(x[part], y[part], derived_generator(seed, 3)))
+            halves.append(estimator.estimate_validated(x[part], y[part], **types, rng=derived_generator(seed, 3)))
     return float(np.std(halves, ddof=1) / np.sqrt(2))
 
 
@@ -118,10 +120,11 @@ def estimate_table(
     if problem:
         raise ValueError(problem)
     xs, ys = validate_pair(table[list(x)].to_numpy(), table[list(y)].to_numpy(), x_type, y_type, chosen.min_samples)
-    value = chosen.estimate_validated(xs, ys, derived_generator(seed, 1))
+    types = {"x_type": x_type, "y_type": y_type}
+    value = chosen.estimate_validated(xs, ys, **types, rng=derived_generator(seed, 1))
     rng = derived_generator(seed, 4)
     exceed = sum(
-        chosen.estimate_validated(xs, ys[rng.permutation(len(ys))], derived_generator(seed, 1)) >= value
+        chosen.estimate_validated(xs, ys[rng.permutation(len(ys))], **types, rng=derived_generator(seed, 1)) >= value
         for _ in range(permutations)
     )
     return TableEstimate(
@@ -130,7 +133,7 @@ def estimate_table(
         y_type=y_type,
         n=len(xs),
         estimate=value,
-        stderr=_half_sample_stderr(chosen, xs, ys, subsamples, seed),
+        stderr=_half_sample_stderr(chosen, xs, ys, types, subsamples, seed),
         p_value=(exceed + 1) / (permutations + 1),
         permutations=permutations,
         subsamples=subsamples,

@@ -6,9 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from mibench import Scenario, Truth, register_scenario
-
-from ._checks import number, positive_int, probability
+from mibench.plugin import Scenario, Truth, number, positive_int, probability, register_scenario
 
 
 def h2(q: float) -> float:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, gammaln
 
-from mibench import Scenario, Truth, register_scenario
-
-from ._checks import number
+from mibench.plugin import Scenario, Truth, number, register_scenario
 
 EULER_GAMMA = 0.57721566490153286061
 

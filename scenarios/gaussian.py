@@ -14,9 +14,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import brentq
 
-from mibench import Scenario, Truth, register_scenario
-
-from ._checks import number, positive_int
+from mibench.plugin import Scenario, Truth, number, positive_int, register_scenario
 
 CITATION = "Cover & Thomas (2006), Elements of Information Theory, 2nd ed., §8 (eq. 8.56)"
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mibench import Scenario, Truth, register_scenario
-
-from ._checks import positive_int
+from mibench.plugin import Scenario, Truth, positive_int, register_scenario
 
 MARGINALS = {
     "normal": lambda rng, shape: rng.standard_normal(shape),

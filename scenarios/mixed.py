@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mibench import Scenario, Truth, register_scenario
-
-from ._checks import number, positive_int
+from mibench.plugin import Scenario, Truth, number, positive_int, register_scenario
 
 
 @register_scenario("uniform_shift")
@@ -27,9 +25,7 @@ class UniformShift(Scenario):
     citation = "Gao, Kannan, Oh, Viswanath (2017), NeurIPS 30"
 
     def __init__(self, m: int = 4) -> None:
-        if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
-            raise ValueError(f"m must be a positive integer, got {m!r}")
-        self.m = int(m)
+        self.m = positive_int(m, "m")
         self.x_type, self.y_type = "discrete", "continuous"
 
     def _truth(self) -> Truth:

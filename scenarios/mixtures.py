@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 from scipy.special import logsumexp
 
-from mibench import Scenario, Truth, register_scenario
-
-from ._checks import number, positive_int
+from mibench.plugin import Scenario, Truth, number, positive_int, register_scenario, stable_seed
 
 #: Draws for the Monte Carlo truth: its standard error is then about 1e-3 nats or less.
 TRUTH_DRAWS = 1_000_000
@@ -17,7 +13,7 @@ TRUTH_DRAWS = 1_000_000
 
 def monte_carlo_truth(scenario: Scenario, draws: int = TRUTH_DRAWS) -> Truth:
     """Mean of log_pmi over fresh draws from a seed fixed by the scenario's spec; SE = sd/sqrt(M)."""
-    seed = int.from_bytes(hashlib.sha256(f"truth|{scenario.spec}".encode()).digest()[:8], "little")
+    seed = stable_seed(f"truth|{scenario.spec}", bits=64)
     pmi = np.concatenate(
         [scenario.log_pmi(*scenario.sample(chunk, seed + i)) for i, chunk in enumerate(_chunks(draws, 250_000))]
     )

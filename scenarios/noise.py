@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mibench import Scenario, Truth, register_scenario
-
-from ._checks import number
+from mibench.plugin import Scenario, Truth, number, register_scenario
 
 
 @register_scenario("additive_uniform")

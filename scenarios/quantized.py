@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtr
 
-from mibench import Scenario, Truth, register_scenario
-
-from ._checks import number
+from mibench.plugin import Scenario, Truth, number, register_scenario
 
 #: Cells cover ±TAIL standard deviations; the mass outside is below 1e-18.
 TAIL = 9.0

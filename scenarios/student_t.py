@@ -6,9 +6,8 @@ import numpy as np
 from scipy.special import digamma, gammaln
 from scipy.stats import multivariate_t
 
-from mibench import Scenario, Truth, register_scenario
+from mibench.plugin import Scenario, Truth, number, positive_int, register_scenario
 
-from ._checks import number, positive_int
 from .gaussian import SolvesForMI, gaussian_mi, pairs_covariance
 
 #: Above this many degrees of freedom per unit of d_x·d_y the correction is evaluated by its

@@ -19,9 +19,7 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from mibench import Scenario, Truth, get_scenario, register_scenario
-
-from ._checks import number
+from mibench.plugin import Scenario, Truth, get_scenario, number, register_scenario
 
 CITATION = "Czyż et al. (2023), Beyond Normal, NeurIPS 36; invariance: Kraskov et al. (2004), PRE 69, 066138"
 

@@ -151,6 +151,7 @@ def test_recommend_picks_the_clearly_best_estimator():
                         "y_type": "discrete",
                         "dim_x": 1,
                         "dim_y": 1,
+                        "true_mi": 1.0,
                         "rmse": spread * (1 + (n == 100)),
                         "bias": spread / 2,
                         "median_seconds": 0.1,

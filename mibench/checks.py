@@ -1,4 +1,4 @@
-"""Parameter checks shared by the scenario modules (clear messages, one place)."""
+"""Parameter checks with clear messages: the one place plugins and the harness validate numbers."""
 
 from __future__ import annotations
 
@@ -6,14 +6,19 @@ from typing import Any
 
 import numpy as np
 
+__all__ = ["positive_int", "number", "probability", "flag"]
+
 
 def positive_int(value: Any, name: str, minimum: int = 1) -> int:
+    """``value`` as an int, or ValueError unless it is an integer (not a bool) >= ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        wanted = {0: "a non-negative integer", 1: "a positive integer"}.get(minimum, f"an integer >= {minimum}")
+        raise ValueError(f"{name} must be {wanted}, got {value!r}")
     return int(value)
 
 
 def number(value: Any, name: str, low: float = -np.inf, high: float = np.inf, *, inclusive: bool = False) -> float:
+    """``value`` as a float, or ValueError unless it is a real number (not a bool) in the range."""
     ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
     if ok:
         value = float(value)
@@ -26,3 +31,9 @@ def number(value: Any, name: str, low: float = -np.inf, high: float = np.inf, *,
 
 def probability(value: Any, name: str) -> float:
     return number(value, name, 0.0, 1.0, inclusive=True)
+
+
+def flag(value: Any, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)

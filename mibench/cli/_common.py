@@ -1,0 +1,27 @@
+"""What the subcommands share: the user-error type, table output and output folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..tables import render_table
+
+
+class UserError(Exception):
+    """A problem with what the user asked for: reported in one line, exit code 1."""
+
+
+def print_table(table: pd.DataFrame, fmt: str) -> None:
+    """Print a table to stdout in ``fmt`` (``table`` is aligned text)."""
+    text = render_table(table, "text" if fmt == "table" else fmt)
+    print(text, end="" if text.endswith("\n") else "\n")
+
+
+def output_folder(run: str, out: str | None, subfolder: str = "") -> Path:
+    """``out`` if given, else the run folder (or the records file's folder), plus ``subfolder``."""
+    if out:
+        return Path(out)
+    path = Path(run)
+    return (path if path.is_dir() else path.parent) / subfolder

@@ -1,0 +1,96 @@
+"""``mibench describe``: an estimator's or a scenario's parameters, conventions, truth and citation."""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import textwrap
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..estimator import Estimator
+    from ..scenario import Scenario
+
+NAME = "describe"
+HELP = "Show an estimator's or scenario's parameters, conventions, truth and citation."
+EXAMPLES = """
+    examples:
+      mibench describe ksg
+      mibench describe "gaussian(rho=0.9, dim=3)"
+    """
+
+
+def setup_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", help="a name or spec string")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..estimator import ESTIMATORS, get_estimator
+    from ..registry import RegistryError
+    from ..scenario import SCENARIOS, get_scenario
+    from ..spec import parse_spec
+
+    name, _, _ = parse_spec(args.spec)
+    sections: list[str] = []
+    errors: list[Exception] = []
+    if name in ESTIMATORS.names():
+        try:
+            sections.append(describe_estimator(get_estimator(args.spec)))
+        except (LookupError, ValueError) as exc:
+            errors.append(exc)
+    if name in SCENARIOS.names():
+        try:
+            sections.append(describe_scenario(get_scenario(args.spec)))
+        except (LookupError, ValueError) as exc:
+            errors.append(exc)
+    if not sections:
+        if errors:
+            raise errors[0]
+        try:
+            ESTIMATORS.entry(name)
+        except RegistryError as exc:
+            raise RegistryError(f"{exc} Scenarios: {', '.join(SCENARIOS.names())}") from None
+    print("\n\n".join(sections))
+    return 0
+
+
+def describe_estimator(estimator: Estimator) -> str:
+    from ..spec import format_value
+
+    info = estimator.info
+    lines = [
+        f"estimator {estimator.spec}",
+        "",
+        textwrap.indent((inspect.getdoc(estimator.entry.target) or "").strip(), "  "),
+        "",
+        f"  parameters:   {', '.join(f'{k}={format_value(v)}' for k, v in estimator.params.items()) or '(none)'}",
+        f"  compute:      {estimator.compute_label or '(none)'} (settings that cannot change the result)",
+        f"  defaults:     {estimator.entry.describe_parameters()}",
+        f"  accepts:      {', '.join(f'({a}, {b})' for a, b in info.types)}",
+        f"  multivariate: {'yes' if info.multivariate else 'no'}; symmetric: {'yes' if info.symmetric else 'no'}",
+        f"  min samples:  {estimator.min_samples}",
+        f"  code version: {estimator.code_version}",
+    ]
+    if info.requires:
+        lines.append(f"  requires:     {', '.join(info.requires)}")
+    lines += [f"  {key + ':':<13} {value}" for key, value in info.conventions.as_dict().items() if value]
+    return "\n".join(lines)
+
+
+def describe_scenario(scenario: Scenario) -> str:
+    from ..scenario import SCENARIOS, scenario_doc
+
+    lines = [
+        f"scenario {scenario.spec}",
+        "",
+        textwrap.indent(scenario_doc(scenario).strip(), "  "),
+        "",
+        f"  defaults:     {SCENARIOS.entry(scenario.name, scenario.version).describe_parameters()}",
+        f"  true MI:      {scenario.truth}",
+        f"  types:        x {scenario.x_type} ({scenario.dim_x}-D), y {scenario.y_type} ({scenario.dim_y}-D)",
+        f"  tags:         {', '.join(f'{k}={v}' for k, v in scenario.tags.items())}",
+        f"  log_pmi:      {'available' if scenario.has_log_pmi else 'not tractable'}",
+    ]
+    if scenario.citation:
+        lines.append(f"  citation:     {scenario.citation}")
+    return "\n".join(lines)

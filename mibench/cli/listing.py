@@ -1,0 +1,67 @@
+"""``mibench list``: registered estimators, scenarios and suites."""
+
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+
+from ..tables import render_table
+
+NAME = "list"
+HELP = "List registered estimators, scenarios and suites."
+EXAMPLES = """
+    examples:
+      mibench list                  every estimator, scenario and suite
+      mibench list estimators       estimators with the data types they accept
+      mibench list scenarios        scenarios with their true MI and how it is known
+      mibench list suites
+    """
+
+
+def setup_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("what", nargs="?", choices=["estimators", "scenarios", "suites"], help="what to list")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..estimator import ESTIMATORS
+    from ..experiment_file import list_suites
+    from ..scenario import SCENARIOS, get_scenario
+
+    sections = []
+    if args.what in (None, "estimators"):
+        rows = []
+        for entry in ESTIMATORS.entries():
+            info = entry.metadata["info"]
+            types = "any" if len(info.types) == 9 else ", ".join(f"{a[:4]}/{b[:4]}" for a, b in info.types)
+            rows.append(
+                [
+                    entry.name,
+                    types,
+                    "yes" if info.multivariate else "no",
+                    ", ".join(info.requires) or "-",
+                    entry.summary[:70],
+                ]
+            )
+        table = pd.DataFrame(rows, columns=["name", "x/y types", "multivariate", "needs", "summary"])
+        sections.append("estimators\n" + render_table(table))
+    if args.what in (None, "scenarios"):
+        rows = []
+        for entry in SCENARIOS.entries():
+            scenario = get_scenario(f"{entry.name}-v{entry.version}")
+            rows.append(
+                [
+                    f"{entry.name}-v{entry.version}",
+                    f"{scenario.x_type[:4]}/{scenario.y_type[:4]}",
+                    f"{scenario.dim_x}x{scenario.dim_y}",
+                    f"{scenario.mi:.4f}",
+                    scenario.truth.method,
+                ]
+            )
+        table = pd.DataFrame(rows, columns=["name", "x/y types", "dims", "true MI", "truth"])
+        sections.append("scenarios (at default parameters)\n" + render_table(table))
+    if args.what in (None, "suites"):
+        table = pd.DataFrame(list(list_suites().items()), columns=["name", "description"])
+        sections.append("suites\n" + render_table(table))
+    print("\n\n".join(sections))
+    return 0

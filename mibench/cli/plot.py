@@ -1,0 +1,34 @@
+"""``mibench plot``: the figures of a run."""
+
+from __future__ import annotations
+
+import argparse
+
+from ._common import output_folder
+
+NAME = "plot"
+HELP = "Write the figures of a run (PNG and SVG)."
+
+
+def setup_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("run", help="a run folder or records file")
+    parser.add_argument(
+        "--kind",
+        action="append",
+        dest="kinds",
+        metavar="KIND",
+        help="estimate, bias, std, rmse, runtime, pareto, heatmap, sweep (repeatable; default all)",
+    )
+    parser.add_argument("--out", metavar="DIR", help="where to write (default: RUN/figures)")
+
+
+def run(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # the command line draws into files only
+    from ..plots import plot
+    from ..store import load_records
+
+    for path in plot(load_records(args.run), output_folder(args.run, args.out, "figures"), kinds=args.kinds):
+        print(path)
+    return 0

@@ -1,0 +1,36 @@
+"""``mibench report``: a self-contained HTML report and a Markdown summary of a run."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ._common import output_folder
+
+NAME = "report"
+HELP = "Write a self-contained HTML report and a Markdown summary of a run."
+
+
+def setup_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("run", help="a run folder or records file")
+    parser.add_argument("--out", metavar="DIR", help="where to write (default: the run folder)")
+    parser.add_argument("--title", default="mibench report")
+
+
+def run(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # the command line draws into files only
+    from ..report import write_report
+    from ..store import load_records
+
+    folder = Path(args.run)
+    html_path, markdown_path = write_report(
+        load_records(folder),
+        output_folder(args.run, args.out),
+        run=folder if folder.is_dir() else None,
+        title=args.title,
+    )
+    print(html_path)
+    print(markdown_path)
+    return 0
