@@ -21,10 +21,16 @@ from .validation import validate_pair
 __all__ = ["Experiment", "Task", "plan", "run_task", "resolve_estimator", "resolve_scenario"]
 
 
-@lru_cache(maxsize=512)
+_ESTIMATORS: dict[str, Estimator] = {}
+
+
 def resolve_estimator(spec: str) -> Estimator:
-    """The estimator of a spec, built once per process (specs are resolved once per run)."""
-    return get_estimator(spec)
+    """The estimator of a spec, built once per process and remembered under its run spec too
+    (specs are resolved once per run: the tasks name the run spec)."""
+    if spec not in _ESTIMATORS:
+        estimator = get_estimator(spec)
+        _ESTIMATORS[spec] = _ESTIMATORS.setdefault(estimator.run_spec, estimator)
+    return _ESTIMATORS[spec]
 
 
 @lru_cache(maxsize=512)

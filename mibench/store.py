@@ -158,9 +158,9 @@ def open_run(
         store.close()
         if not force:
             reason = (
-                f"a different experiment (fingerprint {existing}, this one {fingerprint})"
-                if existing != fingerprint
-                else f"records of store schema {store.schema_version} (this mibench writes {SCHEMA_VERSION})"
+                f"records of store schema {store.schema_version} (this mibench writes {SCHEMA_VERSION})"
+                if store.schema_version != SCHEMA_VERSION
+                else f"a different experiment (fingerprint {existing}, this one {fingerprint})"
             )
             raise StoreError(f"{folder} holds {reason}; choose another --out folder or pass --force to replace it")
         existing = old_code = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mibench.plugin import Scenario, Truth, number, positive_int, register_scenario
+from mibench.plugin import Scenario, Truth, flag, number, positive_int, register_scenario
 
 
 @register_scenario("uniform_shift")
@@ -268,3 +268,79 @@ class ZeroInflatedGaussian(Scenario):
         r2 = 1 - self.rho**2
         gaussian = -0.5 * np.log(r2) - (x**2 - 2 * self.rho * x * y + y**2) / (2 * r2) + (x**2 + y**2) / 2
         return np.where(y == 0, 0.0, gaussian)
+
+
+@register_scenario("class_atoms")
+class ClassAtoms(Scenario):
+    r"""X uniform on {0, …, m−1}; Y = X (an atom) w.p. q, else Y = X + U, U ~ Uniform[0, 2] (discrete x, mixed y).
+
+    Whether Y is an atom is a function of Y (a.s.) independent of X, so with B that indicator
+    I(X; Y) = I(X; B) + I(X; Y | B) = q·H(X) + (1 − q)·I_shift:
+
+    .. math:: I = q\ln m + (1-q)\left(\ln m - \frac{m-1}{m}\ln 2\right)
+
+    (I_shift is :class:`UniformShift`'s MI). With ``independent=True`` Y is built from an
+    independent copy of X, and I = 0.
+
+    References
+    ----------
+    Cover, T. M., Thomas, J. A. (2006). Elements of Information Theory, 2nd ed., §2.5 (chain rule).
+    Gao, W., Kannan, S., Oh, S., Viswanath, P. (2017). Estimating mutual information for
+    discrete–continuous mixtures. NeurIPS 30.
+    """
+
+    family = "discrete-mixed"
+    citation = "Cover & Thomas (2006), §2.5; Gao et al. (2017), NeurIPS 30"
+
+    def __init__(self, m: int = 4, q: float = 0.5, independent: bool = False) -> None:
+        self.m = positive_int(m, "m", minimum=2)
+        self.q = number(q, "q", 0.0, 1.0)
+        self.independent = flag(independent, "independent")
+        self.x_type, self.y_type = "discrete", "mixed"
+
+    def _truth(self) -> Truth:
+        if self.independent:
+            return Truth(0.0, "closed form")
+        shift = np.log(self.m) - (self.m - 1) / self.m * np.log(2)
+        return Truth(self.q * np.log(self.m) + (1 - self.q) * shift, "closed form")
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        x = rng.integers(0, self.m, n)
+        source = rng.integers(0, self.m, n) if self.independent else x
+        atom = rng.random(n) < self.q
+        return x, np.where(atom, source, source + rng.uniform(0, 2, n))
+
+    def log_pmi(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        if self.independent:
+            return np.zeros(len(x))
+        y = y[:, 0]
+        atom = y == np.round(y)  # the continuous part hits an integer with probability 0
+        covering = np.minimum(np.floor(y), self.m - 1) - np.maximum(np.ceil(y - 2), 0) + 1
+        return np.where(atom, np.log(self.m), np.log(self.m / np.maximum(covering, 1)))
+
+
+@register_scenario("independent_mixed")
+class IndependentMixed(Scenario):
+    r"""Independent mixed X and Y: each a standard normal replaced by an atom at 0 w.p. q; I = 0.
+
+    References
+    ----------
+    Cover, T. M., Thomas, J. A. (2006). Elements of Information Theory, 2nd ed., §2.6 (I = 0 iff independent).
+    """
+
+    family = "independent"
+    citation = "Cover & Thomas (2006), §2.6"
+
+    def __init__(self, q: float = 0.3) -> None:
+        self.q = number(q, "q", 0.0, 1.0)
+        self.x_type = self.y_type = "mixed"
+
+    def _truth(self) -> Truth:
+        return Truth(0.0, "closed form")
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        x, y = rng.standard_normal((2, n))
+        return np.where(rng.random(n) < self.q, 0.0, x), np.where(rng.random(n) < self.q, 0.0, y)
+
+    def log_pmi(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.zeros(len(x))

@@ -7,7 +7,8 @@ import pytest
 
 import mibench
 from mibench.estimator import ESTIMATORS
-from mibench.testing import check_estimator, estimator_checks
+from mibench.testing import REFERENCE_SCENARIOS, CheckSkipped, check_estimator, estimator_checks
+from mibench.validation import VARIABLE_TYPES
 
 
 def installed(estimator: str) -> bool:
@@ -19,6 +20,27 @@ def installed(estimator: str) -> bool:
 
 BUILTINS = [e.name for e in ESTIMATORS.entries() if e.source.startswith("mibench.estimators.")]
 CASES = [pytest.param(name, check, id=f"{name}-{check.name}") for name in BUILTINS for check in estimator_checks(name)]
+OTHER_PAIRS = [
+    pytest.param(name, pair, check, id=f"{name}-{pair[0]}-{pair[1]}-{check.name}")
+    for name in BUILTINS
+    for pair in ESTIMATORS.entry(name).metadata["info"].types[1:]
+    for check in estimator_checks(name, types=pair)
+    if check.name in ("returns_finite_float", "refuses_bad_input", "near_zero_under_independence")
+]
+#: Measured, not hidden: mixed_ksg's mean estimate under exact independence with atoms at 0 is
+#: +0.06-0.07 nats at n = 2000 and decays slowly (independent_mixed: 0.116, 0.083, 0.055, 0.034 at
+#: n = 500, 2000, 8000, 32000; 4 reps each). Strict, so a fix shows up as a failure here.
+KNOWN_BIASED = {("mixed_ksg", pair) for pair in (("continuous", "mixed"), ("mixed", "continuous"), ("mixed", "mixed"))}
+OTHER_PAIRS = [
+    pytest.param(
+        *case.values,
+        marks=pytest.mark.xfail(strict=True, reason="mixed_ksg is biased upwards under independence with atoms"),
+        id=case.id,
+    )
+    if (case.values[0], case.values[1]) in KNOWN_BIASED and case.values[2].name == "near_zero_under_independence"
+    else case
+    for case in OTHER_PAIRS
+]
 
 
 @pytest.mark.parametrize("name, check", CASES)
@@ -26,6 +48,38 @@ def test_contract(name, check):
     if not installed(name):
         pytest.skip(f"{name} needs {ESTIMATORS.entry(name).metadata['info'].requires}")
     check()
+
+
+@pytest.mark.parametrize("name, pair, check", OTHER_PAIRS)
+def test_contract_on_every_declared_pair(name, pair, check):
+    if not installed(name):
+        pytest.skip(f"{name} needs {ESTIMATORS.entry(name).metadata['info'].requires}")
+    check()
+
+
+def test_every_type_pair_has_reference_scenarios_of_those_types():
+    assert set(REFERENCE_SCENARIOS) == {(a, b) for a in VARIABLE_TYPES for b in VARIABLE_TYPES}
+    for pair, specs in REFERENCE_SCENARIOS.items():
+        dependent, independent = (mibench.get_scenario(spec) for spec in specs)
+        assert (dependent.x_type, dependent.y_type) == pair == (independent.x_type, independent.y_type)
+        assert dependent.mi > 0.05 and abs(independent.mi) < 1e-12
+
+
+def asymmetric_probe(x, y):
+    """Gaussian MI of the correlation, declared not symmetric for the test."""
+    r = np.corrcoef(x[:, 0], y[:, 0])[0, 1]
+    return float(-0.5 * np.log1p(-r * r))
+
+
+def test_a_check_that_does_not_apply_is_skipped_with_its_reason():
+    if "test_asymmetric" not in mibench.list_estimators():
+        mibench.register_estimator("test_asymmetric", multivariate=False, symmetric=False)(asymmetric_probe)
+    assert check_estimator("test_asymmetric") == {"symmetric": "the estimator declares itself not symmetric"}
+    symmetric = next(check for check in estimator_checks("test_asymmetric") if check.name == "symmetric")
+    with pytest.raises(CheckSkipped, match="not symmetric"):
+        symmetric.run()
+    with pytest.raises(pytest.skip.Exception, match="symmetric does not apply: the estimator declares"):
+        symmetric()
 
 
 def broken(x, y):

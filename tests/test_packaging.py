@@ -28,7 +28,9 @@ def test_wheel_contents(tmp_path):
         "mibench/scenarios/gaussian.py",
         "mibench/scenarios/suites/quick.toml",
         "mibench/reference/__init__.py",
-        "mibench/cli.py",
+        "mibench/cli/__init__.py",
+        "mibench/cli/run.py",
+        "mibench/plugin.py",
     ):
         assert required in names
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
