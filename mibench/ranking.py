@@ -55,6 +55,6 @@ def rank_estimators(cells: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame
     table = table.sort_values([*by, "median_rmse", "median_seconds"], kind="stable")
     ranks = table.groupby(by).cumcount() + 1 if by else np.arange(1, len(table) + 1)
     table.insert(len(by), "rank", ranks)
-    scenario_labels = short_labels(table["worst_scenario"])
+    scenario_labels = short_labels(cells["scenario"])
     table["worst_scenario"] = [scenario_labels[spec] for spec in table["worst_scenario"]]
     return table.reset_index(drop=True)
