@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .estimator import Estimator, get_estimator
+from .intervals import mean_interval
 from .scenario import Scenario, get_scenario
 
 __all__ = ["check_estimator", "estimator_checks", "assert_accurate", "CheckSkipped", "REFERENCE_SCENARIOS"]
@@ -207,7 +208,15 @@ def assert_accurate(
     if len(failed):
         raise AssertionError(f"{len(failed)} of {len(records)} estimates failed: {failed['message'].iloc[0]}")
     errors = records["error"].to_numpy()
-    figures = {"bias": float(errors.mean()), "rmse": float(np.sqrt(np.mean(errors**2))), "reps": reps, "n": n}
+    bias_low, bias_high = mean_interval(errors)
+    figures = {
+        "bias": float(errors.mean()),
+        "bias_low": bias_low,
+        "bias_high": bias_high,
+        "rmse": float(np.sqrt(np.mean(errors**2))),
+        "reps": reps,
+        "n": n,
+    }
     problems = []
     if max_abs_bias is not None and abs(figures["bias"]) > max_abs_bias:
         problems.append(f"|bias| {abs(figures['bias']):.4g} > {max_abs_bias:g}")
@@ -218,6 +227,7 @@ def assert_accurate(
         raise AssertionError(
             f"{spec} on {records['scenario'].iloc[0]} at n={n} ({reps} reps): "
             + "; ".join(problems)
-            + f" (measured bias {figures['bias']:+.4g}, RMSE {figures['rmse']:.4g})"
+            + f" (measured bias {figures['bias']:+.4g}, 95 % interval [{bias_low:+.4g}, {bias_high:+.4g}]; "
+            f"RMSE {figures['rmse']:.4g})"
         )
     return figures

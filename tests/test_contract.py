@@ -109,7 +109,8 @@ def test_assert_accurate_passes_and_reports_figures_when_it_fails():
 
     figures = assert_accurate("gaussian", "gaussian(rho=0.8)", n=2000, reps=5, max_abs_bias=0.02, max_rmse=0.05)
     assert abs(figures["bias"]) < 0.02 and figures["rmse"] < 0.05
-    with pytest.raises(AssertionError, match=r"RMSE [0-9.e-]+ > 0.001 \(measured bias [+-][0-9.e-]+, RMSE"):
+    assert figures["bias_low"] < figures["bias"] < figures["bias_high"]
+    with pytest.raises(AssertionError, match=r"RMSE [0-9.e-]+ > 0.001 \(measured bias [+-][0-9.e-]+, 95 % interval"):
         assert_accurate("ksg", "gaussian(rho=0.8)", n=200, reps=3, max_rmse=0.001)
     with pytest.raises(AssertionError, match="does not support"):
         assert_accurate("plugin", "gaussian", n=100, reps=2)
