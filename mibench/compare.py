@@ -104,7 +104,7 @@ def _cell(b: pd.DataFrame, c: pd.DataFrame, tolerance: Tolerance) -> dict[str, o
         "std_candidate": std_c,
         "delta_std": std_c - std_b,
         "runtime_ratio": median_c / median_b if median_b > 0 else np.nan,
-        "slower": median_c - median_b > tolerance.runtime_floor,
+        "runtime_difference": median_c - median_b,
     }
 
 
@@ -144,15 +144,14 @@ def compare(
         if len(b_ok) and len(c_ok):  # otherwise nothing to measure accuracy on: only failures can be flagged
             row.update(_cell(b_ok, c_ok, tolerance))
         rows.append(row)
-    frame = pd.DataFrame(rows)
-    for column in ("p_mse", "p_bias", "rmse_baseline", "delta_rmse", "bias_baseline", "bias_candidate"):
-        if column not in frame:
-            frame[column] = np.nan
+    frame = pd.DataFrame(rows).reindex(columns=[*COLUMNS, "runtime_difference"])
     significant = holm(np.concatenate([frame["p_mse"], frame["p_bias"]]), tolerance.level).reshape(2, -1)
     allowed = tolerance.absolute + tolerance.relative * frame["rmse_baseline"]
     rmse_worse = (frame["delta_rmse"] > allowed) & significant[0]
     bias_worse = (frame["bias_candidate"].abs() - frame["bias_baseline"].abs() > allowed) & significant[1]
-    slower = (frame.get("runtime_ratio", np.nan) > tolerance.runtime_ratio) & frame.get("slower", False).fillna(False)
+    slower = (frame["runtime_ratio"] > tolerance.runtime_ratio) & (
+        frame["runtime_difference"] > tolerance.runtime_floor
+    )
     notes = []
     for index, row in frame.iterrows():
         if rmse_worse[index] or bias_worse[index]:

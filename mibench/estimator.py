@@ -7,7 +7,7 @@ import inspect
 import numbers
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -176,7 +176,7 @@ class Estimator:
         accepted = inspect.signature(method).parameters
         self._keywords = tuple(key for key in TYPE_KEYWORDS if key in accepted)
 
-    @property
+    @cached_property
     def code_version(self) -> str:
         """The versions of the code behind its results: mibench, the package that registered it and
         the packages it requires (``mibench 0.1.0; ennemi 1.5.0``). Part of a run's fingerprint."""

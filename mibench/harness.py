@@ -8,7 +8,7 @@ import math
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from .checks import number, positive_int
@@ -155,7 +155,7 @@ class Task:
     true_mi: float
     warmup: bool = False
 
-    @property
+    @cached_property
     def task_id(self) -> str:
         return hashlib.sha256(json.dumps([self.estimator, self.scenario, self.n, self.rep]).encode()).hexdigest()[:20]
 

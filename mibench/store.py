@@ -139,55 +139,56 @@ def open_run(
 ) -> Store:
     """Open a run folder's store for an experiment: create it, or resume the same experiment.
 
-    A folder holding another experiment is refused (``force`` replaces it). A folder whose
-    records were made by other code versions (mibench or an estimator's package) is refused
-    too: ``force`` resumes it anyway, and each record's ``code_version`` column tells them apart.
+    A folder holding another experiment, a store of another schema or a damaged store is refused
+    (``force`` replaces it). A folder whose records were made by other code versions (mibench or
+    an estimator's package) is refused too: ``force`` resumes it anyway, marks the store
+    (``mixed_code_versions``), and each record's ``code_version`` column tells them apart.
     """
     folder = Path(folder)
-    store_path = folder / STORE_FILE
-    store = Store(folder)
     try:
-        existing = store.get_meta("fingerprint")
-        old_code = store.get_meta("code_versions")
-    except Exception as exc:
-        store.close()
+        store = Store(folder)
+        existing, previous = store.get_meta("fingerprint"), store.get_meta("code_versions") or {}
+    except (StoreError, sqlite3.DatabaseError) as exc:
         if not force:
-            raise StoreError(f"{store_path} is damaged ({exc}); pass --force to start a new run there") from None
-        existing = old_code = None
-    if existing is not None and (existing != fingerprint or store.schema_version != SCHEMA_VERSION):
-        store.close()
-        if not force:
-            reason = (
-                f"records of store schema {store.schema_version} (this mibench writes {SCHEMA_VERSION})"
-                if store.schema_version != SCHEMA_VERSION
-                else f"a different experiment (fingerprint {existing}, this one {fingerprint})"
-            )
-            raise StoreError(f"{folder} holds {reason}; choose another --out folder or pass --force to replace it")
-        existing = old_code = None
+            raise StoreError(
+                f"{folder / STORE_FILE} is damaged ({exc}); pass --force to start a new run there"
+            ) from None
+        return _new_run(folder, fingerprint, code_versions, metadata)
     if existing is None:
         store.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(store_path) + suffix).unlink(missing_ok=True)
-        store = Store(folder)
-        store.set_meta("fingerprint", fingerprint)
-        store.set_meta("code_versions", dict(code_versions))
-        for key, value in metadata.items():
-            store.set_meta(key, value)
-        return store
-    changed = {
-        spec: (old_code.get(spec), now) for spec, now in code_versions.items() if (old_code or {}).get(spec) != now
-    }
+        return _new_run(folder, fingerprint, code_versions, metadata)
+    if existing != fingerprint or store.schema_version != SCHEMA_VERSION:
+        store.close()
+        if force:
+            return _new_run(folder, fingerprint, code_versions, metadata)
+        reason = (
+            f"records of store schema {store.schema_version} (this mibench writes {SCHEMA_VERSION})"
+            if store.schema_version != SCHEMA_VERSION
+            else f"a different experiment (fingerprint {existing}, this one {fingerprint})"
+        )
+        raise StoreError(f"{folder} holds {reason}; choose another --out folder or pass --force to replace it")
+    changed = {spec: (previous.get(spec), now) for spec, now in code_versions.items() if previous.get(spec) != now}
+    if changed and not force:
+        store.close()
+        lines = "; ".join(f"{spec}: {before} → {after}" for spec, (before, after) in changed.items())
+        raise StoreError(
+            f"{folder} was started with other code versions ({lines}); resuming would mix results of two "
+            f"versions. Choose another --out folder, or pass --force to resume anyway (each record's "
+            f"code_version column tells them apart)"
+        )
     if changed:
-        if not force:
-            store.close()
-            lines = "; ".join(f"{spec}: {before} → {after}" for spec, (before, after) in changed.items())
-            raise StoreError(
-                f"{folder} was started with other code versions ({lines}); resuming would mix results of two "
-                f"versions. Choose another --out folder, or pass --force to resume anyway (each record's "
-                f"code_version column tells them apart)"
-            )
-        store.set_meta("code_versions", {**(old_code or {}), **code_versions})
+        store.set_meta("code_versions", {**previous, **code_versions})
         store.set_meta("mixed_code_versions", True)
+    return store
+
+
+def _new_run(folder: Path, fingerprint: str, code_versions: Mapping[str, str], metadata: Mapping[str, Any]) -> Store:
+    """A new, empty store in ``folder`` (any store there is deleted first)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(folder / STORE_FILE) + suffix).unlink(missing_ok=True)
+    store = Store(folder)
+    for key, value in {"fingerprint": fingerprint, "code_versions": dict(code_versions), **metadata}.items():
+        store.set_meta(key, value)
     return store
 
 

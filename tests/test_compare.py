@@ -154,3 +154,11 @@ def test_the_family_wise_false_alarm_rate_is_held_by_simulation():
         for _ in range(20)
     )
     assert caught >= 16, f"a +0.3 nat shift in one cell was caught in only {caught} of 20 comparisons"
+
+
+def test_cells_with_no_ok_estimate_on_one_side_flag_failures_without_crashing():
+    baseline = run()
+    failed = baseline.assign(status="error", estimate=np.nan, error=np.nan)
+    result = compare(baseline, failed)
+    assert (result["flags"] == "new failures").all() and has_regressions(result)
+    assert (compare(baseline, baseline.iloc[:0])["flags"] == "missing").all()

@@ -145,6 +145,7 @@ def test_corrupt_store_gives_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match="--force"):
         mibench.run(["gaussian"], ["gaussian"], [30], reps=3, out=tmp_path)
     assert store.exists()  # nothing deleted without --force
+    assert len(mibench.run(["gaussian"], ["gaussian"], [30], reps=3, out=tmp_path, force=True)) == 3
 
 
 def test_damaged_store_keeps_what_can_be_read(tmp_path):
