@@ -12,9 +12,17 @@ from scipy.spatial import cKDTree
 from scipy.special import digamma
 from sklearn.neighbors import KDTree
 
-from mibench.plugin import number, positive_int
+from mibench.plugin import number, positive_int, scale_aware_noise
 
-__all__ = ["knn_indices", "kth_neighbour_distance", "max_norm", "count_within", "digamma_table", "scale_aware_noise"]
+__all__ = [
+    "knn_indices",
+    "kth_neighbour_distance",
+    "max_norm",
+    "count_within",
+    "digamma_table",
+    "neighbour_params",
+    "prepare",
+]
 
 
 def _query(points: np.ndarray, k: int, workers: int) -> tuple[np.ndarray, np.ndarray]:
@@ -153,6 +161,15 @@ def check_k(k: int) -> None:
     positive_int(k, "k")
 
 
+def neighbour_params(params: dict) -> None:
+    """Check k (and noise and workers, where the estimator has them) when a spec is resolved."""
+    check_k(params["k"])
+    if "noise" in params:
+        number(params["noise"], "noise", 0.0, inclusive=True)
+    if "workers" in params:
+        positive_int(params["workers"], "workers")
+
+
 def prepare(
     x: np.ndarray, y: np.ndarray, k: int, noise: float, rng: np.random.Generator | None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -163,12 +180,3 @@ def prepare(
         rng = rng if rng is not None else np.random.default_rng(0)
         return scale_aware_noise(x, noise, rng), scale_aware_noise(y, noise, rng)
     return x, y
-
-
-def scale_aware_noise(values: np.ndarray, level: float, rng: np.random.Generator) -> np.ndarray:
-    """Add N(0, (level * sd_column)^2) noise to each column (sd 1 for a constant column)."""
-    if level == 0:
-        return values
-    scale = values.std(axis=0)
-    scale = np.where(scale > 0, scale, 1.0)
-    return values + level * scale * rng.standard_normal(values.shape)

@@ -54,6 +54,8 @@ def kde_log_density(values: np.ndarray, rule: str | float, leave_one_out: bool, 
 
 @register_estimator(
     "kde",
+    ties="handled",
+    check=lambda p: (bandwidth_factor(p["bandwidth"], 2, 1), flag(p["leave_one_out"], "leave_one_out")),
     min_samples=3,
     conventions=Conventions(
         variant="Gaussian-kernel resubstitution; kernel covariance h² × sample covariance of each space",
@@ -104,8 +106,17 @@ def _binned(values: np.ndarray, bins: str | int, strategy: str) -> np.ndarray:
     return np.unique(codes, axis=0, return_inverse=True)[1].reshape(-1) if codes.shape[1] > 1 else codes[:, 0]
 
 
+def check_bins(bins: str | int, strategy: str) -> None:
+    if not (bins in BIN_RULES or (isinstance(bins, int) and not isinstance(bins, bool) and bins >= 1)):
+        raise ValueError(f"bins must be one of {', '.join(BIN_RULES)} or a positive integer, got {bins!r}")
+    if strategy not in ("uniform", "quantile"):
+        raise ValueError(f"strategy must be 'uniform' or 'quantile', got {strategy!r}")
+
+
 @register_estimator(
     "histogram",
+    ties="handled",
+    check=lambda p: check_bins(p["bins"], p["strategy"]),
     conventions=Conventions(
         variant="plug-in MI of binned data; equal-width (numpy bin rules) or equal-frequency (quantile) bins",
         ties="ties at quantile edges stay in one bin",
@@ -128,10 +139,7 @@ def histogram(x: np.ndarray, y: np.ndarray, bins: str | int = "sturges", strateg
     Scott, D. W. (1979). On optimal and data-based histograms. Biometrika 66, 605–610.
     Freedman, D., Diaconis, P. (1981). On the histogram as a density estimator. Z. Wahrsch. 57, 453–476.
     """
-    if not (bins in BIN_RULES or (isinstance(bins, int) and not isinstance(bins, bool) and bins >= 1)):
-        raise ValueError(f"bins must be one of {', '.join(BIN_RULES)} or a positive integer, got {bins!r}")
-    if strategy not in ("uniform", "quantile"):
-        raise ValueError(f"strategy must be 'uniform' or 'quantile', got {strategy!r}")
+    check_bins(bins, strategy)
     a, b = _binned(x, bins, strategy), _binned(y, bins, strategy)
     table = np.zeros((a.max() + 1, b.max() + 1))
     np.add.at(table, (a, b), 1)

@@ -187,9 +187,13 @@ def entropy_nsb(c: Counts, grid: int = 4000) -> float:
 
 
 def _mi_from_entropies(entropy: Callable[[Counts], float]) -> Callable[[np.ndarray, np.ndarray], float]:
+    """Ĥ(X) + Ĥ(Y) − Ĥ(X, Y), never above min(Ĥ(X), Ĥ(Y)): I(X; Y) cannot exceed either entropy, so
+    a joint estimate below the larger marginal one is raised to it."""
+
     def mi(x: np.ndarray, y: np.ndarray) -> float:
         cx, cy, cxy, *_ = count_tables(x, y)
-        return entropy(cx) + entropy(cy) - entropy(cxy)
+        hx, hy = entropy(cx), entropy(cy)
+        return hx + hy - max(entropy(cxy), hx, hy)
 
     return mi
 
@@ -207,6 +211,7 @@ def _conventions(variant: str, citation: str, complexity: str = "O(N + K)") -> C
     return Conventions(
         variant=variant,
         ties="not applicable (discrete); multivariate x or y is one joint symbol",
+        clipping="none below (may be negative); never above min(Ĥ(X), Ĥ(Y)) of the same entropy estimator",
         complexity=complexity,
         citation=citation,
     )
@@ -214,6 +219,7 @@ def _conventions(variant: str, citation: str, complexity: str = "O(N + K)") -> C
 
 @register_estimator(
     "plugin",
+    ties="handled",
     types=DISCRETE_PAIR,
     conventions=Conventions(
         variant="maximum-likelihood (plug-in) MI of the joint frequency table",
@@ -240,6 +246,7 @@ def plugin(x: np.ndarray, y: np.ndarray) -> float:
 
 @register_estimator(
     "miller_madow",
+    ties="handled",
     types=DISCRETE_PAIR,
     conventions=_conventions(
         "Miller–Madow: plug-in + (K_obs − 1)/(2N) per entropy, K_obs occupied cells of each table",
@@ -263,6 +270,7 @@ def miller_madow(x: np.ndarray, y: np.ndarray) -> float:
 
 @register_estimator(
     "jackknife",
+    ties="handled",
     types=DISCRETE_PAIR,
     min_samples=3,
     conventions=_conventions("delete-one jackknife of each plug-in entropy", "Zahl (1977), Ecology 58, 907"),
@@ -283,6 +291,7 @@ def jackknife(x: np.ndarray, y: np.ndarray) -> float:
 
 @register_estimator(
     "chao_shen",
+    ties="handled",
     types=DISCRETE_PAIR,
     conventions=_conventions(
         "coverage-adjusted Horvitz–Thompson entropy, f1 = N set to N−1",
@@ -306,6 +315,7 @@ def chao_shen(x: np.ndarray, y: np.ndarray) -> float:
 
 @register_estimator(
     "grassberger",
+    ties="handled",
     types=DISCRETE_PAIR,
     conventions=_conventions(
         "Grassberger 2003 with ln N (not ψ(N))", "Grassberger (2003), arXiv:physics/0307138, eq. 35"
@@ -327,6 +337,7 @@ def grassberger(x: np.ndarray, y: np.ndarray) -> float:
 
 @register_estimator(
     "james_stein",
+    ties="handled",
     types=DISCRETE_PAIR,
     conventions=_conventions(
         "plug-in MI of the joint table shrunk toward uniform 1/(K_x K_y); marginals from the shrunk table",
@@ -365,6 +376,7 @@ def james_stein(x: np.ndarray, y: np.ndarray) -> float:
 
 @register_estimator(
     "nsb",
+    ties="handled",
     types=DISCRETE_PAIR,
     conventions=_conventions(
         "NSB entropies of X, Y and (X, Y), K = observed alphabets; posterior over β integrated on a refined log grid",
@@ -394,6 +406,8 @@ def nsb(x: np.ndarray, y: np.ndarray) -> float:
 
 @register_estimator(
     "bayes",
+    ties="handled",
+    check=lambda p: check_bayes(p["a"], p["mean"]),
     types=DISCRETE_PAIR,
     conventions=_conventions(
         "Dirichlet(a) prior on each table (K = observed alphabets): 'pseudocount' = entropy of the posterior-mean "
@@ -414,11 +428,15 @@ def bayes(x: np.ndarray, y: np.ndarray, a: float = 0.5, mean: str = "pseudocount
     Wolpert, D. H., Wolf, D. R. (1995). Estimating functions of probability distributions from a finite
     set of samples. Phys. Rev. E 52, 6841.
     """
-    number(a, "a", 0.0, inclusive=True)
+    check_bayes(a, mean)
     if mean == "pseudocount":
         return _mi_from_entropies(lambda c: entropy_pseudocount(c, a))(x, y)
-    if mean == "posterior":
-        if a == 0:
-            raise ValueError("mean='posterior' needs a > 0")
-        return _mi_from_entropies(lambda c: entropy_dirichlet_mean(c, a))(x, y)
-    raise ValueError(f"mean must be 'pseudocount' or 'posterior', got {mean!r}")
+    return _mi_from_entropies(lambda c: entropy_dirichlet_mean(c, a))(x, y)
+
+
+def check_bayes(a: float, mean: str) -> None:
+    number(a, "a", 0.0, inclusive=True)
+    if mean not in ("pseudocount", "posterior"):
+        raise ValueError(f"mean must be 'pseudocount' or 'posterior', got {mean!r}")
+    if mean == "posterior" and a == 0:
+        raise ValueError("mean='posterior' needs a > 0")

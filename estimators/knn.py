@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, gammaln
 
-from mibench.plugin import Conventions, register_estimator
+from mibench.plugin import Conventions, number, register_estimator
 
 from ._neighbours import (
     count_within,
@@ -14,13 +14,17 @@ from ._neighbours import (
     kth_neighbour_distance,
     max_norm,
     more_than_k,
+    neighbour_params,
     prepare,
 )
 
 
 @register_estimator(
     "ksg",
+    check=neighbour_params,
     compute=("workers",),
+    ties="refused",
+    jitter_parameter="noise",
     min_samples=more_than_k,
     conventions=Conventions(
         variant="KSG algorithm 1",
@@ -79,7 +83,10 @@ KNN_CITATION = "Kraskov, Stögbauer, Grassberger (2004), Phys. Rev. E 69, 066138
 
 @register_estimator(
     "ksg2",
+    check=neighbour_params,
     compute=("workers",),
+    ties="refused",
+    jitter_parameter="noise",
     min_samples=more_than_k,
     conventions=Conventions(
         variant="KSG algorithm 2",
@@ -125,6 +132,16 @@ def ksg2(
     return float(psi[k] - 1 / k + psi[n] - np.mean(psi[n_x] + psi[n_y]))
 
 
+def check_norm(norm: str) -> None:
+    if norm not in ("max", "euclidean"):
+        raise ValueError(f"norm must be 'max' or 'euclidean', got {norm!r}")
+
+
+def check_alpha(alpha: float) -> None:
+    if number(alpha, "alpha", 0.0, 1.0, inclusive=True) == 0:
+        raise ValueError(f"alpha must be in (0, 1], got {alpha!r}")
+
+
 def _log_unit_ball(dim: int, norm: str) -> float:
     if norm == "max":
         return dim * np.log(2.0)
@@ -146,7 +163,10 @@ def kozachenko_leonenko(values: np.ndarray, k: int, norm: str = "max", workers: 
 
 @register_estimator(
     "kl",
+    check=lambda p: (neighbour_params(p), check_norm(p["norm"])),
     compute=("workers",),
+    ties="refused",
+    jitter_parameter="noise",
     min_samples=more_than_k,
     conventions=Conventions(
         variant="sum of three Kozachenko–Leonenko entropies, separate kNN searches: H(X) + H(Y) − H(X,Y)",
@@ -181,8 +201,7 @@ def kl(
     Kozachenko, L. F., Leonenko, N. N. (1987). Sample estimate of the entropy of a random vector.
     Probl. Peredachi Inf. 23(2), 9–16.
     """
-    if norm not in ("max", "euclidean"):
-        raise ValueError(f"norm must be 'max' or 'euclidean', got {norm!r}")
+    check_norm(norm)
     x, y = prepare(x, y, k, noise, rng)
     entropy = lambda v: kozachenko_leonenko(v, k, norm, workers)  # noqa: E731
     return entropy(x) + entropy(y) - entropy(np.hstack([x, y]))
@@ -209,7 +228,10 @@ def lnc_correction(joint: np.ndarray, neighbours: np.ndarray, alpha: float) -> f
 
 @register_estimator(
     "lnc",
+    check=lambda p: (neighbour_params(p), check_alpha(p["alpha"])),
     compute=("workers",),
+    ties="refused",
+    jitter_parameter="noise",
     min_samples=more_than_k,
     max_joint_dim=lambda params: params["k"],
     conventions=Conventions(
@@ -248,8 +270,7 @@ def lnc(
     Gao, S., Ver Steeg, G., Galstyan, A. (2015). Efficient estimation of mutual information for
     strongly dependent variables. AISTATS, PMLR 38, 277–286.
     """
-    if not isinstance(alpha, (int, float)) or not 0 < alpha <= 1:
-        raise ValueError(f"alpha must be in (0, 1], got {alpha!r}")
+    check_alpha(alpha)
     x, y = prepare(x, y, k, noise, rng)
     joint = np.hstack([x, y])
     neighbours = knn_indices(joint, k, workers)

@@ -6,7 +6,7 @@ import numpy as np
 
 from mibench.plugin import Conventions, joint_codes, register_estimator
 
-from ._neighbours import check_k, count_within, digamma_table, kth_neighbour_distance, more_than_k
+from ._neighbours import check_k, count_within, digamma_table, kth_neighbour_distance, more_than_k, neighbour_params
 
 
 def _ross(labels: np.ndarray, values: np.ndarray, k: int, workers: int) -> float:
@@ -31,7 +31,9 @@ def _ross(labels: np.ndarray, values: np.ndarray, k: int, workers: int) -> float
 
 @register_estimator(
     "ross",
+    check=neighbour_params,
     compute=("workers",),
+    ties="refused",
     types=[("discrete", "continuous"), ("continuous", "discrete")],
     min_samples=more_than_k,
     conventions=Conventions(
@@ -67,6 +69,8 @@ def _metric_space(values: np.ndarray, discrete: bool, scale: float) -> np.ndarra
 
 @register_estimator(
     "mixed_ksg",
+    ties="handled",
+    check=neighbour_params,
     compute=("workers",),
     types=[(a, b) for a in ("continuous", "discrete", "mixed") for b in ("continuous", "discrete", "mixed")],
     min_samples=more_than_k,

@@ -15,6 +15,7 @@ def _log_det_covariance(z: np.ndarray) -> float:
 
 @register_estimator(
     "gaussian",
+    ties="handled",
     min_samples=3,
     conventions=Conventions(
         variant="plug-in Gaussian MI from the sample covariance, no bias correction",
@@ -66,6 +67,7 @@ def gaussian_entropy_corrected(values: np.ndarray) -> float:
 
 @register_estimator(
     "gcmi",
+    ties="handled",
     types=[("continuous", "continuous"), ("continuous", "discrete"), ("discrete", "continuous")],
     min_samples=4,
     conventions=Conventions(

@@ -14,7 +14,7 @@ import numpy as np
 
 from mibench.plugin import Conventions, register_estimator
 
-from ._neighbours import more_than_k
+from ._neighbours import more_than_k, neighbour_params
 
 ALL_PAIRS = [
     ("continuous", "continuous"),
@@ -39,6 +39,8 @@ def _seed(rng: np.random.Generator | None) -> int:
 
 @register_estimator(
     "sklearn",
+    ties="jittered",
+    check=neighbour_params,
     types=ALL_PAIRS,
     multivariate=False,
     min_samples=more_than_k,
@@ -85,6 +87,8 @@ def sklearn(
 
 @register_estimator(
     "ennemi",
+    ties="jittered",
+    check=neighbour_params,
     types=[("continuous", "continuous"), ("continuous", "discrete")],
     multivariate=False,
     min_samples=more_than_k,
@@ -113,6 +117,8 @@ def ennemi(x: np.ndarray, y: np.ndarray, k: int = 3, y_type: str = "continuous")
 
 @register_estimator(
     "npeet",
+    ties="jittered",
+    check=neighbour_params,
     min_samples=more_than_k,
     requires=("npeet-plus",),
     conventions=Conventions(
@@ -137,6 +143,8 @@ def npeet(x: np.ndarray, y: np.ndarray, k: int = 3, rng: np.random.Generator | N
 
 @register_estimator(
     "infomeasure",
+    ties="jittered",
+    check=neighbour_params,
     min_samples=more_than_k,
     requires=("infomeasure",),
     conventions=Conventions(

@@ -12,10 +12,20 @@ from typing import Any
 
 import numpy as np
 
+from .checks import number
 from .registry import Entry, Registry, RegistryError, signature_parameters
 from .seeding import as_generator
 from .spec import format_spec, format_value
-from .validation import check_variable_type, validate_pair
+from .validation import (
+    as_2d,
+    check_sample_count,
+    check_user_data,
+    check_variable_type,
+    infer_variable_type,
+    scale_aware_noise,
+    tied_samples,
+    validate_pair,
+)
 
 __all__ = [
     "ESTIMATORS",
@@ -64,6 +74,9 @@ class EstimatorInfo:
     max_joint_dim: Callable[[Mapping[str, Any]], int] | None = None
     conventions: Conventions = field(default_factory=Conventions)
     compute: tuple[str, ...] = ()
+    ties: str = "undeclared"
+    jitter_parameter: str | None = None
+    check: Callable[[Mapping[str, Any]], Any] | None = None
 
 
 def register_estimator(
@@ -77,6 +90,9 @@ def register_estimator(
     conventions: Conventions | None = None,
     max_joint_dim: Callable[[Mapping[str, Any]], int] | None = None,
     compute: Iterable[str] = (),
+    ties: str = "undeclared",
+    jitter_parameter: str | None = None,
+    check: Callable[[Mapping[str, Any]], Any] | None = None,
 ) -> Callable[[Any], Any]:
     """Register an estimator function or class under ``name``.
 
@@ -105,7 +121,19 @@ def register_estimator(
         Parameters that cannot change the result (threads, device, batching): compute settings.
         They are left out of the canonical spec, the seeds and the comparison key, and recorded
         in the record's ``compute`` column instead.
+    ties
+        How it treats continuous samples that share values: ``"handled"`` (the method is sound
+        with ties), ``"jittered"`` (it adds noise of its own), ``"refused"`` (ties make its value
+        unsound: given tied continuous data it is not run on a user's data unless jitter is asked
+        for; benchmark runs still run it and record the ties) or ``"undeclared"``.
+    jitter_parameter
+        The parameter that, when positive, makes the estimator jitter tied values itself (``noise``).
+    check
+        A function of the parameters that raises ValueError for invalid values; it runs when a
+        spec is resolved, so a bad value is refused before any task runs.
     """
+    if ties not in TIE_HANDLING:
+        raise ValueError(f"ties must be one of {', '.join(TIE_HANDLING)}, got {ties!r}")
     pairs = tuple((check_variable_type(a), check_variable_type(b)) for a, b in types)
     minimum = min_samples if callable(min_samples) else (lambda _params, m=int(min_samples): m)
     compute = tuple(compute)
@@ -133,6 +161,9 @@ def register_estimator(
                         conventions=conventions or Conventions(),
                         max_joint_dim=max_joint_dim,
                         compute=compute,
+                        ties=ties,
+                        jitter_parameter=jitter_parameter,
+                        check=check,
                     )
                 },
                 source=getattr(target, "__module__", "?"),
@@ -142,6 +173,8 @@ def register_estimator(
 
     return decorate
 
+
+TIE_HANDLING = ("handled", "jittered", "refused", "undeclared")
 
 #: Keywords the framework passes to a plugin that declares them; never parameters.
 TYPE_KEYWORDS = ("rng", "x_type", "y_type")
@@ -166,6 +199,8 @@ class Estimator:
         self.entry = entry
         self.name = entry.name
         self.info: EstimatorInfo = entry.metadata["info"]
+        if self.info.check is not None:
+            self.info.check(params)
         self.params = {key: value for key, value in params.items() if key not in self.info.compute}
         self.compute = {key: value for key, value in params.items() if key in self.info.compute}
         self.spec = format_spec(entry.name, self.params)
@@ -193,6 +228,12 @@ class Estimator:
         return f"Estimator({self.spec!r})"
 
     @property
+    def refuses_ties(self) -> bool:
+        """True if tied continuous samples make its value unsound (and it is not jittering them itself)."""
+        jitter = self.info.jitter_parameter
+        return self.info.ties == "refused" and not (jitter and self.params.get(jitter, 0) > 0)
+
+    @property
     def min_samples(self) -> int:
         return int(self.info.min_samples(self.params))
 
@@ -218,20 +259,59 @@ class Estimator:
         x_type: str | None = None,
         y_type: str | None = None,
         rng: np.random.Generator | int | None = None,
+        jitter: float = 0.0,
     ) -> float:
-        """Validate ``x`` and ``y`` and return the MI estimate in nats.
+        """Validate a user's ``x`` and ``y`` and return the MI estimate in nats.
 
-        ``x_type`` and ``y_type`` default to the estimator's first supported pair.
-        ``rng`` seeds any tie-breaking noise; the default is a fixed seed, so the
-        result is deterministic.
+        Types not given are inferred by :func:`mibench.validation.infer_variable_type` (the rule the
+        command line uses). Data the estimator cannot handle are refused with the reason: types it
+        does not accept, discrete labels that are all distinct, and tied continuous values for an
+        estimator that refuses ties, unless ``jitter`` > 0 adds N(0, (jitter·sd)²) noise, seeded
+        from ``rng``, to every continuous column. ``rng`` defaults to a fixed seed, so the result
+        is deterministic.
         """
-        default_x, default_y = self.info.types[0]
-        x_type, y_type = x_type or default_x, y_type or default_y
-        x_array, y_array = validate_pair(x, y, x_type, y_type, self.min_samples)
+        inferred = {name: given is None for name, given in (("x", x_type), ("y", y_type))}
+        x_type = x_type or infer_variable_type(x, "x")
+        y_type = y_type or infer_variable_type(y, "y")
+        x_array, y_array = validate_pair(x, y, x_type, y_type, min_samples=1)
         problem = self.why_unsupported(x_type, y_type, x_array.shape[1], y_array.shape[1])
         if problem:
+            others = ", ".join(estimators_accepting(x_type, y_type)) or "none registered"
+            problem = f"{problem}. Estimators that accept ({x_type}, {y_type}) data: {others}"
+            for name, values in (("x", x), ("y", y)):
+                if inferred[name] and as_2d(values, name).dtype.kind not in "biuf":
+                    raise TypeError(
+                        f"{name} must be numeric for {self.name}: it holds labels, so it is discrete. {problem}"
+                    )
+        check_sample_count(len(x_array), self.min_samples)
+        if problem:
             raise ValueError(problem)
-        return self.estimate_validated(x_array, y_array, x_type=x_type, y_type=y_type, rng=rng)
+        check_user_data(x_array, y_array, x_type, y_type, (x, y), strict=False)
+        generator = as_generator(0 if rng is None else rng)
+        number(jitter, "jitter", 0.0, inclusive=True)
+        if jitter:
+            x_array, y_array = (
+                scale_aware_noise(a, jitter, generator) if kind == "continuous" else a
+                for a, kind in ((x_array, x_type), (y_array, y_type))
+            )
+        elif self.refuses_ties:
+            self._check_ties(x_array, y_array, x_type, y_type)
+        return self.estimate_validated(x_array, y_array, x_type=x_type, y_type=y_type, rng=generator)
+
+    def _check_ties(self, x: np.ndarray, y: np.ndarray, x_type: str, y_type: str) -> None:
+        for values, kind, name in ((x, x_type, "x"), (y, y_type, "y")):
+            tied = int(tied_samples(values).sum()) if kind == "continuous" else 0
+            if tied:
+                handlers = ", ".join(
+                    other for other in estimators_accepting(x_type, y_type, ties=True) if other != self.name
+                )
+                raise ValueError(
+                    f"{name} has {tied} tied values among {len(values)} samples (samples sharing a value), and "
+                    f"{self.name} cannot handle ties: they make neighbour distances 0 and its value unsound. "
+                    f"Estimators that handle such data: {handlers or 'none registered'}; or declare {name} "
+                    f"discrete or mixed if its values repeat by nature; or pass jitter=1e-10 for seeded, "
+                    f"scale-aware noise"
+                )
 
     def estimate_validated(self, x: np.ndarray, y: np.ndarray, *, x_type: str, y_type: str, rng: Any = None) -> float:
         """Run the plugin on arrays that have already been through validation, with their declared types."""
@@ -276,6 +356,16 @@ def get_estimator(spec: str | Estimator, **params: Any) -> Estimator:
         raise ValueError(f"invalid parameters for estimator {entry.name!r}: {exc}") from None
 
 
+def estimators_accepting(x_type: str, y_type: str, ties: bool = False) -> list[str]:
+    """Names of the registered estimators that accept these types (and handle ties, if asked)."""
+    accepted = []
+    for entry in ESTIMATORS.entries():
+        info = entry.metadata["info"]
+        if (x_type, y_type) in info.types and (not ties or info.ties == "handled"):
+            accepted.append(entry.name)
+    return accepted
+
+
 def list_estimators() -> list[str]:
     """The sorted names of all registered estimators."""
     return ESTIMATORS.names()
@@ -299,9 +389,13 @@ def estimate(
     x_type: str | None = None,
     y_type: str | None = None,
     rng: np.random.Generator | int | None = None,
+    jitter: float = 0.0,
     **params: Any,
 ) -> float:
-    """Estimate I(x; y) in nats on your own arrays.
+    """Estimate I(x; y) in nats on your own arrays (see :meth:`Estimator.estimate`).
+
+    Variable types not given are inferred: text, booleans and integers with at most 20 distinct
+    values are discrete; other numbers continuous.
 
     Examples
     --------
@@ -311,4 +405,4 @@ def estimate(
     >>> round(mibench.estimate(x, y, "gaussian"), 2)   # truth 0.5*ln 2 = 0.35
     0.35
     """
-    return get_estimator(estimator, **params).estimate(x, y, x_type=x_type, y_type=y_type, rng=rng)
+    return get_estimator(estimator, **params).estimate(x, y, x_type=x_type, y_type=y_type, rng=rng, jitter=jitter)

@@ -11,12 +11,14 @@ from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
+import numpy as np
+
 from .checks import number, positive_int
 from .estimator import Estimator, InvalidEstimateError, get_estimator
 from .records import make_record
 from .scenario import Scenario, get_scenario
 from .seeding import derived_generator, task_seed
-from .validation import validate_pair
+from .validation import tied_samples, validate_pair
 
 __all__ = ["Experiment", "Task", "plan", "run_task", "resolve_estimator", "resolve_scenario"]
 
@@ -209,6 +211,7 @@ def run_task(task: Task) -> dict[str, Any]:
         x, y = validate_pair(x, y, task.x_type, task.y_type, estimator.min_samples)
     except Exception as exc:  # a broken scenario or a sample the estimator cannot take
         return make_record(task, "error", message=f"{type(exc).__name__}: {exc}")
+    ties = count_ties(x, y, task.x_type, task.y_type)
     types = {"x_type": task.x_type, "y_type": task.y_type}
     if task.warmup and task.run_spec not in _warmed_up:
         _warmed_up.add(task.run_spec)
@@ -221,11 +224,21 @@ def run_task(task: Task) -> dict[str, Any]:
     try:
         value = estimator.estimate_validated(x, y, **types, rng=rng)
     except InvalidEstimateError as exc:
-        return make_record(task, "invalid", message=str(exc))
+        return make_record(task, "invalid", message=str(exc), ties=ties)
     except Exception as exc:
-        return make_record(task, "error", message=f"{type(exc).__name__}: {exc}")
+        return make_record(task, "error", message=f"{type(exc).__name__}: {exc}", ties=ties)
     finally:
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     if not math.isfinite(value):
-        return make_record(task, "invalid", estimate=value, seconds=wall, cpu=cpu, message=f"estimate is {value}")
-    return make_record(task, "ok", estimate=value, seconds=wall, cpu=cpu)
+        message = f"estimate is {value}"
+        return make_record(task, "invalid", estimate=value, seconds=wall, cpu=cpu, message=message, ties=ties)
+    return make_record(task, "ok", estimate=value, seconds=wall, cpu=cpu, ties=ties)
+
+
+def count_ties(x: np.ndarray, y: np.ndarray, x_type: str, y_type: str) -> int:
+    """Samples whose continuous x or y value equals another sample's (benchmarks record them, never refuse)."""
+    tied = np.zeros(len(x), dtype=bool)
+    for values, kind in ((x, x_type), (y, y_type)):
+        if kind == "continuous":
+            tied |= tied_samples(values)
+    return int(tied.sum())

@@ -33,10 +33,11 @@ RECORD_COLUMNS: dict[str, str] = {
     "worker": "TEXT",
     "compute": "TEXT",
     "code_version": "TEXT",
+    "ties": "INTEGER",
 }
 
 #: Columns added after the first release, with the value older record files get.
-_ADDED_COLUMNS = {"compute": "", "code_version": ""}
+_ADDED_COLUMNS = {"compute": "", "code_version": "", "ties": -1}
 
 #: Columns whose values depend on the machine and the moment, not on the experiment.
 VOLATILE_COLUMNS = ("seconds", "cpu_seconds", "worker")
@@ -68,9 +69,11 @@ def make_record(
     cpu: float = math.nan,
     message: str = "",
     worker: str = "",
+    ties: int = -1,
 ) -> dict[str, Any]:
     """The record of one task. ``status``: ok; error (the estimator raised); invalid (NaN, inf or
-    not a number); timeout (killed after the per-task limit); crashed (the worker process died)."""
+    not a number); timeout (killed after the per-task limit); crashed (the worker process died).
+    ``ties``: how many samples share their continuous x or y value with another (-1: not known)."""
     return {
         "task_id": task.task_id,
         "estimator": task.estimator,
@@ -92,6 +95,7 @@ def make_record(
         "worker": worker or f"{socket.gethostname()}:{os.getpid()}",
         "compute": task.compute,
         "code_version": task.code_version,
+        "ties": ties,
     }
 
 
@@ -104,11 +108,12 @@ def records_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     missing = [column for column in RECORD_COLUMNS if column not in frame.columns]
     if missing:
         raise ValueError(f"records lack the columns {missing}")
+    frame[list(_ADDED_COLUMNS)] = frame[list(_ADDED_COLUMNS)].fillna(_ADDED_COLUMNS)
     frame = frame[list(RECORD_COLUMNS)].astype(
-        {"dim_x": "int64", "dim_y": "int64", "n": "int64", "rep": "int64", "seed": "int64"}
+        {"dim_x": "int64", "dim_y": "int64", "n": "int64", "rep": "int64", "seed": "int64", "ties": "int64"}
     )
     for column in ("true_mi", "estimate", "error", "seconds", "cpu_seconds"):
         frame[column] = frame[column].astype("float64")
-    for column in ("message", *_ADDED_COLUMNS):
+    for column in ("message", "compute", "code_version"):
         frame[column] = frame[column].fillna("").astype(str)
     return frame.sort_values(_SORT, kind="stable").reset_index(drop=True)

@@ -22,8 +22,9 @@ __all__ = ["Store", "StoreError", "STORE_FILE", "SCHEMA_VERSION", "load_records"
 
 STORE_FILE = "mibench.sqlite"
 
-#: The layout of the records table (``PRAGMA user_version``). 1: the compute and code_version columns.
-SCHEMA_VERSION = 1
+#: The layout of the records table (``PRAGMA user_version``). 1: the compute and code_version
+#: columns; 2: the ties column.
+SCHEMA_VERSION = 2
 
 
 class StoreError(RuntimeError):

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["VARIABLE_TYPES", "VariableType", "as_2d", "validate_variable", "validate_pair", "joint_codes"]
+__all__ = [
+    "VARIABLE_TYPES",
+    "VariableType",
+    "DISCRETE_MAX_LEVELS",
+    "as_2d",
+    "infer_variable_type",
+    "validate_variable",
+    "validate_pair",
+    "check_user_data",
+    "tied_samples",
+    "scale_aware_noise",
+    "joint_codes",
+]
+
+#: A numeric variable whose values are all integers, with at most this many distinct values, is discrete.
+DISCRETE_MAX_LEVELS = 20
 
 VariableType = Literal["continuous", "discrete", "mixed"]
 VARIABLE_TYPES: tuple[str, ...] = ("continuous", "discrete", "mixed")
@@ -47,6 +63,54 @@ def as_2d(values: Any, name: str) -> np.ndarray:
     return array
 
 
+def infer_variable_type(values: Any, name: str = "x") -> str:
+    """The documented rule, the same for the Python API and the command line.
+
+    A column is ``discrete`` if it holds text, booleans, categories or other non-numbers, or
+    numbers that are all integers with at most ``DISCRETE_MAX_LEVELS`` distinct values;
+    otherwise ``continuous``. A multivariate variable must be one or the other throughout.
+    """
+    if isinstance(values, pd.Series):
+        values = values.to_frame()
+    frame = values if isinstance(values, pd.DataFrame) else pd.DataFrame(as_2d(values, name))
+    kinds = set()
+    for column in frame.columns:
+        series = frame[column]
+        if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            kinds.add("discrete")
+            continue
+        numbers = series.dropna().to_numpy(dtype=float)
+        integral = bool(np.all(np.isfinite(numbers)) and np.all(np.mod(numbers, 1) == 0))
+        kinds.add("discrete" if integral and np.unique(numbers).size <= DISCRETE_MAX_LEVELS else "continuous")
+    if len(kinds) > 1:
+        raise ValueError(f"{name} mixes discrete and continuous columns; declare its type ({name}_type=...)")
+    return kinds.pop()
+
+
+def tied_samples(values: np.ndarray) -> np.ndarray:
+    """A boolean mask of the samples (rows) whose value equals another sample's."""
+    if values.shape[1] == 1:
+        column = values[:, 0]
+        order = np.argsort(column, kind="stable")
+        ordered = column[order]
+        equal_next = ordered[1:] == ordered[:-1]
+        tied = np.zeros(column.size, dtype=bool)
+        tied[order[1:][equal_next]] = True
+        tied[order[:-1][equal_next]] = True
+        return tied
+    _, inverse, counts = np.unique(values, axis=0, return_inverse=True, return_counts=True)
+    return counts[inverse.reshape(-1)] > 1
+
+
+def scale_aware_noise(values: np.ndarray, level: float, rng: np.random.Generator) -> np.ndarray:
+    """Add N(0, (level * sd_column)^2) noise to each column (sd 1 for a constant column)."""
+    if level == 0:
+        return values
+    scale = values.std(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    return values + level * scale * rng.standard_normal(values.shape)
+
+
 def validate_variable(values: Any, variable_type: str, name: str = "x") -> np.ndarray:
     """Check and coerce one variable.
 
@@ -71,6 +135,13 @@ def validate_variable(values: Any, variable_type: str, name: str = "x") -> np.nd
         kind = "NaN" if np.isnan(array[bad]).any() else "infinite"
         row = int(np.argwhere(bad)[0][0])
         raise ValueError(f"{name} contains {kind} values ({int(bad.sum())} entries, first at row {row})")
+    constant = np.flatnonzero(np.all(array == array[:1], axis=0)) if array.shape[0] > 1 else []
+    if len(constant):
+        column = int(constant[0])
+        raise ValueError(
+            f"{name} column {column} is constant (every value is {array[0, column]:g}): a {variable_type} "
+            f"variable needs some spread, and its MI with anything is 0; drop the column"
+        )
     return array
 
 
@@ -105,9 +176,41 @@ def validate_pair(
     y_array = validate_variable(y, y_type, "y")
     if x_array.shape[0] != y_array.shape[0]:
         raise ValueError(f"x and y must have the same number of samples; got {x_array.shape[0]} and {y_array.shape[0]}")
-    if x_array.shape[0] < min_samples:
-        raise ValueError(f"too few samples: got {x_array.shape[0]}, this estimator needs at least {min_samples}")
+    check_sample_count(x_array.shape[0], min_samples)
     return x_array, y_array
+
+
+def check_sample_count(n: int, min_samples: int) -> None:
+    if n < min_samples:
+        raise ValueError(f"too few samples: got {n}, this estimator needs at least {min_samples}")
+
+
+def check_user_data(
+    x: np.ndarray, y: np.ndarray, x_type: str, y_type: str, raw: tuple[Any, Any], strict: bool = True
+) -> None:
+    """Checks for a user's own data that a benchmark's samples need not pass.
+
+    A discrete variable whose labels are all distinct, or that holds non-integer numbers most of
+    which are distinct, is almost surely continuous: a discrete estimate on it is ln n, not MI.
+    ``strict``: an error (tables); otherwise a warning that says so (an explicit declaration in Python).
+    """
+    n = x.shape[0]
+    for codes, declared, values, name in ((x, x_type, raw[0], "x"), (y, y_type, raw[1], "y")):
+        if declared != "discrete" or n < 10:
+            continue
+        distinct = len(np.unique(codes, axis=0)) if codes.shape[1] > 1 else len(np.unique(codes))
+        numbers = np.asarray(as_2d(values, name))
+        fractional = numbers.dtype.kind == "f" and bool(np.any(np.mod(numbers[np.isfinite(numbers)], 1) != 0))
+        if distinct == n or (fractional and distinct > n / 2):
+            what = "all distinct" if distinct == n else f"non-integer numbers, {distinct} distinct among {n}"
+            message = (
+                f"{name} is declared discrete but its values are {what}: a discrete estimator sees "
+                f"almost every sample as its own class (an estimate near ln n, not MI). If {name} is continuous, "
+                f"declare it so ({name}_type='continuous') and use a continuous estimator"
+            )
+            if strict:
+                raise ValueError(message)
+            warnings.warn(message, UserWarning, stacklevel=4)
 
 
 def joint_codes(codes: np.ndarray) -> np.ndarray:

@@ -101,7 +101,7 @@ def test_broken_estimator_fails_with_the_property_named():
 def test_missing_optional_package_gives_install_message(monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "ennemi", None)  # makes `import ennemi` fail
     with pytest.raises(ImportError, match="pip install ennemi"):
-        mibench.estimate(np.arange(10.0), np.arange(10.0) ** 2, "ennemi")
+        mibench.estimate(np.linspace(0, 1, 10) ** 3, np.linspace(0, 1, 10) ** 2, "ennemi")
 
 
 def test_assert_accurate_passes_and_reports_figures_when_it_fails():
