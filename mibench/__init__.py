@@ -16,11 +16,19 @@ from __future__ import annotations
 
 import importlib
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 from .estimator import Conventions, Estimator, estimate, get_estimator, list_estimators, register_estimator
 from .registry import load_plugin
 from .scenario import Scenario, Truth, get_scenario, list_scenarios, register_scenario
+
+# Imported from a source checkout (the clone's root on sys.path, as when the README is followed
+# there after `pip install .`), the plugin packages sit beside this folder, as the package-dir
+# mapping of pyproject.toml says: estimators/, scenarios/ and results/reference/.
+_checkout = Path(__file__).resolve().parent.parent
+if not (Path(__file__).parent / "estimators").is_dir() and (_checkout / "pyproject.toml").is_file():
+    __path__ += [str(_checkout), str(_checkout / "results")]  # noqa: F821 (the package's own __path__)
 
 try:
     __version__ = version("mibench")

@@ -187,6 +187,17 @@ def _first_two(function: Callable[..., Any]) -> tuple[str, ...]:
     return tuple(names[:2])
 
 
+@dataclass(frozen=True)
+class UserData:
+    """A user's data checked for an estimator (:meth:`Estimator.prepare`)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    x_type: str
+    y_type: str
+    rng: np.random.Generator
+
+
 class Estimator:
     """A configured estimator: name, parameters, compute settings, declared support, and ``estimate``.
 
@@ -261,14 +272,29 @@ class Estimator:
         rng: np.random.Generator | int | None = None,
         jitter: float = 0.0,
     ) -> float:
-        """Validate a user's ``x`` and ``y`` and return the MI estimate in nats.
+        """Validate a user's ``x`` and ``y`` and return the MI estimate in nats (see :meth:`prepare`)."""
+        data = self.prepare(x, y, x_type=x_type, y_type=y_type, rng=rng, jitter=jitter, strict=False)
+        return self.estimate_validated(data.x, data.y, x_type=data.x_type, y_type=data.y_type, rng=data.rng)
+
+    def prepare(
+        self,
+        x: Any,
+        y: Any,
+        *,
+        x_type: str | None = None,
+        y_type: str | None = None,
+        rng: np.random.Generator | int | None = None,
+        jitter: float = 0.0,
+        strict: bool = True,
+    ) -> UserData:
+        """A user's ``x`` and ``y`` checked for this estimator: validated arrays, types and generator.
 
         Types not given are inferred by :func:`mibench.validation.infer_variable_type` (the rule the
         command line uses). Data the estimator cannot handle are refused with the reason: types it
         does not accept, discrete labels that are all distinct, and tied continuous values for an
         estimator that refuses ties, unless ``jitter`` > 0 adds N(0, (jitter·sd)²) noise, seeded
         from ``rng``, to every continuous column. ``rng`` defaults to a fixed seed, so the result
-        is deterministic.
+        is deterministic. ``strict``: discrete labels that look continuous are an error (else a warning).
         """
         inferred = {name: given is None for name, given in (("x", x_type), ("y", y_type))}
         x_type = x_type or infer_variable_type(x, "x")
@@ -286,17 +312,16 @@ class Estimator:
         check_sample_count(len(x_array), self.min_samples)
         if problem:
             raise ValueError(problem)
-        check_user_data(x_array, y_array, x_type, y_type, (x, y), strict=False)
+        check_user_data(x_array, y_array, x_type, y_type, (x, y), strict=strict)
         generator = as_generator(0 if rng is None else rng)
-        number(jitter, "jitter", 0.0, inclusive=True)
-        if jitter:
+        if number(jitter, "jitter", 0.0, inclusive=True):
             x_array, y_array = (
                 scale_aware_noise(a, jitter, generator) if kind == "continuous" else a
                 for a, kind in ((x_array, x_type), (y_array, y_type))
             )
         elif self.refuses_ties:
             self._check_ties(x_array, y_array, x_type, y_type)
-        return self.estimate_validated(x_array, y_array, x_type=x_type, y_type=y_type, rng=generator)
+        return UserData(x_array, y_array, x_type, y_type, generator)
 
     def _check_ties(self, x: np.ndarray, y: np.ndarray, x_type: str, y_type: str) -> None:
         for values, kind, name in ((x, x_type, "x"), (y, y_type, "y")):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections import deque
@@ -64,6 +65,7 @@ def _worker_main(connection: Connection, plugin_files: list[str], threads: int |
     import faulthandler
 
     faulthandler.disable()  # a crash is recorded as data; an inherited handler would only add a dump to stderr
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
     _load_plugins(plugin_files)
     _pin_threads(threads)
     while True:

@@ -38,8 +38,10 @@ def _version(package: str) -> str | None:
 
 
 def _git() -> dict[str, Any]:
-    source = Path(__file__).resolve().parent.parent
+    """The commit of the git checkout the run starts in (else of mibench's source folder), whatever the install."""
     try:
+        inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], capture_output=True, timeout=5)
+        source = Path.cwd() if inside.returncode == 0 else Path(__file__).resolve().parent.parent
         commit = subprocess.run(
             ["git", "-C", str(source), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=True
         ).stdout.strip()

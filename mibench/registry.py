@@ -19,6 +19,7 @@ import inspect
 import pkgutil
 import sys
 import threading
+import traceback
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,13 +28,17 @@ from typing import Any
 
 from .spec import format_spec, format_value, parse_spec
 
-__all__ = ["Entry", "Registry", "RegistryError", "load_plugin", "REQUIRED"]
+__all__ = ["Entry", "Registry", "RegistryError", "PluginError", "load_plugin", "REQUIRED"]
 
 REQUIRED = inspect.Parameter.empty
 
 
 class RegistryError(LookupError, ValueError):
     """An unknown name, a duplicate name or an invalid parameter."""
+
+
+class PluginError(ImportError):
+    """A plugin file that cannot be imported: the message names the file, the line and the error."""
 
 
 @dataclass(frozen=True)
@@ -190,9 +195,14 @@ def load_plugin(path: str | Path) -> str:
     sys.modules[module_name] = module
     try:
         module_spec.loader.exec_module(module)
-    except Exception:
+    except Exception as exc:
         del sys.modules[module_name]
-        raise
+        if isinstance(exc, SyntaxError) and exc.filename == str(resolved):
+            line, message = exc.lineno, exc.msg
+        else:
+            frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(resolved)]
+            line, message = (frames[-1].lineno if frames else "?"), str(exc)
+        raise PluginError(f"plugin file {str(path)!r}, line {line}: {type(exc).__name__}: {message}") from None
     _loaded_files[resolved] = module_name
     return module_name
 

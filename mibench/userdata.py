@@ -11,21 +11,12 @@ import pandas as pd
 
 from .estimator import Estimator, get_estimator
 from .seeding import derived_generator
-from .validation import validate_pair
+from .validation import infer_variable_type
 
-__all__ = ["infer_type", "read_table", "estimate_table", "TableEstimate"]
+__all__ = ["read_table", "check_columns", "estimate_table", "TableEstimate"]
 
-#: A numeric column with at most this many distinct integer values is taken as discrete.
-DISCRETE_MAX_LEVELS = 20
-
-
-def infer_type(column: pd.Series) -> str:
-    """``discrete`` for text, booleans, categories and integers with few levels; ``continuous`` otherwise."""
-    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
-        return "discrete"
-    values = column.dropna().to_numpy()
-    integral = np.all(np.equal(np.mod(values, 1), 0)) if values.size else True
-    return "discrete" if integral and np.unique(values).size <= DISCRETE_MAX_LEVELS else "continuous"
+#: A text column counts as numeric with stray cells when at least this share of its cells are numbers.
+NUMERIC_SHARE = 0.8
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -37,18 +28,28 @@ def read_table(path: str | Path) -> pd.DataFrame:
     return pd.read_csv(path)
 
 
-def _variable_type(table: pd.DataFrame, columns: Sequence[str], given: str | None, name: str) -> str:
+def check_columns(table: pd.DataFrame, columns: Sequence[str], name: str) -> None:
+    """Columns that exist, hold no missing values, and are not numbers spoiled by a few stray text cells."""
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise ValueError(
             f"{name}: no column {', '.join(map(repr, missing))}; columns: {', '.join(map(str, table.columns))}"
         )
-    if given:
-        return given
-    kinds = {infer_type(table[c]) for c in columns}
-    if len(kinds) > 1:
-        raise ValueError(f"{name} mixes discrete and continuous columns; give --{name}-type")
-    return kinds.pop()
+    for column in columns:
+        values = table[column]
+        if values.isna().any():
+            row = values.index[values.isna()][0]
+            raise ValueError(f"column {column!r} has missing values (first at row {row}); drop or impute them first")
+        if values.dtype.kind != "O":
+            continue
+        numbers = pd.to_numeric(values, errors="coerce")
+        stray = numbers.isna()
+        if stray.any() and (~stray).mean() >= NUMERIC_SHARE:
+            row = values.index[stray][0]
+            raise ValueError(
+                f"column {column!r} is numeric except {int(stray.sum())} cell(s), first at row {row}: "
+                f"{values[row]!r}; fix or drop those rows (as it is, the column would be read as labels)"
+            )
 
 
 @dataclass(frozen=True)
@@ -97,17 +98,20 @@ def estimate_table(
     permutations: int = 100,
     subsamples: int = 10,
     seed: int = 0,
+    jitter: float = 0.0,
 ) -> TableEstimate:
     """Estimate I(x; y) between columns of a table, with a standard error and a permutation p-value.
 
     ``estimator="auto"`` takes the top recommendation for the types, dimensions and n from the
-    reference results. The p-value is (b + 1)/(m + 1), b of m permutations of y giving an
+    reference results. The data are checked as :meth:`mibench.Estimator.prepare` checks them
+    (strictly: labels that look continuous are an error); ``jitter`` adds seeded, scale-aware
+    noise to continuous columns for estimators that refuse ties. The p-value is (b + 1)/(m + 1), b of m permutations of y giving an
     estimate at least as large as the observed one.
     """
-    x_type = _variable_type(table, x, x_type, "x")
-    y_type = _variable_type(table, y, y_type, "y")
-    if table[list(x) + list(y)].isna().any().any():
-        raise ValueError("the chosen columns contain missing values; drop or impute them first")
+    check_columns(table, x, "x")
+    check_columns(table, y, "y")
+    x_type = x_type or infer_variable_type(table[list(x)], "x")
+    y_type = y_type or infer_variable_type(table[list(y)], "y")
     if estimator == "auto":
         from .recommend import recommend
 
@@ -116,10 +120,10 @@ def estimate_table(
             raise ValueError(f"no recommendation for {x_type} x and {y_type} y; name an estimator with -e")
         estimator = str(ranked["estimator"].iloc[0])
     chosen = get_estimator(estimator)
-    problem = chosen.why_unsupported(x_type, y_type, len(x), len(y))
-    if problem:
-        raise ValueError(problem)
-    xs, ys = validate_pair(table[list(x)].to_numpy(), table[list(y)].to_numpy(), x_type, y_type, chosen.min_samples)
+    data = chosen.prepare(
+        table[list(x)], table[list(y)], x_type=x_type, y_type=y_type, rng=derived_generator(seed, 5), jitter=jitter
+    )
+    xs, ys = data.x, data.y
     types = {"x_type": x_type, "y_type": y_type}
     value = chosen.estimate_validated(xs, ys, **types, rng=derived_generator(seed, 1))
     rng = derived_generator(seed, 4)

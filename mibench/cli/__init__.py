@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -37,11 +38,22 @@ COMMANDS = (
 EPILOG = "exit codes: 0 success; 1 failed estimates or a user error; 2 a usage error; 130 interrupted"
 
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Examples kept as written; every option's default shown."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.option_strings and action.default not in (None, False, [], argparse.SUPPRESS):
+            text += " (default: %(default)s)"
+        return text
+
+
 def _parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     parser = argparse.ArgumentParser(
         prog="mibench",
         description="Benchmark mutual-information estimators on scenarios with known MI.",
         epilog=EPILOG,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"mibench {__version__}")
     parser.add_argument(
@@ -56,7 +68,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
             help=module.HELP,
             description=module.HELP,
             epilog=textwrap.dedent(getattr(module, "EXAMPLES", "")) + "\n" + EPILOG,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            formatter_class=HelpFormatter,
         )
         sub.add_argument(
             "--plugin",
@@ -67,6 +79,9 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
             help="load estimators or scenarios from a Python file (repeatable)",
         )
         module.setup_arguments(sub)
+        for action in sub._actions:  # argparse shows defaults only beside help text
+            if action.option_strings and action.help is None:
+                action.help = action.dest.replace("_", " ")
         modules[module.NAME] = module
     return parser, modules
 
@@ -79,10 +94,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         for path in [*args.plugin, *args.command_plugins]:
             load_plugin(path)
-        return modules[args.command].run(args)
+        code = modules[args.command].run(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:  # the reader went away (`mibench list | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (UserError, LookupError, ValueError, TypeError, OSError, RuntimeError, ImportError) as exc:
         print(f"mibench: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("mibench: interrupted; rerun the same command to resume", file=sys.stderr)
+        print("mibench: interrupted; finished estimates are kept: rerun the same command to resume", file=sys.stderr)
         return 130

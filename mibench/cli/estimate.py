@@ -19,9 +19,15 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-e", "--estimator", default="auto", help="a spec, or auto (the top recommendation)")
     parser.add_argument("--x-type", choices=TYPES, help="override the inferred type")
     parser.add_argument("--y-type", choices=TYPES, help="override the inferred type")
-    parser.add_argument("--permutations", type=int, default=100, help="for the p-value (default 100)")
+    parser.add_argument("--permutations", type=int, default=100, help="for the p-value")
     parser.add_argument("--subsamples", type=int, default=10, help="half-sample splits for the standard error")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--jitter",
+        type=float,
+        default=0.0,
+        help="seeded noise (× each column's sd) to break ties in continuous columns",
+    )
     parser.add_argument("--units", choices=["nats", "bits"], default="nats")
     parser.add_argument("--format", choices=["text", "json"], default="text")
 
@@ -39,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         permutations=args.permutations,
         subsamples=args.subsamples,
         seed=args.seed,
+        jitter=args.jitter,
     ).as_dict()
     if args.units == "bits":
         result["estimate"] /= LN2

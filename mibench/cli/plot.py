@@ -19,7 +19,7 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="KIND",
         help="estimate, bias, std, rmse, runtime, pareto, heatmap, sweep (repeatable; default all)",
     )
-    parser.add_argument("--out", metavar="DIR", help="where to write (default: RUN/figures)")
+    parser.add_argument("--out", metavar="DIR", help="where to write")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ HELP = "Write a self-contained HTML report and a Markdown summary of a run."
 
 def setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("run", help="a run folder or records file")
-    parser.add_argument("--out", metavar="DIR", help="where to write (default: the run folder)")
+    parser.add_argument("--out", metavar="DIR", help="where to write")
     parser.add_argument("--title", default="mibench report")
 
 

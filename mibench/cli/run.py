@@ -31,20 +31,23 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-n", "--sample-size", action="append", dest="sample_sizes", type=int, metavar="N")
     parser.add_argument("--reps", type=int)
     parser.add_argument("--seed", type=int)
-    parser.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
+    parser.add_argument("--jobs", type=int, help="worker processes")
     parser.add_argument("--executor", choices=["serial", "processes", "dask"])
     parser.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://host:8786")
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="kill a task after this long")
     parser.add_argument(
         "--warmup", action="store_true", default=None, help="discard each estimator's first call in a worker"
     )
-    parser.add_argument("--out", metavar="DIR", help="run folder (default: runs/<UTC time>)")
+    parser.add_argument("--out", metavar="DIR", help="run folder")
     parser.add_argument(
         "--force",
         action="store_true",
         help="replace a run folder of a different experiment; resume one made by other code versions",
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress bar and no summary lines (errors still shown)"
+    )
+    parser.add_argument("--verbose", action="store_true", help="list every skipped estimator × scenario pair")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,18 +70,21 @@ def run(args: argparse.Namespace) -> int:
     options.setdefault("jobs", None)
     out = Path(args.out) if args.out else Path("runs") / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     records = run_experiment(out=out, force=args.force, progress=not args.quiet, **options)
-    for line in records.skipped:
-        print(f"skipped {line}", file=sys.stderr)
+    say = (lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr))
+    if records.skipped:
+        say(
+            f"skipped {len(records.skipped)} estimator × scenario pairs that do not fit (types or dimensions)"
+            + ("" if args.verbose else "; --verbose lists them")
+        )
+        if args.verbose:
+            for line in records.skipped:
+                say(f"  skipped {line}")
     failed = records[records["status"] != "ok"]
-    ok = len(records) - len(failed)
-    print(
-        f"{ok} estimates ok, {len(failed)} failed; records and summary in {out}/ "
-        f"(records.csv, summary.csv, mibench.sqlite)",
-        file=sys.stderr,
-    )
+    say(f"{len(records) - len(failed)} estimates ok, {len(failed)} failed; records and summary in {out}/")
     if len(failed):
-        counts = failed.groupby(["estimator", "status"]).size()
-        for (estimator, status), count in counts.items():
-            print(f"  {estimator}: {count} {status}", file=sys.stderr)
+        reasons = (failed["status"] + ": " + failed["message"].str.slice(0, 160)).value_counts()
+        print(f"most frequent failure reasons (all in {out / 'run.log'}):", file=sys.stderr)
+        for reason, count in reasons.head(5).items():
+            print(f"  {count} × {reason}", file=sys.stderr)
     print(out)
     return 1 if len(failed) else 0

@@ -15,7 +15,7 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["csv", "json", "markdown", "table"], default="csv")
     parser.add_argument("--units", choices=["nats", "bits"], default="nats")
     parser.add_argument("--trends", action="store_true", help="exponents across n and the reliable n instead")
-    parser.add_argument("--threshold", type=float, default=0.1, help="relative error for --trends (default 0.1)")
+    parser.add_argument("--threshold", type=float, default=0.1, help="relative error for --trends")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,0 +1,315 @@
+"""Issue 12: never a silently impossible number, and a newcomer's path without a stumble.
+
+Each test names the defect it guards against; each failed on the behaviour before the fix."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mibench
+from mibench.cli import main
+from mibench.estimator import ESTIMATORS
+
+ROOT = Path(__file__).resolve().parent.parent
+LN5 = float(np.log(5))
+
+
+def mibench_command(*args: str, cwd: Path | None = None, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mibench", *args], capture_output=True, text=True, timeout=300, cwd=cwd, **kwargs
+    )
+
+
+# -- 1. types and ties -------------------------------------------------------------------------------
+@pytest.mark.parametrize("estimator", ["ksg", "ksg2", "kl", "lnc", "kde"])
+def test_integer_symbols_are_discrete_and_continuous_estimators_refuse_them(estimator):
+    rng = np.random.default_rng(0)
+    x, y = rng.integers(0, 5, 200), rng.integers(0, 5, 200)  # ksg returned 7.25 nats here (at most ln 5)
+    with pytest.raises(ValueError, match=r"does not accept \(discrete, discrete\).*plugin"):
+        mibench.estimate(x, y, estimator)
+    assert 0 <= mibench.estimate(x, y, "plugin") <= LN5
+
+
+def test_ties_in_continuous_data_are_refused_with_the_count_unless_jitter_is_asked_for():
+    rng = np.random.default_rng(1)
+    label = rng.integers(0, 3, 300)
+    temperature = np.round(rng.normal(20, 4, 300) + 2 * label)  # whole degrees: ross gave -0.73 to -1.98 nats
+    with pytest.raises(
+        ValueError, match=r"y has \d+ tied values among 300 samples.*ross cannot handle ties.*mixed_ksg"
+    ):
+        mibench.estimate(label, temperature, "ross")
+    with pytest.raises(ValueError, match="tied values"):
+        mibench.estimate(temperature, temperature + rng.normal(size=300), "ksg")
+    jittered = mibench.estimate(label, temperature, "ross", jitter=1e-3)
+    dequantised = mibench.estimate(label, temperature + rng.uniform(-0.5, 0.5, 300), "ross")
+    assert jittered > -0.05 and abs(jittered - mibench.estimate(label, temperature, "ross", jitter=1e-3)) == 0
+    assert dequantised > 0
+    assert mibench.estimate(label, temperature, "mixed_ksg") > 0
+
+
+def test_benchmark_runs_still_measure_ties_and_records_say_so():
+    records = mibench.run(["ksg", "mixed_ksg"], ["quantized(rho=0.8, step=0.5)", "gaussian(rho=0.5)"], [300], reps=2)
+    tied = records[records["scenario"].str.startswith("quantized")]
+    assert (tied["status"] == "ok").all() and (tied["ties"] > 250).all()
+    assert (records[records["scenario"].str.startswith("gaussian")]["ties"] == 0).all()
+    ksg = tied[tied["estimator"].str.startswith("ksg")]
+    assert (ksg["estimate"] > 2 * ksg["true_mi"]).all()  # the failure the benchmark exists to show
+
+
+DISCRETE = [e.name for e in ESTIMATORS.entries() if e.metadata["info"].types == (("discrete", "discrete"),)]
+
+
+def _entropy(labels: np.ndarray, name: str) -> float:
+    """The marginal entropy the estimator's own method gives, from counts made here."""
+    from mibench.estimators import discrete as d
+
+    counts = np.unique(labels, return_counts=True)[1]
+    c = d.Counts(counts, len(counts))
+    entropies = {
+        "miller_madow": d.entropy_miller_madow,
+        "jackknife": d.entropy_jackknife,
+        "chao_shen": d.entropy_chao_shen,
+        "grassberger": d.entropy_grassberger,
+        "nsb": d.entropy_nsb,
+        "bayes": lambda c: d.entropy_pseudocount(c, 0.5),
+    }
+    if name in entropies:
+        return entropies[name](c)
+    p = counts / counts.sum()  # plug-in (plugin; james_stein is the plug-in MI of a proper table)
+    return float(-(p * np.log(p)).sum()) if name == "plugin" else float(np.log(len(counts)) + 1e-12)
+
+
+@pytest.mark.parametrize("name", DISCRETE)
+def test_no_discrete_estimator_exceeds_the_smaller_marginal_entropy(name):
+    rng = np.random.default_rng(5)
+    for trial in range(60):
+        n, k = int(rng.integers(3, 50)), int(rng.integers(2, 30))
+        x = rng.integers(0, k, n)
+        y = x.copy() if trial % 3 == 0 else (x + rng.integers(0, 2, n)) % k if trial % 3 == 1 else rng.integers(0, k, n)
+        value = mibench.estimate(x, y, name, x_type="discrete", y_type="discrete")
+        assert value <= min(_entropy(x, name), _entropy(y, name)) + 1e-9, (name, trial, value)
+
+
+# -- 2. tables ----------------------------------------------------------------------------------------
+def test_a_stray_text_cell_in_a_numeric_column_is_named(tmp_path, capsys):
+    rng = np.random.default_rng(2)
+    a = rng.normal(size=300)
+    table = pd.DataFrame({"a": a, "b": (a + rng.normal(size=300)).astype(object)})
+    table.loc[17, "b"] = "oops"
+    table.to_csv(tmp_path / "t.csv", index=False)
+    assert main(["estimate", str(tmp_path / "t.csv"), "--x", "a", "--y", "b", "-e", "ksg"]) == 1
+    assert "column 'b' is numeric except 1 cell(s), first at row 17: 'oops'" in capsys.readouterr().err
+
+
+def test_constant_columns_and_continuous_values_for_discrete_estimators_are_refused():
+    rng = np.random.default_rng(3)
+    with pytest.raises(ValueError, match="column 0 is constant"):
+        mibench.estimate(np.full(100, 3.7), rng.normal(size=100), "gaussian")  # was NaN
+    with pytest.raises(ValueError, match=r"plugin does not accept \(continuous, continuous\)"):
+        mibench.estimate(rng.normal(size=100), rng.normal(size=100), "plugin")  # was ln n
+    with pytest.warns(UserWarning, match="declared discrete but its values are all distinct"):
+        mibench.estimate(rng.normal(size=100), rng.normal(size=100), "plugin", x_type="discrete", y_type="discrete")
+    table = pd.DataFrame({"a": rng.normal(size=50), "b": rng.normal(size=50)})
+    with pytest.raises(ValueError, match="declared discrete but its values are all distinct"):
+        from mibench.userdata import estimate_table
+
+        estimate_table(table, ["a"], ["b"], "plugin", x_type="discrete", y_type="discrete")
+
+
+# -- 3. specs -----------------------------------------------------------------------------------------
+def test_invalid_parameters_are_refused_when_a_spec_is_resolved(tmp_path, capsys):
+    assert main(["describe", "ksg(k=-1)"]) == 1
+    assert "k must be a positive integer, got -1" in capsys.readouterr().err
+    assert main(["run", "-e", "ksg(k=0)", "-s", "gaussian", "-n", "50", "--out", str(tmp_path / "r"), "--quiet"]) == 1
+    assert "k must be a positive integer, got 0" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()  # refused before any task ran
+    (tmp_path / "e.toml").write_text(
+        'estimators = ["kde(bandwidth=-1)"]\nscenarios = ["gaussian"]\nsample_sizes = [50]\n'
+    )
+    assert main(["run", str(tmp_path / "e.toml"), "--out", str(tmp_path / "e"), "--quiet"]) == 1
+    assert "bandwidth must be" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="alpha must be in"):
+        mibench.get_estimator("lnc(alpha=0)")
+    assert main(["describe", "ksg(k=5)"]) == 0
+    assert "parameters:   k=5, noise=0.0" in capsys.readouterr().out  # the values of the spec given
+
+
+# -- 4. the README from a clone's root ------------------------------------------------------------------
+def test_the_package_imports_from_the_clone_root_without_an_editable_install():
+    site_packages = next(p for p in sys.path if p.endswith("site-packages"))
+    code = (
+        f"import sys; sys.path.append({site_packages!r}); import mibench, numpy as np; "
+        "assert not hasattr(sys.modules['mibench'], '__editable__'); "
+        "print(len(mibench.list_estimators()), len(mibench.list_scenarios()), "
+        "round(mibench.estimate(np.arange(200.0) % 7.3, np.arange(200.0) % 5.1, 'gaussian'), 3))"
+    )
+    # -S: no site customisation, so no editable-install finder; the clone's root is the working folder.
+    result = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    from mibench.scenario import SCENARIOS
+
+    builtin = [
+        sum(entry.source.startswith(f"mibench.{kind}s.") for entry in registry.entries())
+        for kind, registry in (("estimator", ESTIMATORS), ("scenario", SCENARIOS))
+    ]
+    assert result.stdout.split()[:2] == [str(builtin[0]), str(builtin[1])]
+
+
+# -- 5. the command line ---------------------------------------------------------------------------------
+SLOW_PLUGIN = """
+import time
+from mibench.plugin import register_estimator
+
+
+@register_estimator("sleepy", multivariate=False)
+def sleepy(x, y):
+    \"\"\"Sleeps a little, returns 0.\"\"\"
+    time.sleep(0.3)
+    return 0.0
+"""
+
+
+def test_ctrl_c_stops_without_worker_tracebacks_and_loses_nothing(tmp_path):
+    (tmp_path / "slow.py").write_text(SLOW_PLUGIN)
+    command = [
+        sys.executable,
+        "-m",
+        "mibench",
+        "--plugin",
+        str(tmp_path / "slow.py"),
+        "run",
+        "-e",
+        "sleepy",
+        "-s",
+        "gaussian",
+        "-n",
+        "50",
+        "--reps",
+        "40",
+        "--jobs",
+        "2",
+        "--out",
+        str(tmp_path / "run"),
+        "--quiet",
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    time.sleep(4)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole process group
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert "rerun the same command to resume" in err
+    done = len(mibench.load_records(tmp_path / "run"))
+    assert 0 < done < 40
+    resumed = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert resumed.returncode == 0 and len(mibench.load_records(tmp_path / "run")) == 40
+
+
+def test_an_unwritable_out_folder_is_named(tmp_path, capsys):
+    (tmp_path / "file").write_text("not a folder")
+    out = tmp_path / "file" / "run"
+    assert main(["run", "-e", "gaussian", "-s", "gaussian", "-n", "50", "--out", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot create the run folder {str(out)!r}" in err and "not a readable" not in err
+
+
+def test_a_broken_plugin_file_gives_one_line_naming_the_file_and_line(tmp_path):
+    (tmp_path / "broken.py").write_text("import numpy\n\ndef f(:\n    pass\n")
+    result = mibench_command("--plugin", str(tmp_path / "broken.py"), "list")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert (
+        result.stderr.strip()
+        == f"mibench: error: plugin file {str(tmp_path / 'broken.py')!r}, line 3: SyntaxError: invalid syntax"
+    )
+
+
+def test_a_closed_pipe_ends_quietly():
+    result = subprocess.run(
+        f"{sys.executable} -m mibench list scenarios | head -2", shell=True, capture_output=True, text=True, timeout=120
+    )
+    assert result.stderr == "" and len(result.stdout.splitlines()) == 2
+    status = subprocess.run(
+        f"set -o pipefail; {sys.executable} -m mibench list scenarios | head -1 > /dev/null",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert status.returncode == 0, status.stderr
+
+
+def test_run_summarises_skipped_pairs_and_failure_reasons(tmp_path, capsys):
+    args = [
+        "run",
+        "-e",
+        "ksg",
+        "-e",
+        "plugin",
+        "-s",
+        "gaussian",
+        "-s",
+        "symmetric_channel",
+        "-n",
+        "3",
+        "-n",
+        "60",
+        "--reps",
+        "2",
+        "--out",
+        str(tmp_path / "r"),
+    ]
+    assert main([*args, "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "skipped 2" not in err and "most frequent failure reasons" in err
+    assert "2 × error: ValueError: too few samples: got 3, this estimator needs at least 4" in err
+    assert main([*args, "--force"]) == 1
+    err = capsys.readouterr().err
+    assert "skipped 2 estimator × scenario pairs" in err and "--verbose lists them" in err and "run.log" in err
+    assert main([*args, "--force", "--verbose"]) == 1
+    assert "  skipped ksg(k=3, noise=0.0) × symmetric_channel" in capsys.readouterr().err
+
+
+def test_help_shows_defaults_and_exit_codes_and_python_m_works():
+    result = mibench_command("run", "--help")
+    assert result.returncode == 0 and "exit codes: 0 success" in result.stdout
+    compare_help = mibench_command("compare", "--help").stdout
+    assert "(default: 0.05)" in compare_help and "(default: table)" in compare_help
+
+
+def test_provenance_records_the_commit_of_the_checkout_the_run_starts_in(tmp_path):
+    repo = tmp_path / "analysis"
+    repo.mkdir()
+    for command in (
+        ["init", "-q"],
+        ["-c", "user.email=a@b", "-c", "user.name=a", "commit", "-q", "--allow-empty", "-m", "x"],
+    ):
+        subprocess.run(["git", *command], cwd=repo, check=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True).stdout.strip()
+    result = mibench_command(
+        "run", "-e", "gaussian", "-s", "gaussian", "-n", "50", "--reps", "1", "--out", "r", "--quiet", cwd=repo
+    )
+    assert result.returncode == 0, result.stderr
+    info = mibench_command("info", "r", cwd=repo)
+    assert f'"commit": "{head}"' in info.stdout and '"mibench": "' in info.stdout
+
+
+# -- 6. packaging ------------------------------------------------------------------------------------------
+def test_declared_lower_bounds_match_what_the_code_uses():
+    import tomllib
+
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert "numpy>=2.0" in dependencies  # np.trapezoid (nsb)
+    assert "pandas>=2.2.2" in dependencies  # DataFrame.map (2.1) built for numpy 2 (2.2.2)
+    assert (
+        (ROOT / "LICENSE").is_file() and (ROOT / "CITATION.cff").is_file() and (ROOT / "mibench" / "py.typed").is_file()
+    )
