@@ -13,7 +13,8 @@ import mibench
 from mibench.cli import main
 from mibench.recommend import recommend
 from mibench.stats import summarize, trends
-from mibench.userdata import estimate_table, infer_type
+from mibench.userdata import estimate_table
+from mibench.validation import infer_variable_type as infer_type
 
 
 def tiny_records():

@@ -31,7 +31,9 @@ def test_wheel_contents(tmp_path):
         "mibench/cli/__init__.py",
         "mibench/cli/run.py",
         "mibench/plugin.py",
+        "mibench/py.typed",
     ):
         assert required in names
+    assert any(name.endswith(".dist-info/licenses/LICENSE") or name.endswith(".dist-info/LICENSE") for name in names)
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "mibench = mibench.cli:main" in entry_points

@@ -82,6 +82,9 @@ def run(args: argparse.Namespace) -> int:
     failed = records[records["status"] != "ok"]
     say(f"{len(records) - len(failed)} estimates ok, {len(failed)} failed; records and summary in {out}/")
     if len(failed):
+        print("failed estimates:", file=sys.stderr)
+        for (estimator, status), count in failed.groupby(["estimator", "status"]).size().items():
+            print(f"  {estimator}: {count} {status}", file=sys.stderr)
         reasons = (failed["status"] + ": " + failed["message"].str.slice(0, 160)).value_counts()
         print(f"most frequent failure reasons (all in {out / 'run.log'}):", file=sys.stderr)
         for reason, count in reasons.head(5).items():
