@@ -1,10 +1,16 @@
 """The one interval routine: confidence intervals for means of repetitions (summarize, compare, testing).
 
-Intervals are Student-t intervals over the repetitions of a cell (Welch's for the difference of
-two independent means). Each repetition is an independent estimate, so these are exact for
-normal errors; their coverage for heavy-tailed and skewed errors is checked by simulation in
-the tests. Resampling whole estimates with a percentile bootstrap under-covers at 5–10
-repetitions, which is why it is not used.
+The interval for a mean over the repetitions of a cell is the union of a Student-t interval at
+``confidence − 0.02`` and Hall's (1992) skewness-corrected t interval at ``confidence``. The
+t interval alone under-covers skewed errors at few repetitions (91.6 % for gamma(2) errors at
+5 reps) and Hall's alone heavy-tailed ones (92.8 % for t3 at 20 reps); their union, calibrated at
+95 %, covered 93.2–96.6 % for normal, t3, gamma(2), exponential and mirrored gamma errors at 5,
+10 and 20 repetitions (40,000 simulations each), and a test rechecks it on fresh draws. A
+percentile bootstrap over the repetitions under-covers at 5–10 (82–89 %), so it is not used.
+Differences of independent means use Welch's t; the tests of ``compare`` are t-tests with Holm's
+correction across cells.
+
+Hall, P. (1992). On the removal of skewness by transformation. J. R. Stat. Soc. B 54, 221–228.
 """
 
 from __future__ import annotations
@@ -12,7 +18,40 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-__all__ = ["mean_interval", "mean_test", "holm", "t_interval"]
+__all__ = ["mean_interval", "mean_test", "holm", "t_interval", "moment_interval"]
+
+#: The t part of the union sits this much below the nominal confidence (calibrated by simulation at 95 %).
+T_LEVEL_OFFSET = 0.02
+
+
+def moment_interval(
+    mean: np.ndarray, sd: np.ndarray, skewness: np.ndarray, count: np.ndarray, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Interval for a population mean from the sample mean, sd (ddof 1), skewness and count, elementwise.
+
+    The union of ``mean ± t_{n−1} sd/√n`` at ``confidence − 0.02`` and Hall's interval at
+    ``confidence``, which inverts g(T) = T + aT² + a²T³/3 + γ/(6n), a = γ/(3√n), γ the sample
+    skewness. NaN where count < 2; a zero sd gives the point itself.
+    """
+    if not 0 < confidence - T_LEVEL_OFFSET < confidence < 1:
+        raise ValueError(f"confidence must be in ({T_LEVEL_OFFSET}, 1), got {confidence!r}")
+    mean, sd, count = (np.asarray(v, dtype=float) for v in (mean, sd, count))
+    gamma = np.nan_to_num(np.asarray(skewness, dtype=float))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dof = np.where(count >= 2, count - 1, np.nan)
+        se = sd / np.sqrt(count)
+        q_t = stats.t.ppf(0.5 + (confidence - T_LEVEL_OFFSET) / 2, dof)
+        q_hall = stats.t.ppf(0.5 + confidence / 2, dof)
+        a = gamma / (3 * np.sqrt(count))
+        safe_a = np.where(np.abs(a) > 1e-12, a, 1.0)
+
+        def inverse(z: np.ndarray) -> np.ndarray:
+            w = z - gamma / (6 * count)
+            return np.where(np.abs(a) > 1e-12, (np.cbrt(1 + 3 * a * w) - 1) / safe_a, w)
+
+        low = np.minimum(mean - q_t * se, mean - inverse(q_hall) * se)
+        high = np.maximum(mean + q_t * se, mean - inverse(-q_hall) * se)
+    return low, high
 
 
 def t_interval(centre: np.ndarray, variance: np.ndarray, dof: np.ndarray, confidence: float = 0.95):
@@ -72,7 +111,8 @@ def holm(p_values: np.ndarray, level: float = 0.05) -> np.ndarray:
 
 
 def mean_interval(values: np.ndarray, other: np.ndarray | None = None, confidence: float = 0.95) -> tuple[float, float]:
-    """Interval for mean(values), or for mean(values) − mean(other) of independent samples.
+    """Interval for mean(values) (:func:`moment_interval`), or for mean(values) − mean(other) of
+    independent samples (Welch).
 
     NaN bounds where there are fewer than two values in a sample. Paired differences are
     passed as one array (``values = a − b``).
@@ -80,6 +120,17 @@ def mean_interval(values: np.ndarray, other: np.ndarray | None = None, confidenc
     values = np.asarray(values, dtype=float)
     if values.size < 2 or (other is not None and np.size(other) < 2):
         return (np.nan, np.nan)
-    centre, variance, dof = _moments(values, None if other is None else np.asarray(other, dtype=float))
-    low, high = t_interval(centre, variance, dof, confidence)
+    if other is None:
+        low, high = moment_interval(values.mean(), values.std(ddof=1), skewness(values), values.size, confidence)
+    else:
+        low, high = t_interval(*_moments(values, np.asarray(other, dtype=float)), confidence)
     return (float(low), float(high))
+
+
+def skewness(values: np.ndarray) -> float:
+    """The adjusted sample skewness G1 (0 with fewer than 3 values or no spread)."""
+    n = values.size
+    sd = values.std(ddof=1) if n > 1 else 0.0
+    if n < 3 or sd == 0:
+        return 0.0
+    return float(np.mean((values - values.mean()) ** 3) * n * n / ((n - 1) * (n - 2)) / sd**3)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .intervals import t_interval
+from .intervals import moment_interval
 from .records import records_frame
 
 __all__ = ["summarize", "trends", "CELL", "to_units", "MIN_RELIABLE_REPS"]
@@ -55,6 +55,10 @@ def summarize(records: pd.DataFrame, *, units: str = "nats", confidence: float =
     ok = records[records["status"] == "ok"].assign(
         squared=lambda f: f["error"] ** 2, absolute=lambda f: f["error"].abs()
     )
+    ok = ok.assign(
+        error_cubed=(ok["error"] - ok.groupby(CELL)["error"].transform("mean")) ** 3,
+        squared_cubed=(ok["squared"] - ok.groupby(CELL)["squared"].transform("mean")) ** 3,
+    )
     grouped = ok.groupby(CELL, sort=True)
     stats_ = grouped.agg(
         reps=("error", "size"),
@@ -63,6 +67,8 @@ def summarize(records: pd.DataFrame, *, units: str = "nats", confidence: float =
         error_var=("error", "var"),
         mse=("squared", "mean"),
         squared_var=("squared", "var"),
+        error_m3=("error_cubed", "mean"),
+        squared_m3=("squared_cubed", "mean"),
         std=("estimate", "std"),
         mae=("absolute", "mean"),
         median_seconds=("seconds", "median"),
@@ -71,8 +77,20 @@ def summarize(records: pd.DataFrame, *, units: str = "nats", confidence: float =
     stats_["q25"], stats_["q75"] = quartiles[0.25], quartiles[0.75]
     frame = first.join(total.rename("cells")).join(stats_, how="left")
     reps = frame["reps"].fillna(0).astype(int)
-    bias_low, bias_high = t_interval(frame["bias"], frame["error_var"] / reps, reps - 1, confidence)
-    mse_low, mse_high = t_interval(frame["mse"], frame["squared_var"] / reps, reps - 1, confidence)
+    bias_low, bias_high = moment_interval(
+        frame["bias"],
+        np.sqrt(frame["error_var"]),
+        _skewness(frame["error_m3"], frame["error_var"], reps),
+        reps,
+        confidence,
+    )
+    mse_low, mse_high = moment_interval(
+        frame["mse"],
+        np.sqrt(frame["squared_var"]),
+        _skewness(frame["squared_m3"], frame["squared_var"], reps),
+        reps,
+        confidence,
+    )
     rmse = np.sqrt(frame["mse"])
     truth = frame["true_mi"]
     out = pd.DataFrame(
@@ -101,6 +119,13 @@ def summarize(records: pd.DataFrame, *, units: str = "nats", confidence: float =
         }
     ).reset_index()
     return to_units(out, units)
+
+
+def _skewness(third_moment: pd.Series, variance: pd.Series, count: pd.Series) -> np.ndarray:
+    """The adjusted sample skewness G1 per cell (0 below 3 values or without spread)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = third_moment * count**2 / ((count - 1) * (count - 2)) / variance**1.5
+    return np.where((count >= 3) & (variance > 0), value, 0.0)
 
 
 def _slope(n: np.ndarray, values: np.ndarray) -> float:
