@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from .plots import CAPTIONS, KINDS, plot
+from .plots import CAPTIONS, plot
 from .ranking import at_largest_n, rank_estimators
 from .stats import summarize
 from .store import STORE_FILE, Store
@@ -47,8 +47,8 @@ def write_report(
     """Write ``report.html`` (self-contained), ``report.md`` and the figures into ``folder``."""
     folder = Path(folder)
     figures = folder / "figures"
-    plot(records, figures)
     summary = summarize(records)
+    drawn = [path.stem for path in plot(records, figures, summary=summary) if path.suffix == ".png"]
     rankings = _rankings(summary)
     meta = _provenance(Path(run) if run is not None else None)
     failures = int((records["status"] != "ok").sum())
@@ -68,7 +68,7 @@ def write_report(
         for value, group in ranks.groupby(key, sort=True):
             sections.append(f"<h3>{html.escape(value)}</h3>" + render_table(group.drop(columns=key), "html"))
     sections.append("<h2>Figures</h2>")
-    for kind in KINDS:
+    for kind in drawn:
         data = base64.b64encode((figures / f"{kind}.png").read_bytes()).decode()
         sections.append(
             f'<figure id="figure-{kind}"><img alt="{html.escape(kind)}" src="data:image/png;base64,{data}">'
@@ -104,7 +104,7 @@ window.addEventListener("load", function () {{
         lines += [f"## Ranking per {title_}", ""]
         for value, group in ranks.groupby(key, sort=True):
             lines += [f"### {value}", "", render_table(group.drop(columns=key), "markdown"), ""]
-    for kind in KINDS:
+    for kind in drawn:
         lines += [f"![{kind}](figures/{kind}.png)", "", CAPTIONS[kind], ""]
     markdown_path = folder / "report.md"
     markdown_path.write_text("\n".join(lines), encoding="utf-8")

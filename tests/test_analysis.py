@@ -90,10 +90,13 @@ def small_run(tmp_path_factory):
 
 
 def test_every_plot_kind_is_written(small_run, tmp_path):
-    from mibench.plots import KINDS, plot
+    from mibench.plots import KINDS, plot, sweeps
+    from mibench.stats import summarize
 
-    paths = plot(mibench.load_records(small_run), tmp_path)
-    assert {p.name for p in paths} == {f"{k}.{f}" for k in KINDS for f in ("png", "svg")}
+    records = mibench.load_records(small_run)
+    paths = plot(records, tmp_path, formats=("png", "svg"))
+    expected = [k for k in KINDS if k != "sweep" or sweeps(summarize(records))]  # no empty sweep figure
+    assert {p.name for p in paths} == {f"{k}.{f}" for k in expected for f in ("png", "svg")}
     assert all(p.stat().st_size > 5000 for p in paths)
     with pytest.raises(ValueError, match="unknown plot kind"):
         plot(mibench.load_records(small_run), tmp_path, kinds=["pie"])
@@ -244,3 +247,22 @@ def test_recommend_uses_the_committed_reference_results_by_default():
     assert table.attrs["source"] == "reference results" and table.attrs["scenarios"] >= 5
     assert {"plugin", "nsb", "grassberger"} <= set(table["label"])
     assert table["median_rmse"].is_monotonic_increasing
+
+
+def test_a_sweep_figure_shows_the_swept_quantity_and_plots_do_not_touch_the_backend(tmp_path):
+    import matplotlib
+
+    backend = matplotlib.get_backend()
+    from mibench.plots import figures, sweeps
+    from mibench.stats import summarize
+
+    scenarios = [f"gaussian(mi={mi})" for mi in (0.5, 1.0, 2.0)] + [f"gaussian(dim={d}, rho=0.5)" for d in (1, 2, 3)]
+    records = mibench.run(["gaussian"], scenarios, [100, 300], reps=2)
+    found = {(family, parameter) for family, parameter, _ in sweeps(summarize(records))}
+    assert found == {("gaussian", "dim"), ("gaussian", "mi")}
+    drawn = figures(records, kinds=["sweep", "bias"])
+    sweep = drawn["sweep"]
+    assert len([ax for ax in sweep.axes if ax.get_visible()]) == 2 * len(sweeps(summarize(records)))  # a panel per n
+    assert matplotlib.get_backend() == backend
+    only_gaussian = mibench.run(["gaussian"], ["gaussian(rho=0.5)"], [100], reps=2)
+    assert "sweep" not in figures(only_gaussian)

@@ -7,7 +7,7 @@ import argparse
 from ._common import output_folder
 
 NAME = "plot"
-HELP = "Write the figures of a run (PNG and SVG)."
+HELP = "Write the figures of a run (PNG; SVG too with --format svg)."
 
 
 def setup_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,7 +19,14 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="KIND",
         help="estimate, bias, std, rmse, runtime, pareto, heatmap, sweep (repeatable; default all)",
     )
-    parser.add_argument("--out", metavar="DIR", help="where to write")
+    parser.add_argument("--out", metavar="DIR", help="where to write (RUN/figures if not given)")
+    parser.add_argument(
+        "--format",
+        action="append",
+        dest="formats",
+        choices=["png", "svg"],
+        help="figure format (repeatable; png if not given)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from ..plots import plot
     from ..store import load_records
 
-    for path in plot(load_records(args.run), output_folder(args.run, args.out, "figures"), kinds=args.kinds):
+    folder = output_folder(args.run, args.out, "figures")
+    for path in plot(load_records(args.run), folder, kinds=args.kinds, formats=args.formats or ("png",)):
         print(path)
     return 0
