@@ -287,13 +287,16 @@ def sweeps(summary: pd.DataFrame) -> list[tuple[str, str, list[str]]]:
     found = []
     for family, specs in summary.groupby(summary["scenario"].str.split("-v").str[0])["scenario"]:
         params = {spec: parse_spec(spec)[2] for spec in specs.unique()}
-        for parameter in sorted(set().union(*params.values())):
+        keys = set().union(*params.values())
+        candidates = [(k,) for k in sorted(keys)] + ([("mi", "rho")] if {"mi", "rho"} <= keys else [])
+        for swept in candidates:  # mi= and rho= together sweep the true MI
             groups: dict[str, list[str]] = {}
             for spec, values in params.items():
-                rest = repr(sorted((k, repr(v)) for k, v in values.items() if k != parameter))
+                rest = repr(sorted((k, repr(v)) for k, v in values.items() if k not in swept))
                 groups.setdefault(rest, []).append(spec)
-            found += [(family, parameter, group) for group in groups.values() if len(group) >= 3]
-    return found
+            name = "true MI" if len(swept) > 1 else swept[0]
+            found += [(family, name, group) for group in groups.values() if len(group) >= 3]
+    return [s for s in found if not any(set(s[2]) < set(other[2]) for other in found)]  # none inside another
 
 
 def sweep_figure(summary: pd.DataFrame, styles: Styles) -> plt.Figure | None:
