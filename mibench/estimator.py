@@ -47,6 +47,10 @@ class InvalidEstimateError(TypeError):
     """A plugin returned something that is not a real number."""
 
 
+class TiedDataError(ValueError):
+    """Tied continuous values given to an estimator that cannot handle ties."""
+
+
 @dataclass(frozen=True)
 class Conventions:
     """What an estimator does that users otherwise have to dig out of its code."""
@@ -330,7 +334,7 @@ class Estimator:
                 handlers = ", ".join(
                     other for other in estimators_accepting(x_type, y_type, ties=True) if other != self.name
                 )
-                raise ValueError(
+                raise TiedDataError(
                     f"{name} has {tied} tied values among {len(values)} samples (samples sharing a value), and "
                     f"{self.name} cannot handle ties: they make neighbour distances 0 and its value unsound. "
                     f"Estimators that handle such data: {handlers or 'none registered'}; or declare {name} "

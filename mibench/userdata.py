@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .estimator import Estimator, get_estimator
+from .estimator import Estimator, TiedDataError, get_estimator
 from .seeding import derived_generator
 from .validation import infer_variable_type
 
@@ -63,6 +63,11 @@ class TableEstimate:
     p_value: float
     permutations: int
     subsamples: int
+    chosen_because: str
+    expected_bias: float
+    expected_bias_interval: tuple[float, float]
+    expected_rmse: float
+    expected_rmse_interval: tuple[float, float]
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -112,17 +117,43 @@ def estimate_table(
     check_columns(table, y, "y")
     x_type = x_type or infer_variable_type(table[list(x)], "x")
     y_type = y_type or infer_variable_type(table[list(y)], "y")
-    if estimator == "auto":
-        from .recommend import recommend
+    from .recommend import recommend
 
-        ranked = recommend(x_type, y_type, len(x), len(y), len(table))
-        if ranked.empty:
-            raise ValueError(f"no recommendation for {x_type} x and {y_type} y; name an estimator with -e")
-        estimator = str(ranked["estimator"].iloc[0])
-    chosen = get_estimator(estimator)
-    data = chosen.prepare(
-        table[list(x)], table[list(y)], x_type=x_type, y_type=y_type, rng=derived_generator(seed, 5), jitter=jitter
+    ranked = recommend(x_type, y_type, len(x), len(y), len(table))
+    basis = (
+        f"{ranked.attrs['scenarios']} reference scenario(s) with {x_type} x ({ranked.attrs['dims'][0]}-D) and "
+        f"{y_type} y ({ranked.attrs['dims'][1]}-D): {', '.join(ranked.attrs['scenario_labels'])}"
+        + ("" if ranked.attrs["close"] else " (nothing closer to your dimensions)")
     )
+    candidates = list(ranked["estimator"]) if estimator == "auto" else [estimator]
+    skipped = []
+    for candidate in candidates:
+        chosen = get_estimator(candidate)
+        try:
+            data = chosen.prepare(
+                table[list(x)],
+                table[list(y)],
+                x_type=x_type,
+                y_type=y_type,
+                rng=derived_generator(seed, 5),
+                jitter=jitter,
+            )
+        except TiedDataError:
+            if estimator != "auto":
+                raise
+            skipped.append(chosen.name)
+            continue
+        break
+    else:
+        raise ValueError(f"no ranked estimator handles the ties in these data ({', '.join(skipped)}); pass --jitter")
+    reason = f"top ranked by median RMSE on {basis}" if estimator == "auto" else f"named by you; reference: {basis}"
+    if skipped:
+        reason += f"; skipped {', '.join(skipped)} (they cannot handle the ties in your data)"
+    row = ranked[ranked["estimator"] == chosen.spec]
+    expectation = {
+        name: float(row[f"expected_{name}"].iloc[0]) if len(row) else float("nan")
+        for name in ("bias", "bias_low", "bias_high", "rmse", "rmse_low", "rmse_high")
+    }
     xs, ys = data.x, data.y
     types = {"x_type": x_type, "y_type": y_type}
     value = chosen.estimate_validated(xs, ys, **types, rng=derived_generator(seed, 1))
@@ -141,4 +172,9 @@ def estimate_table(
         p_value=(exceed + 1) / (permutations + 1),
         permutations=permutations,
         subsamples=subsamples,
+        chosen_because=reason,
+        expected_bias=expectation["bias"],
+        expected_bias_interval=(expectation["bias_low"], expectation["bias_high"]),
+        expected_rmse=expectation["rmse"],
+        expected_rmse_interval=(expectation["rmse_low"], expectation["rmse_high"]),
     )

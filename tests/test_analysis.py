@@ -266,3 +266,76 @@ def test_a_sweep_figure_shows_the_swept_quantity_and_plots_do_not_touch_the_back
     assert matplotlib.get_backend() == backend
     only_gaussian = mibench.run(["gaussian"], ["gaussian(rho=0.5)"], [100], reps=2)
     assert "sweep" not in figures(only_gaussian)
+
+
+def test_recommend_matches_dimensions_names_its_basis_and_interpolates_n():
+    from mibench.recommend import expected_at
+
+    rows = []
+    for dims, rmse in (((1, 1), {"good": 0.01, "bad": 0.2}), ((4, 4), {"good": 0.3, "bad": 0.05})):
+        for estimator, value in rmse.items():
+            for n in (100, 10_000):
+                rows.append(
+                    {
+                        "estimator": estimator,
+                        "scenario": f"s{dims[0]}",
+                        "n": n,
+                        "x_type": "continuous",
+                        "y_type": "continuous",
+                        "dim_x": dims[0],
+                        "dim_y": dims[1],
+                        "true_mi": 1.0,
+                        "rmse": value * (100 / n) ** 0.5,
+                        "rmse_low": 0.5 * value * (100 / n) ** 0.5,
+                        "rmse_high": 2 * value * (100 / n) ** 0.5,
+                        "bias": value,
+                        "bias_low": 0.0,
+                        "bias_high": 2 * value,
+                        "median_seconds": 0.1,
+                        "failures": 0,
+                    }
+                )
+    summary = pd.DataFrame(rows)
+    four = recommend("continuous", "continuous", 4, 4, 1000, summary=summary)
+    assert four["estimator"].tolist() == ["bad", "good"] and four.attrs["scenario_labels"] == ["s4"]
+    assert four.attrs["close"] and not four.attrs["extrapolated"]
+    # RMSE ∝ n^-1/2 between n = 100 and 10,000: at n = 1,000, exactly value × 10^-1/2 (ln-ln interpolation)
+    assert four.set_index("estimator").loc["bad", "expected_rmse"] == pytest.approx(0.05 / np.sqrt(10))
+    far = recommend("continuous", "continuous", 40, 40, 1000, summary=summary)
+    assert not far.attrs["close"] and far.attrs["dims"] == (4, 4)
+    assert expected_at(summary[summary["scenario"] == "s1"], 10**6)["extrapolated"].all()
+
+
+def test_estimate_says_which_estimator_it_chose_why_and_what_to_expect(tmp_path, capsys):
+    rng = np.random.default_rng(8)
+    a = rng.normal(size=800)
+    pd.DataFrame({"a": a, "b": a + rng.normal(size=800)}).to_csv(tmp_path / "t.csv", index=False)
+    assert main(["estimate", str(tmp_path / "t.csv"), "--x", "a", "--y", "b", "--permutations", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "chosen: top ranked by median RMSE on" in out and "reference scenario(s)" in out
+    assert "expected at this n there: bias" in out and "sampling noise only" in out
+    # tied data: an estimator that refuses ties is passed over, and the output says so
+    pd.DataFrame({"a": np.round(a * 2), "b": np.round(a * 2 + rng.normal(size=800))}).to_csv(
+        tmp_path / "r.csv", index=False
+    )
+    assert (
+        main(
+            [
+                "estimate",
+                str(tmp_path / "r.csv"),
+                "--x",
+                "a",
+                "--y",
+                "b",
+                "--x-type",
+                "continuous",
+                "--y-type",
+                "continuous",
+                "--permutations",
+                "5",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "cannot handle the ties in your data" in out or "ksg" not in out.split("chosen:")[0]

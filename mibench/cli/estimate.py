@@ -48,15 +48,27 @@ def run(args: argparse.Namespace) -> int:
         jitter=args.jitter,
     ).as_dict()
     if args.units == "bits":
-        result["estimate"] /= LN2
-        result["stderr"] /= LN2
+        for key in ("estimate", "stderr", "expected_bias", "expected_rmse"):
+            result[key] /= LN2
+        for key in ("expected_bias_interval", "expected_rmse_interval"):
+            result[key] = tuple(value / LN2 for value in result[key])
     result["units"] = args.units
     if args.format == "json":
         print(json.dumps(result, indent=2))
-    else:
+        return 0
+    units = args.units
+    print(
+        f"I(x; y) = {result['estimate']:.4f} ± {result['stderr']:.4f} {units} (standard error from half-samples; "
+        f"permutation p = {result['p_value']:.3g}, {result['permutations']} permutations)"
+    )
+    print(f"estimator {result['estimator']}; x {result['x_type']}, y {result['y_type']}; n = {result['n']:,}")
+    print(f"chosen: {result['chosen_because']}")
+    if result["expected_rmse"] == result["expected_rmse"]:  # not NaN: the reference results hold this estimator
+        low, high = result["expected_bias_interval"]
+        rmse_low, rmse_high = result["expected_rmse_interval"]
         print(
-            f"I(x; y) = {result['estimate']:.4f} ± {result['stderr']:.4f} {args.units} "
-            f"(permutation p = {result['p_value']:.3g}, {result['permutations']} permutations)"
+            f"expected at this n there: bias {result['expected_bias']:+.4f} [{low:+.4f}, {high:+.4f}], "
+            f"RMSE {result['expected_rmse']:.4f} [{rmse_low:.4f}, {rmse_high:.4f}] {units}; the ± above is "
+            f"sampling noise only, the bias is not in it"
         )
-        print(f"estimator {result['estimator']}; x {result['x_type']}, y {result['y_type']}; n = {result['n']:,}")
     return 0

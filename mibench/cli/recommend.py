@@ -24,17 +24,33 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
 
 
+def describe_basis(table, x_type: str, y_type: str, dim_x: int, dim_y: int, n: int) -> str:  # noqa: ANN001
+    """What a recommendation rests on, in words, with a plain warning when that is not close to the request."""
+    attrs = table.attrs
+    dims = attrs["dims"]
+    lines = [
+        f"ranking rests on {attrs['scenarios']} scenario(s) with {x_type} x ({dims[0]}-D) and {y_type} y "
+        f"({dims[1]}-D) at n = {attrs['n']:,}, from the {attrs['source']}: {', '.join(attrs['scenario_labels'])}",
+        f"expected_bias and expected_rmse: medians over those scenarios at n = {n:,} (95 % intervals in _low/_high)",
+    ]
+    if not attrs["close"]:
+        lines.append(
+            f"warning: the {attrs['source']} hold nothing close to {dim_x}-D x and {dim_y}-D y; the nearest are "
+            f"{dims[0]}-D and {dims[1]}-D, so this ranking may not carry over to your data"
+        )
+    if attrs["extrapolated"]:
+        lines.append(
+            f"warning: n = {n:,} is outside the measured sample sizes; expected values are held at the nearest"
+        )
+    return "\n".join(lines)
+
+
 def run(args: argparse.Namespace) -> int:
     from ..recommend import recommend
     from ..store import load_records
 
     records = load_records(args.run) if args.run else None
     table = recommend(args.x_type, args.y_type, args.dim_x, args.dim_y, args.n, records=records)
-    dims = table.attrs["dims"]
-    print(
-        f"ranking rests on {table.attrs['scenarios']} scenario(s) with {args.x_type} x ({dims[0]}-D) and "
-        f"{args.y_type} y ({dims[1]}-D) at n = {table.attrs['n']:,}, from the {table.attrs['source']}",
-        file=sys.stderr,
-    )
+    print(describe_basis(table, args.x_type, args.y_type, args.dim_x, args.dim_y, args.n), file=sys.stderr)
     print_table(table.drop(columns="estimator").head(args.top), args.format)
     return 0
