@@ -14,6 +14,7 @@ from .stats import summarize
 __all__ = ["recommend", "reference_summary", "expected_at"]
 
 REFERENCE_FILE = "summary.csv"
+REFERENCE_RECORDS = "records.csv.gz"
 
 #: Scenarios farther than this from the request (sum of |ln| dimension ratios) are "not close".
 CLOSE = float(np.log(2))
@@ -29,6 +30,17 @@ def reference_summary() -> pd.DataFrame:
         raise FileNotFoundError(
             "no reference results are installed (results/reference/summary.csv); name a run with --run"
         ) from None
+
+
+def reference_records() -> pd.DataFrame | None:
+    """The records of the committed reference run (for paired ties in its rankings), if installed."""
+    from .store import load_records
+
+    try:
+        with resources.as_file(resources.files("mibench.reference") / REFERENCE_RECORDS) as path:
+            return load_records(path) if path.exists() else None
+    except (ModuleNotFoundError, FileNotFoundError):
+        return None
 
 
 def expected_at(cells: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -75,8 +87,10 @@ def recommend(
     dimension), ``extrapolated`` (``n`` outside the measured range) and ``source``.
     """
     source = "run" if records is not None or summary is not None else "reference results"
-    if summary is None:
-        summary = summarize(records) if records is not None else reference_summary()
+    if summary is None and records is None:
+        summary, records = reference_summary(), reference_records()
+    elif summary is None:
+        summary = summarize(records)
     cells = summary[(summary["x_type"] == x_type) & (summary["y_type"] == y_type)]
     if cells.empty:
         available = sorted(set(zip(summary["x_type"], summary["y_type"], strict=True)))
@@ -87,7 +101,7 @@ def recommend(
     cells = cells[(distance == nearest_distance) & (joint == joint[distance == nearest_distance].min())]
     sizes = np.sort(cells["n"].unique())
     nearest = int(sizes[np.argmin(np.abs(np.log(sizes / n)))])
-    table = rank_estimators(cells[cells["n"] == nearest])
+    table = rank_estimators(cells[cells["n"] == nearest], records=records)
     expected = expected_at(cells[cells["estimator"].isin(table["estimator"])], n)
     medians = expected.groupby("estimator")[["bias", "bias_low", "bias_high", "rmse", "rmse_low", "rmse_high"]].median()
     for column in medians.columns:

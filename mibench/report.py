@@ -19,15 +19,25 @@ from .tables import render_table
 __all__ = ["write_report"]
 
 
-def _rankings(summary: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The ranking per pairing of variable types and per scenario family, at each scenario's largest n."""
+def _rankings(summary: pd.DataFrame, records: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The ranking per pairing of variable types and per scenario family, at each scenario's largest n,
+    with ties (paired tests on the records)."""
     largest = at_largest_n(summary)
     largest = largest.assign(
         pairing=largest["x_type"] + " × " + largest["y_type"], family=largest["scenario"].str.split("-v").str[0]
     )
-    shown = ["rank", "label", "median_rmse", "median_abs_bias", "worst_error", "worst_scenario", "failures"]
+    shown = [
+        "rank",
+        "label",
+        "tied_with",
+        "median_rmse",
+        "median_abs_bias",
+        "worst_error",
+        "worst_scenario",
+        "failures",
+    ]
     return {
-        group: rank_estimators(largest, [key])[[key, *shown, "median_seconds", "scenarios"]]
+        group: rank_estimators(largest, [key], records)[[key, *shown, "median_seconds", "scenarios"]]
         for group, key in (("pairing of variable types", "pairing"), ("scenario family", "family"))
     }
 
@@ -49,7 +59,7 @@ def write_report(
     figures = folder / "figures"
     summary = summarize(records)
     drawn = [path.stem for path in plot(records, figures, summary=summary) if path.suffix == ".png"]
-    rankings = _rankings(summary)
+    rankings = _rankings(summary, records)
     meta = _provenance(Path(run) if run is not None else None)
     failures = int((records["status"] != "ok").sum())
 
@@ -62,8 +72,9 @@ def write_report(
     for title_, ranks in rankings.items():
         key = ranks.columns[0]
         sections.append(
-            f"<h2>Ranking per {title_}</h2><p>At each scenario's largest n, by median RMSE (nats); worst_error is "
-            "the largest RMSE / |truth| (RMSE where the truth is 0).</p>"
+            f"<h2>Ranking per {title_}</h2><p>At each scenario's largest n, by median RMSE (nats). Estimators "
+            "not significantly different from the first of a rank (paired test, 5 %) share its rank (tied_with); "
+            "worst_error is the largest RMSE / |truth| (RMSE where the truth is 0).</p>"
         )
         for value, group in ranks.groupby(key, sort=True):
             sections.append(f"<h3>{html.escape(value)}</h3>" + render_table(group.drop(columns=key), "html"))
