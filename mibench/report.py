@@ -10,9 +10,10 @@ from typing import Any
 
 import pandas as pd
 
+from .labels import short_labels
 from .plots import CAPTIONS, plot
 from .ranking import at_largest_n, rank_estimators
-from .stats import summarize
+from .stats import MIN_RELIABLE_REPS, summarize
 from .store import STORE_FILE, Store
 from .tables import render_table
 
@@ -40,6 +41,39 @@ def _rankings(summary: pd.DataFrame, records: pd.DataFrame) -> dict[str, pd.Data
         group: rank_estimators(largest, [key], records)[[key, *shown, "median_seconds", "scenarios"]]
         for group, key in (("pairing of variable types", "pairing"), ("scenario family", "family"))
     }
+
+
+def _cells(summary: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+    """Per estimator × scenario × n: truth, bias and RMSE with their 95 % intervals, failures and why."""
+    failed = records[records["status"] != "ok"]
+    reasons = (
+        (failed["status"] + ": " + failed["message"].str.slice(0, 120))
+        .groupby([failed["estimator"], failed["scenario"], failed["n"]])
+        .agg(lambda m: "; ".join(f"{count}× {text}" for text, count in m.value_counts().head(2).items()))
+        .rename("failure_reasons")
+    )
+    table = summary.join(reasons, on=["estimator", "scenario", "n"]).fillna({"failure_reasons": ""})
+    labels = {**short_labels(table["estimator"]), **short_labels(table["scenario"])}
+
+    def interval(centre: pd.Series, low: pd.Series, high: pd.Series) -> list[str]:
+        return [
+            "" if pd.isna(c) else f"{c:.4f} [{lo:.4f}, {hi:.4f}]" if pd.notna(lo) else f"{c:.4f}"
+            for c, lo, hi in zip(centre, low, high, strict=True)
+        ]
+
+    return pd.DataFrame(
+        {
+            "scenario": [labels[s] for s in table["scenario"]],
+            "estimator": [labels[e] for e in table["estimator"]],
+            "n": table["n"],
+            "truth": table["true_mi"],
+            "bias [95 % interval]": interval(table["bias"], table["bias_low"], table["bias_high"]),
+            "RMSE [95 % interval]": interval(table["rmse"], table["rmse_low"], table["rmse_high"]),
+            "reps": table["reps"],
+            "failures": table["failures"],
+            "why": table["failure_reasons"],
+        }
+    )
 
 
 def _provenance(run: Path | None) -> dict[str, Any]:
@@ -78,6 +112,23 @@ def write_report(
         )
         for value, group in ranks.groupby(key, sort=True):
             sections.append(f"<h3>{html.escape(value)}</h3>" + render_table(group.drop(columns=key), "html"))
+    cells = _cells(summary, records)
+    few = int(summary["few_reps"].sum())
+    note = (
+        f" {few} cells have fewer than {MIN_RELIABLE_REPS} ok repetitions: their intervals are unreliable."
+        if few
+        else ""
+    )
+    sections.append(
+        "<h2>Every cell</h2><p>Truth, bias and RMSE (nats) with 95 % intervals over the repetitions, and the "
+        f"failures with their most frequent reasons, per scenario.{note}</p>"
+    )
+    for scenario, group in cells.groupby("scenario", sort=True):
+        sections.append(
+            f"<details><summary>{html.escape(scenario)}</summary>"
+            + render_table(group.drop(columns="scenario"), "html")
+            + "</details>"
+        )
     sections.append("<h2>Figures</h2>")
     for kind in drawn:
         data = base64.b64encode((figures / f"{kind}.png").read_bytes()).decode()
@@ -115,6 +166,8 @@ window.addEventListener("load", function () {{
         lines += [f"## Ranking per {title_}", ""]
         for value, group in ranks.groupby(key, sort=True):
             lines += [f"### {value}", "", render_table(group.drop(columns=key), "markdown"), ""]
+    lines += ["## Every cell", "", note.strip(), ""] if note else ["## Every cell", ""]
+    lines += [render_table(cells, "markdown"), ""]
     for kind in drawn:
         lines += [f"![{kind}](figures/{kind}.png)", "", CAPTIONS[kind], ""]
     markdown_path = folder / "report.md"
