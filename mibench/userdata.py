@@ -78,18 +78,24 @@ def _half_sample_stderr(
 ) -> float:
     """Standard error at full n from disjoint half-samples (no resampling with replacement).
 
-    Each repeat splits a random permutation into two disjoint halves; with Var ∝ 1/n the variance
-    at n is half the variance of the half-sample estimates (Holmes & Nemenman 2019).
+    Each repeat splits a random permutation into two disjoint halves a, b; being independent,
+    (a − b)²/2 estimates the variance of a half-sample estimate without bias, whatever the overlap
+    between repeats (the spread of all halves together does not: halves of different repeats
+    share data, which made it 17–28 % too small). With Var ∝ 1/n, the variance at n is half the
+    half-sample variance (Holmes & Nemenman 2019).
     """
     if repeats == 0:
         return float("nan")
     rng = derived_generator(seed, 2)
-    halves = []
+    squared_gaps = []
     for _ in range(repeats):
         order = rng.permutation(len(x))
-        for part in np.array_split(order, 2):
-            halves.append(estimator.estimate_validated(x[part], y[part], **types, rng=derived_generator(seed, 3)))
-    return float(np.std(halves, ddof=1) / np.sqrt(2))
+        a, b = (
+            estimator.estimate_validated(x[part], y[part], **types, rng=derived_generator(seed, 3))
+            for part in np.array_split(order, 2)
+        )
+        squared_gaps.append((a - b) ** 2 / 2)
+    return float(np.sqrt(np.mean(squared_gaps) / 2))
 
 
 def estimate_table(
