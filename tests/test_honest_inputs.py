@@ -313,3 +313,11 @@ def test_declared_lower_bounds_match_what_the_code_uses():
     assert (
         (ROOT / "LICENSE").is_file() and (ROOT / "CITATION.cff").is_file() and (ROOT / "mibench" / "py.typed").is_file()
     )
+
+
+def test_every_builtin_estimator_declares_how_it_handles_ties():
+    for entry in ESTIMATORS.entries():
+        if entry.source.startswith("mibench.estimators."):
+            info = entry.metadata["info"]
+            assert info.ties in ("handled", "jittered", "refused"), f"{entry.name} leaves its tie handling undeclared"
+            assert entry.name not in ("ksg", "ksg2", "kl", "lnc", "ross") or info.ties == "refused"
