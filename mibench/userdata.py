@@ -125,12 +125,17 @@ def estimate_table(
     y_type = y_type or infer_variable_type(table[list(y)], "y")
     from .recommend import recommend
 
-    ranked = recommend(x_type, y_type, len(x), len(y), len(table))
-    basis = (
-        f"{ranked.attrs['scenarios']} reference scenario(s) with {x_type} x ({ranked.attrs['dims'][0]}-D) and "
-        f"{y_type} y ({ranked.attrs['dims'][1]}-D): {', '.join(ranked.attrs['scenario_labels'])}"
-        + ("" if ranked.attrs["close"] else " (nothing closer to your dimensions)")
-    )
+    try:
+        ranked = recommend(x_type, y_type, len(x), len(y), len(table))
+        basis = (
+            f"{ranked.attrs['scenarios']} reference scenario(s) with {x_type} x ({ranked.attrs['dims'][0]}-D) and "
+            f"{y_type} y ({ranked.attrs['dims'][1]}-D): {', '.join(ranked.attrs['scenario_labels'])}"
+            + ("" if ranked.attrs["close"] else " (nothing closer to your dimensions)")
+        )
+    except (ValueError, FileNotFoundError) as exc:  # no reference scenarios of these types
+        if estimator == "auto":
+            raise ValueError(f"cannot choose an estimator: {exc}; name one with -e") from None
+        ranked, basis = pd.DataFrame(columns=["estimator"]), f"no reference results to compare with ({exc})"
     candidates = list(ranked["estimator"]) if estimator == "auto" else [estimator]
     skipped = []
     for candidate in candidates:

@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic import record
 
 import mibench
 from mibench.cli import main
@@ -105,33 +106,13 @@ def test_cells_where_every_estimate_failed_are_compared_without_noise():
 
 def _synthetic_records(rng, cells, reps, seed_offset, shift=0.0):
     """Records of one estimator on ``cells`` scenarios with skewed (gamma) errors; ``shift`` moves cell 0."""
-    rows = []
-    for cell in range(cells):
-        errors = rng.gamma(2.0, 0.05, reps) - 0.1 + (shift if cell == 0 else 0.0)
-        for rep, error in enumerate(errors):
-            rows.append(
-                {
-                    "task_id": f"{cell}-{rep}",
-                    "estimator": "e",
-                    "scenario": f"s{cell}",
-                    "x_type": "continuous",
-                    "y_type": "continuous",
-                    "dim_x": 1,
-                    "dim_y": 1,
-                    "n": 100,
-                    "rep": rep,
-                    "seed": seed_offset + rep,
-                    "true_mi": 1.0,
-                    "estimate": 1.0 + error,
-                    "error": error,
-                    "seconds": 0.01,
-                    "cpu_seconds": 0.01,
-                    "status": "ok",
-                    "message": "",
-                    "worker": "w",
-                }
-            )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(
+        [
+            record("e", f"s{cell}", rep, error, seed=seed_offset + rep)
+            for cell in range(cells)
+            for rep, error in enumerate(rng.gamma(2.0, 0.05, reps) - 0.1 + (shift if cell == 0 else 0.0))
+        ]
+    )
 
 
 @pytest.mark.slow

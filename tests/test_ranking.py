@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic import record
 
 from mibench.ranking import paired_difference_test, rank_estimators
 from mibench.stats import summarize
@@ -15,29 +16,7 @@ def synthetic(rng, scales: dict[str, float], scenarios: int = 8, reps: int = 10)
         shared = rng.normal(0, 0.05 * (s + 1), reps)
         for name, scale in scales.items():
             errors = scale * (shared + rng.normal(0, 0.05 * (s + 1), reps))
-            for rep, error in enumerate(errors):
-                rows.append(
-                    {
-                        "task_id": f"{name}-{s}-{rep}",
-                        "estimator": name,
-                        "scenario": f"s{s}",
-                        "x_type": "continuous",
-                        "y_type": "continuous",
-                        "dim_x": 1,
-                        "dim_y": 1,
-                        "n": 1000,
-                        "rep": rep,
-                        "seed": 1000 * s + rep,
-                        "true_mi": 1.0,
-                        "estimate": 1.0 + error,
-                        "error": error,
-                        "seconds": 0.01,
-                        "cpu_seconds": 0.01,
-                        "status": "ok",
-                        "message": "",
-                        "worker": "w",
-                    }
-                )
+            rows += [record(name, f"s{s}", rep, error, n=1000, seed=1000 * s + rep) for rep, error in enumerate(errors)]
     return pd.DataFrame(rows)
 
 
