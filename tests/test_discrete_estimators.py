@@ -173,7 +173,8 @@ def test_nsb_against_quadrature():
 def test_nsb_never_nan_without_coincidences():
     x = np.arange(30)
     y = np.arange(30)[::-1]
-    value = mibench.estimate(x, y, "nsb", x_type="discrete", y_type="discrete")
+    with pytest.warns(UserWarning, match="all distinct"):  # the user is told what such data mean
+        value = mibench.estimate(x, y, "nsb", x_type="discrete", y_type="discrete")
     assert np.isfinite(value)
 
 
