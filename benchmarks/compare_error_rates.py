@@ -19,12 +19,14 @@ import argparse
 import itertools
 import time
 
+import pandas as pd
 from scipy import stats
 
 import mibench
 from mibench.compare import compare, has_regressions
 from mibench.estimator import default_estimators
 from mibench.experiment_file import load_experiment
+from mibench.tables import render_table
 
 
 def clopper_pearson(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -84,11 +86,14 @@ def main() -> None:
             accuracy_alarm(run, changed(run, names[index % len(names)], shift, scale)) for index, run in enumerate(runs)
         )
         rows.append((f"shifted: {label} in one estimator (paired)", caught, len(runs)))
-    print("| comparison | flagged | of | rate | 95 % interval |")
-    print("|---|---|---|---|---|")
-    for label, flagged, total in rows:
-        low, high = clopper_pearson(flagged, total)
-        print(f"| {label} | {flagged} | {total} | {flagged / total:.3f} | {low:.3f}–{high:.3f} |")
+    table = pd.DataFrame(
+        [
+            (label, flagged, total, flagged / total, "{:.3f}–{:.3f}".format(*clopper_pearson(flagged, total)))
+            for label, flagged, total in rows
+        ],
+        columns=["comparison", "flagged", "of", "rate", "95 % interval"],
+    )
+    print(render_table(table, "markdown", digits=3))
 
 
 if __name__ == "__main__":

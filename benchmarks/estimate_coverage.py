@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 import mibench
+from mibench.tables import render_table
 from mibench.userdata import estimate_table
 
 CASES = [
@@ -57,7 +58,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200)
     args = parser.parse_args()
     rows = [coverage(*case, args.samples) for case in CASES]
-    print(pd.DataFrame(rows).to_markdown(index=False, floatfmt=".3f") if hasattr(pd.DataFrame, "to_markdown") else rows)
+    print(render_table(pd.DataFrame(rows), "markdown", digits=3))
 
 
 if __name__ == "__main__":
