@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import time
+import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
@@ -199,6 +200,9 @@ def _death_message(exit_code: int | None) -> str:
 class DaskExecutor:
     """Submit tasks to a Dask cluster: a running scheduler, or a LocalCluster started here.
 
+    Tasks travel in chunks of up to ``MAX_CHUNK`` (one Dask task each); a chunk whose worker dies
+    is resubmitted task by task, so a crash is recorded for the task that caused it alone.
+
     Dask cannot kill a running task, so ``timeout`` is not enforced here; use
     the ``processes`` executor for estimators that may hang.
     """
@@ -227,32 +231,54 @@ class DaskExecutor:
             if self.scheduler:
                 client = stack.enter_context(Client(self.scheduler))
             else:
+                import dask
+
+                # A worker death surfaces at once (mibench isolates and records it) instead of after retries.
+                stack.enter_context(dask.config.set({"distributed.scheduler.allowed-failures": 0}))
                 cluster = stack.enter_context(
                     LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None)
                 )
                 client = stack.enter_context(Client(cluster))
             task_list = list(tasks)
-            futures = client.map(
-                _dask_run,
-                task_list,
-                plugin_files=self.plugin_files,
-                threads=self.threads,
-                key=[f"mibench-{t.task_id}" for t in task_list],
-                pure=False,
-            )
-            for future in as_completed(futures):
+            size = max(1, min(MAX_CHUNK, len(task_list) // (self.jobs * CHUNKS_PER_WORKER)))
+            pending = {
+                self._submit(client, task_list[start : start + size]): task_list[start : start + size]
+                for start in range(0, len(task_list), size)
+            }
+            queue = as_completed(list(pending))
+            for future in queue:
+                chunk = pending.pop(future)
                 try:
-                    yield future.result()
-                except Exception as exc:  # the worker died or the task could not run
-                    task = task_list[futures.index(future)]
-                    yield make_record(task, "crashed", message=f"{type(exc).__name__}: {exc}")
+                    records = future.result()
+                except Exception as exc:  # the worker died or the chunk could not run
+                    if len(chunk) == 1:
+                        yield make_record(chunk[0], "crashed", message=f"{type(exc).__name__}: {exc}")
+                        continue
+                    for task in chunk:  # run each task alone, so that a crash costs only its own task
+                        retry = self._submit(client, [task])
+                        pending[retry] = [task]
+                        queue.add(retry)
+                    continue
+                yield from records
+
+    def _submit(self, client: Any, chunk: list[Task]) -> Any:
+        key = f"mibench-{chunk[0].task_id}-{len(chunk)}-{uuid.uuid4().hex[:8]}"
+        return client.submit(
+            _dask_run, chunk, plugin_files=self.plugin_files, threads=self.threads, key=key, pure=False
+        )
 
 
-def _dask_run(task: Task, plugin_files: list[str], threads: int | None) -> dict[str, Any]:
+#: Tasks per Dask task: at most MAX_CHUNK, and at least CHUNKS_PER_WORKER chunks per worker, so that
+#: small tasks share the scheduler's overhead and large runs still balance across workers.
+MAX_CHUNK = 16
+CHUNKS_PER_WORKER = 8
+
+
+def _dask_run(chunk: list[Task], plugin_files: list[str], threads: int | None) -> list[dict[str, Any]]:
     _load_plugins(plugin_files)
     limiter = _pin_threads(threads)
     try:
-        return run_task(task)
+        return [run_task(task) for task in chunk]
     finally:
         if limiter is not None:
             limiter.restore_original_limits()

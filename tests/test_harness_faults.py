@@ -183,3 +183,14 @@ print(sorted(set(records["status"])), len(records))
     result = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "['ok'] 12", result.stdout + result.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_dask_isolates_a_worker_death_inside_a_chunk(monkeypatch):
+    from mibench import executors
+
+    monkeypatch.setattr(executors, "CHUNKS_PER_WORKER", 1)  # chunks of 6: each estimator's tasks in one chunk
+    records = mibench.run(["gaussian", "fault_exits"], ["gaussian"], [50], reps=6, jobs=2, executor="dask")
+    by_estimator = records.groupby("estimator")["status"].agg(set).to_dict()
+    assert by_estimator == {"gaussian": {"ok"}, "fault_exits": {"crashed"}}
+    assert len(records) == 12
