@@ -94,3 +94,45 @@ def test_gcmi_with_a_discrete_side():
 
     expected = h(copula) - sum(np.mean(labels == c) * h(copula[labels == c]) for c in range(3))
     assert got == pytest.approx(expected, abs=1e-10)
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        "gaussian(rho=0.6)",
+        "student_t(dof=3, rho=0.5)",
+        "gaussian_mixture",
+        "additive_uniform(eps=0.75)",
+        "gaussian(rho=0.6, dim=2)",
+        "affine(base='gaussian(rho=0.8)')",
+        "student_t(dof=1, rho=0.5)",
+    ],
+)
+@pytest.mark.parametrize("n", [300, 3000])
+def test_binned_kde_is_within_a_thousandth_of_a_nat_of_the_exact_sum(scenario, n):
+    x, y = mibench.get_scenario(scenario).sample(n, 7)
+    exact = mibench.estimate(x, y, "kde", x_type="continuous", y_type="continuous")
+    binned = mibench.estimate(x, y, "kde", method="binned", x_type="continuous", y_type="continuous")
+    assert abs(binned - exact) <= 1e-3, (exact, binned)
+
+
+def test_binned_kde_falls_back_to_the_exact_sum_where_it_cannot_bin():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(400, 1))
+    y = x + rng.normal(size=(400, 1))
+    for options in ({"leave_one_out": True}, {}):
+        exact = mibench.estimate(np.hstack([x, x**2]), np.hstack([y, y**3]), "kde", **options)
+        same = mibench.estimate(np.hstack([x, x**2]), np.hstack([y, y**3]), "kde", method="binned", **options)
+        assert abs(same - exact) <= 1e-3
+    with pytest.raises(ValueError, match="method must be 'exact' or 'binned'"):
+        mibench.get_estimator("kde(method='fft')")
+
+
+@pytest.mark.parametrize("method", ["exact", "binned"])
+def test_kde_is_invariant_to_an_affine_map_with_a_large_offset(method):
+    """kde shapes its kernel by the sample covariance, so (x + 1e9)·1e-6 must give the value of x itself."""
+    base = mibench.get_scenario("gaussian(rho=0.8)")
+    x, y = base.sample(2000, 4)
+    shifted = mibench.get_scenario("affine(base='gaussian(rho=0.8)')").sample(2000, 4)
+    plain = mibench.estimate(x, y, "kde", method=method)
+    assert mibench.estimate(*shifted, "kde", method=method) == pytest.approx(plain, abs=1e-4)
