@@ -81,6 +81,7 @@ class EstimatorInfo:
     ties: str = "undeclared"
     jitter_parameter: str | None = None
     check: Callable[[Mapping[str, Any]], Any] | None = None
+    batched: bool = False
 
 
 def register_estimator(
@@ -97,6 +98,7 @@ def register_estimator(
     ties: str = "undeclared",
     jitter_parameter: str | None = None,
     check: Callable[[Mapping[str, Any]], Any] | None = None,
+    batched: bool = False,
 ) -> Callable[[Any], Any]:
     """Register an estimator function or class under ``name``.
 
@@ -135,6 +137,12 @@ def register_estimator(
     check
         A function of the parameters that raises ValueError for invalid values; it runs when a
         spec is resolved, so a bad value is refused before any task runs.
+    batched
+        The function estimates many samples in one call: it is called as
+        ``f(xs, ys, **params, rngs=...)`` with lists of samples (all of one size, types and
+        dimensions) and one generator per sample, and returns one value per sample, each as if
+        estimated alone. The harness then hands it many repetitions at once, at most its compute
+        setting ``max_batch`` where it has one (else ``DEFAULT_BATCH``).
     """
     if ties not in TIE_HANDLING:
         raise ValueError(f"ties must be one of {', '.join(TIE_HANDLING)}, got {ties!r}")
@@ -143,6 +151,8 @@ def register_estimator(
     compute = tuple(compute)
 
     def decorate(target: Any) -> Any:
+        if batched and inspect.isclass(target):
+            raise RegistryError(f"estimator {name!r}: a batched estimator is a function of (xs, ys, ...)")
         skip = TYPE_KEYWORDS if inspect.isclass(target) else (*TYPE_KEYWORDS, *_first_two(target))
         parameters = signature_parameters(target, skip)
         unknown = [key for key in compute if key not in parameters]
@@ -168,6 +178,7 @@ def register_estimator(
                         ties=ties,
                         jitter_parameter=jitter_parameter,
                         check=check,
+                        batched=batched,
                     )
                 },
                 source=getattr(target, "__module__", "?"),
@@ -180,8 +191,12 @@ def register_estimator(
 
 TIE_HANDLING = ("handled", "jittered", "refused", "undeclared")
 
-#: Keywords the framework passes to a plugin that declares them; never parameters.
-TYPE_KEYWORDS = ("rng", "x_type", "y_type")
+#: Keywords the framework passes to a plugin that declares them; never parameters. A batched
+#: plugin gets ``rngs``, one generator per sample, where others get ``rng``.
+TYPE_KEYWORDS = ("rng", "rngs", "x_type", "y_type")
+
+#: Samples per call of a batched estimator without a ``max_batch`` compute setting.
+DEFAULT_BATCH = 16
 
 
 def _first_two(function: Callable[..., Any]) -> tuple[str, ...]:
@@ -247,6 +262,13 @@ class Estimator:
         """True if tied continuous samples make its value unsound (and it is not jittering them itself)."""
         jitter = self.info.jitter_parameter
         return self.info.ties == "refused" and not (jitter and self.params.get(jitter, 0) > 0)
+
+    @property
+    def batch_limit(self) -> int:
+        """The most samples the harness hands it in one call (1 unless it is batched)."""
+        if not self.info.batched:
+            return 1
+        return int(self.compute.get("max_batch", DEFAULT_BATCH))
 
     @property
     def min_samples(self) -> int:
@@ -344,13 +366,38 @@ class Estimator:
 
     def estimate_validated(self, x: np.ndarray, y: np.ndarray, *, x_type: str, y_type: str, rng: Any = None) -> float:
         """Run the plugin on arrays that have already been through validation, with their declared types."""
-        offered = {"rng": as_generator(0 if rng is None else rng), "x_type": x_type, "y_type": y_type}
+        generator = as_generator(0 if rng is None else rng)
+        if self.info.batched:
+            return self.estimate_batch([x], [y], x_type=x_type, y_type=y_type, rngs=[generator])[0]
+        offered = {"rng": generator, "x_type": x_type, "y_type": y_type}
         kwargs = {key: offered[key] for key in self._keywords}
         if self._instance is not None:
             value = self._instance.estimate(x, y, **kwargs)
         else:
             value = self.entry.target(x, y, **self.params, **self.compute, **kwargs)
         return as_real(value, self.name)
+
+    def estimate_batch(
+        self,
+        xs: list[np.ndarray],
+        ys: list[np.ndarray],
+        *,
+        x_type: str,
+        y_type: str,
+        rngs: list[np.random.Generator],
+    ) -> list[float]:
+        """Estimates of several validated samples of one size, types and dimensions, one generator
+        each: one call of a batched plugin, or one call per sample of any other."""
+        if not self.info.batched:
+            return [
+                self.estimate_validated(x, y, x_type=x_type, y_type=y_type, rng=rng) for x, y, rng in zip(xs, ys, rngs)
+            ]
+        offered = {"rngs": list(rngs), "x_type": x_type, "y_type": y_type}
+        kwargs = {key: offered[key] for key in self._keywords}
+        values = self.entry.target(list(xs), list(ys), **self.params, **self.compute, **kwargs)
+        if not isinstance(values, (list, tuple, np.ndarray)) or len(values) != len(xs):
+            raise InvalidEstimateError(f"batched estimator {self.name} must return one value per sample ({len(xs)})")
+        return [as_real(value, self.name) for value in values]
 
 
 @lru_cache(maxsize=1)

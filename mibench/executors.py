@@ -3,7 +3,8 @@
 Every executor yields one record per task, whatever happens to the task:
 ``serial`` runs them in this process (for debugging; no timeouts), ``processes``
 runs them in worker processes that are killed and replaced on a timeout or a
-crash, and ``dask`` submits them to a Dask cluster.
+crash, and ``dask`` submits them to a Dask cluster. The unit of work is a call
+(:func:`mibench.harness.batches`): one task, or several for a batched estimator.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 
-from .harness import Task, run_task
+from .harness import Task, batches, run_tasks
 from .records import make_record
 
 __all__ = ["EXECUTORS", "Executor", "SerialExecutor", "ProcessExecutor", "DaskExecutor", "make_executor"]
@@ -58,8 +59,8 @@ class SerialExecutor:
             limiter = _pin_threads(self.threads)
             if limiter is not None:
                 stack.callback(limiter.restore_original_limits)
-            for task in tasks:
-                yield run_task(task)
+            for call in batches(tasks):
+                yield from run_tasks(call)
 
 
 def _worker_main(connection: Connection, plugin_files: list[str], threads: int | None) -> None:
@@ -71,19 +72,19 @@ def _worker_main(connection: Connection, plugin_files: list[str], threads: int |
     _pin_threads(threads)
     while True:
         try:
-            task = connection.recv()
+            call = connection.recv()
         except EOFError:
             return
-        if task is None:
+        if call is None:
             return
-        connection.send(run_task(task))
+        connection.send(run_tasks(call))
 
 
 @dataclass
 class _Worker:
     process: multiprocessing.process.BaseProcess
     connection: Connection
-    task: Task | None = None
+    call: list[Task] | None = None
     started: float = 0.0
 
 
@@ -92,7 +93,8 @@ class ProcessExecutor:
 
     A task running longer than ``timeout`` seconds has its worker killed and
     gets status ``timeout``; a worker that dies gets status ``crashed``. Either
-    way a fresh worker takes its place and the run goes on.
+    way a fresh worker takes its place and the run goes on. A batched call of k
+    tasks has k × ``timeout`` seconds, and all its tasks share its fate.
     """
 
     def __init__(
@@ -126,50 +128,48 @@ class ProcessExecutor:
         worker.connection.close()
 
     def map(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
-        pending = deque(tasks)
+        pending = deque(batches(tasks))
         workers = [self._spawn() for _ in range(min(self.jobs, max(1, len(pending))))]
         try:
-            while pending or any(w.task is not None for w in workers):
+            while pending or any(w.call is not None for w in workers):
                 for worker in workers:
-                    if worker.task is None and pending:
-                        worker.task = pending.popleft()
+                    if worker.call is None and pending:
+                        worker.call = pending.popleft()
                         worker.started = time.monotonic()
-                        worker.connection.send(worker.task)
-                busy = [w for w in workers if w.task is not None]
+                        worker.connection.send(worker.call)
+                busy = [w for w in workers if w.call is not None]
                 wait_for = None
                 if self.timeout is not None:
-                    wait_for = max(0.0, min(w.started + self.timeout for w in busy) - time.monotonic())
+                    wait_for = max(0.0, min(self._deadline(w) for w in busy) - time.monotonic())
                 ready = set(wait([w.connection for w in busy] + [w.process.sentinel for w in busy], wait_for))
                 for index, worker in enumerate(workers):
-                    if worker.task is None:
+                    if worker.call is None:
                         continue
-                    record = None
+                    records = None
                     if worker.connection in ready:
                         try:
-                            record = worker.connection.recv()
+                            records = worker.connection.recv()
                         except (EOFError, OSError):
-                            record = None
-                        if record is not None:
-                            worker.task = None
-                            yield record
+                            records = None
+                        if records is not None:
+                            worker.call = None
+                            yield from records
                             continue
                     if worker.process.sentinel in ready or worker.connection in ready:
                         worker.process.join(timeout=2)  # the pipe can close a moment before the exit status is known
                         code = worker.process.exitcode
                         self._retire(worker, kill=True)
-                        yield make_record(
-                            worker.task, "crashed", message=_death_message(code), worker=f"pid {worker.process.pid}"
-                        )
-                        workers[index] = self._spawn()
-                    elif self.timeout is not None and time.monotonic() - worker.started > self.timeout:
+                        message = _death_message(code)
+                        status = "crashed"
+                    elif self.timeout is not None and time.monotonic() > self._deadline(worker):
                         self._retire(worker, kill=True)
-                        yield make_record(
-                            worker.task,
-                            "timeout",
-                            message=f"killed after {self.timeout:g} s",
-                            worker=f"pid {worker.process.pid}",
-                        )
-                        workers[index] = self._spawn()
+                        message = f"killed after {self.timeout * len(worker.call):g} s"
+                        status = "timeout"
+                    else:
+                        continue
+                    for task in worker.call:
+                        yield make_record(task, status, message=message, worker=f"pid {worker.process.pid}")
+                    workers[index] = self._spawn()
         finally:
             for worker in workers:
                 if worker.process.is_alive():
@@ -180,6 +180,10 @@ class ProcessExecutor:
             for worker in workers:
                 worker.process.join(timeout=2)
                 self._retire(worker, kill=True)
+
+    def _deadline(self, worker: _Worker) -> float:
+        assert self.timeout is not None and worker.call is not None
+        return worker.started + self.timeout * len(worker.call)
 
 
 def _death_message(exit_code: int | None) -> str:
@@ -239,11 +243,11 @@ class DaskExecutor:
                     LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None)
                 )
                 client = stack.enter_context(Client(cluster))
-            task_list = list(tasks)
-            size = max(1, min(MAX_CHUNK, len(task_list) // (self.jobs * CHUNKS_PER_WORKER)))
+            calls = batches(tasks)
+            size = max(1, min(MAX_CHUNK, len(calls) // (self.jobs * CHUNKS_PER_WORKER)))
             pending = {
-                self._submit(client, task_list[start : start + size]): task_list[start : start + size]
-                for start in range(0, len(task_list), size)
+                self._submit(client, calls[start : start + size]): calls[start : start + size]
+                for start in range(0, len(calls), size)
             }
             queue = as_completed(list(pending))
             for future in queue:
@@ -252,33 +256,34 @@ class DaskExecutor:
                     records = future.result()
                 except Exception as exc:  # the worker died or the chunk could not run
                     if len(chunk) == 1:
-                        yield make_record(chunk[0], "crashed", message=f"{type(exc).__name__}: {exc}")
+                        for task in chunk[0]:
+                            yield make_record(task, "crashed", message=f"{type(exc).__name__}: {exc}")
                         continue
-                    for task in chunk:  # run each task alone, so that a crash costs only its own task
-                        retry = self._submit(client, [task])
-                        pending[retry] = [task]
+                    for call in chunk:  # run each call alone, so that a crash costs only its own tasks
+                        retry = self._submit(client, [call])
+                        pending[retry] = [call]
                         queue.add(retry)
                     continue
                 yield from records
 
-    def _submit(self, client: Any, chunk: list[Task]) -> Any:
-        key = f"mibench-{chunk[0].task_id}-{len(chunk)}-{uuid.uuid4().hex[:8]}"
+    def _submit(self, client: Any, chunk: list[list[Task]]) -> Any:
+        key = f"mibench-{chunk[0][0].task_id}-{len(chunk)}-{uuid.uuid4().hex[:8]}"
         return client.submit(
             _dask_run, chunk, plugin_files=self.plugin_files, threads=self.threads, key=key, pure=False
         )
 
 
-#: Tasks per Dask task: at most MAX_CHUNK, and at least CHUNKS_PER_WORKER chunks per worker, so that
+#: Calls per Dask task: at most MAX_CHUNK, and at least CHUNKS_PER_WORKER chunks per worker, so that
 #: small tasks share the scheduler's overhead and large runs still balance across workers.
 MAX_CHUNK = 16
 CHUNKS_PER_WORKER = 8
 
 
-def _dask_run(chunk: list[Task], plugin_files: list[str], threads: int | None) -> list[dict[str, Any]]:
+def _dask_run(chunk: list[list[Task]], plugin_files: list[str], threads: int | None) -> list[dict[str, Any]]:
     _load_plugins(plugin_files)
     limiter = _pin_threads(threads)
     try:
-        return [run_task(task) for task in chunk]
+        return [record for call in chunk for record in run_tasks(call)]
     finally:
         if limiter is not None:
             limiter.restore_original_limits()

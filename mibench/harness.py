@@ -6,7 +6,7 @@ import hashlib
 import json
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -20,7 +20,7 @@ from .scenario import Scenario, get_scenario
 from .seeding import derived_generator, task_seed
 from .validation import tied_samples, validate_pair
 
-__all__ = ["Experiment", "Task", "plan", "run_task", "resolve_estimator", "resolve_scenario"]
+__all__ = ["Experiment", "Task", "plan", "batches", "run_task", "run_tasks", "resolve_estimator", "resolve_scenario"]
 
 
 _ESTIMATORS: dict[str, Estimator] = {}
@@ -203,36 +203,82 @@ _warmed_up: set[str] = set()
 ESTIMATOR_STREAM = 1
 
 
+def batches(tasks: Iterable[Task]) -> list[list[Task]]:
+    """The calls that run ``tasks``: one task each, except for batched estimators, whose tasks of
+    one n, types and dimensions (the repetitions of a cell, and of other cells alike) share calls
+    of at most the estimator's ``batch_limit``. Order: by each call's first task."""
+    groups: dict[tuple[Any, ...], list[list[Task]]] = {}
+    calls: list[list[Task]] = []
+    for task in tasks:
+        limit = resolve_estimator(task.run_spec).batch_limit
+        if limit == 1:
+            calls.append([task])
+            continue
+        key = (task.run_spec, task.n, task.x_type, task.y_type, task.dim_x, task.dim_y)
+        open_calls = groups.setdefault(key, [])
+        if not open_calls or len(open_calls[-1]) == limit:
+            open_calls.append([])
+            calls.append(open_calls[-1])
+        open_calls[-1].append(task)
+    return calls
+
+
 def run_task(task: Task) -> dict[str, Any]:
     """Draw the task's sample, time the estimate, and return its record. Never raises."""
-    try:
-        estimator = resolve_estimator(task.run_spec)
-        x, y = resolve_scenario(task.scenario).sample(task.n, task.seed)
-        x, y = validate_pair(x, y, task.x_type, task.y_type, estimator.min_samples)
-    except Exception as exc:  # a broken scenario or a sample the estimator cannot take
-        return make_record(task, "error", message=f"{type(exc).__name__}: {exc}")
-    ties = count_ties(x, y, task.x_type, task.y_type)
-    types = {"x_type": task.x_type, "y_type": task.y_type}
-    if task.warmup and task.run_spec not in _warmed_up:
-        _warmed_up.add(task.run_spec)
+    return run_tasks([task])[0]
+
+
+def run_tasks(tasks: Sequence[Task]) -> list[dict[str, Any]]:
+    """The records of one call (see :func:`batches`): every task's sample is drawn and validated,
+    then all are estimated in one call of the estimator. Each record keeps its own seed and gets
+    an equal share of the call's time; ``batch`` says how many estimates the call made. Never raises."""
+    records: dict[str, dict[str, Any]] = {}
+    ready = []
+    for task in tasks:
         try:
-            estimator.estimate_validated(x, y, **types, rng=derived_generator(task.seed, ESTIMATOR_STREAM))
+            estimator = resolve_estimator(task.run_spec)
+            x, y = resolve_scenario(task.scenario).sample(task.n, task.seed)
+            x, y = validate_pair(x, y, task.x_type, task.y_type, estimator.min_samples)
+        except Exception as exc:  # a broken scenario or a sample the estimator cannot take
+            records[task.task_id] = make_record(task, "error", message=f"{type(exc).__name__}: {exc}")
+            continue
+        ready.append((task, x, y, count_ties(x, y, task.x_type, task.y_type)))
+    if ready:
+        records.update(_estimate(estimator, ready))
+    return [records[task.task_id] for task in tasks]
+
+
+def _estimate(estimator: Estimator, ready: list[tuple[Task, np.ndarray, np.ndarray, int]]) -> dict[str, dict]:
+    first = ready[0][0]
+    types = {"x_type": first.x_type, "y_type": first.y_type}
+    xs, ys = [item[1] for item in ready], [item[2] for item in ready]
+    if first.warmup and first.run_spec not in _warmed_up:
+        _warmed_up.add(first.run_spec)
+        try:
+            estimator.estimate_batch(xs[:1], ys[:1], **types, rngs=[derived_generator(first.seed, ESTIMATOR_STREAM)])
         except Exception:
             pass  # the timed call below reports it
-    rng = derived_generator(task.seed, ESTIMATOR_STREAM)
+    rngs = [derived_generator(task.seed, ESTIMATOR_STREAM) for task, *_ in ready]
     wall, cpu = time.perf_counter(), time.process_time()
     try:
-        value = estimator.estimate_validated(x, y, **types, rng=rng)
+        values: list[float] = estimator.estimate_batch(xs, ys, **types, rngs=rngs)
+        status, message = "ok", ""
     except InvalidEstimateError as exc:
-        return make_record(task, "invalid", message=str(exc), ties=ties)
+        values, status, message = [math.nan] * len(ready), "invalid", str(exc)
     except Exception as exc:
-        return make_record(task, "error", message=f"{type(exc).__name__}: {exc}", ties=ties)
-    finally:
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    if not math.isfinite(value):
-        message = f"estimate is {value}"
-        return make_record(task, "invalid", estimate=value, seconds=wall, cpu=cpu, message=message, ties=ties)
-    return make_record(task, "ok", estimate=value, seconds=wall, cpu=cpu, ties=ties)
+        values, status, message = [math.nan] * len(ready), "error", f"{type(exc).__name__}: {exc}"
+    wall, cpu = (time.perf_counter() - wall) / len(ready), (time.process_time() - cpu) / len(ready)
+    records = {}
+    for (task, _, _, ties), value in zip(ready, values):
+        shared = {"ties": ties, "batch": len(ready)}
+        if status != "ok":
+            records[task.task_id] = make_record(task, status, message=message, **shared)
+        elif not math.isfinite(value):
+            message = f"estimate is {value}"
+            records[task.task_id] = make_record(task, "invalid", value, wall, cpu, message=message, **shared)
+        else:
+            records[task.task_id] = make_record(task, "ok", value, wall, cpu, **shared)
+    return records
 
 
 def count_ties(x: np.ndarray, y: np.ndarray, x_type: str, y_type: str) -> int:

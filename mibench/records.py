@@ -34,10 +34,11 @@ RECORD_COLUMNS: dict[str, str] = {
     "compute": "TEXT",
     "code_version": "TEXT",
     "ties": "INTEGER",
+    "batch": "INTEGER",
 }
 
 #: Columns added after the first release, with the value older record files get.
-_ADDED_COLUMNS = {"compute": "", "code_version": "", "ties": -1}
+ADDED_COLUMNS = {"compute": "", "code_version": "", "ties": -1, "batch": 1}
 
 #: Columns whose values depend on the machine and the moment, not on the experiment.
 VOLATILE_COLUMNS = ("seconds", "cpu_seconds", "worker")
@@ -70,10 +71,12 @@ def make_record(
     message: str = "",
     worker: str = "",
     ties: int = -1,
+    batch: int = 1,
 ) -> dict[str, Any]:
     """The record of one task. ``status``: ok; error (the estimator raised); invalid (NaN, inf or
     not a number); timeout (killed after the per-task limit); crashed (the worker process died).
-    ``ties``: how many samples share their continuous x or y value with another (-1: not known)."""
+    ``ties``: how many samples share their continuous x or y value with another (-1: not known).
+    ``batch``: how many estimates the estimator made in the call that made this one (1: alone)."""
     return {
         "task_id": task.task_id,
         "estimator": task.estimator,
@@ -96,21 +99,30 @@ def make_record(
         "compute": task.compute,
         "code_version": task.code_version,
         "ties": ties,
+        "batch": batch,
     }
 
 
 def records_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     """Records as a DataFrame with the schema's columns, in a canonical row order."""
     frame = pd.DataFrame(rows, columns=list(RECORD_COLUMNS)) if not isinstance(rows, pd.DataFrame) else rows.copy()
-    for column, default in _ADDED_COLUMNS.items():
+    for column, default in ADDED_COLUMNS.items():
         if column not in frame.columns:
             frame[column] = default
     missing = [column for column in RECORD_COLUMNS if column not in frame.columns]
     if missing:
         raise ValueError(f"records lack the columns {missing}")
-    frame[list(_ADDED_COLUMNS)] = frame[list(_ADDED_COLUMNS)].fillna(_ADDED_COLUMNS)
+    frame[list(ADDED_COLUMNS)] = frame[list(ADDED_COLUMNS)].fillna(ADDED_COLUMNS)
     frame = frame[list(RECORD_COLUMNS)].astype(
-        {"dim_x": "int64", "dim_y": "int64", "n": "int64", "rep": "int64", "seed": "int64", "ties": "int64"}
+        {
+            "dim_x": "int64",
+            "dim_y": "int64",
+            "n": "int64",
+            "rep": "int64",
+            "seed": "int64",
+            "ties": "int64",
+            "batch": "int64",
+        }
     )
     for column in ("true_mi", "estimate", "error", "seconds", "cpu_seconds"):
         frame[column] = frame[column].astype("float64")

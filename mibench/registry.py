@@ -114,7 +114,8 @@ class Registry:
             self._loaded = True
             package = importlib.import_module(self.builtin_package)
             for module in pkgutil.iter_modules(package.__path__, prefix=self.builtin_package + "."):
-                importlib.import_module(module.name)
+                if not module.name.rsplit(".", 1)[-1].startswith("_"):  # private helpers load with their family
+                    importlib.import_module(module.name)
             for entry_point in importlib.metadata.entry_points(group=self.entry_point_group):
                 try:
                     entry_point.load()

@@ -16,15 +16,16 @@ from typing import Any
 
 import pandas as pd
 
-from .records import RECORD_COLUMNS, records_frame
+from .records import ADDED_COLUMNS, RECORD_COLUMNS, records_frame
 
 __all__ = ["Store", "StoreError", "STORE_FILE", "SCHEMA_VERSION", "load_records", "open_run"]
 
 STORE_FILE = "mibench.sqlite"
 
 #: The layout of the records table (``PRAGMA user_version``). 1: the compute and code_version
-#: columns; 2: the ties column.
-SCHEMA_VERSION = 2
+#: columns; 2: the ties column; 3: the batch column. A store that lacks only columns added since
+#: (``ADDED_COLUMNS``) gains them, with their defaults, when it is opened.
+SCHEMA_VERSION = 3
 
 
 class StoreError(RuntimeError):
@@ -52,13 +53,25 @@ class Store:
             )
             self.db.execute(f"CREATE TABLE IF NOT EXISTS records ({columns})")
             self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            if fresh:
+            if fresh or self._add_new_columns():
                 self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self.schema_version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{self.path} is not a readable mibench store ({exc}); move it away or pass --force to start a new one"
             ) from None
+
+    def _add_new_columns(self) -> bool:
+        """Add the columns an older store lacks, if they are all ``ADDED_COLUMNS``; True if it now has every column."""
+        present = {row[1] for row in self.db.execute("PRAGMA table_info(records)")}
+        missing = [name for name in RECORD_COLUMNS if name not in present]
+        if not missing or any(name not in ADDED_COLUMNS for name in missing):
+            return not missing
+        for name in missing:
+            self.db.execute(
+                f"ALTER TABLE records ADD COLUMN {name} {RECORD_COLUMNS[name]} DEFAULT {ADDED_COLUMNS[name]!r}"
+            )
+        return True
 
     def close(self) -> None:
         self.db.close()

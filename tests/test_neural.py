@@ -1,0 +1,214 @@
+"""Neural estimators: each bound against a direct numpy computation, MINE's corrected gradient,
+batching that cannot change an estimate, and mibench without PyTorch."""
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from scipy.special import softplus
+
+import mibench
+from mibench.estimator import get_estimator
+from mibench.seeding import derived_generator
+
+torch = pytest.importorskip("torch")
+training = pytest.importorskip("mibench.estimators._neural_training")
+
+SCORES = np.array(
+    [
+        [2.0, -1.0, 0.5, 7.0],
+        [0.3, 1.5, -2.0, 0.0],
+        [-6.5, 0.2, 3.0, 1.0],
+        [1.1, -0.4, 0.9, 0.8],
+    ]
+)
+CLIP = 1.0
+
+
+def numpy_bounds(scores: np.ndarray, clip: float) -> dict[str, float]:
+    """Each bound written out from its paper's formula, over an m × m score matrix."""
+    m = len(scores)
+    diagonal = np.diag(scores)
+    off = scores[~np.eye(m, dtype=bool)]
+    return {
+        "infonce": float(np.mean([diagonal[i] - np.log(np.mean(np.exp(scores[i]))) for i in range(m)])),
+        "dv": float(diagonal.mean() - np.log(np.mean(np.exp(off)))),
+        "mine": float(diagonal.mean() - np.log(np.mean(np.exp(off)))),
+        "nwj": float(diagonal.mean() - np.mean(np.exp(off - 1.0))),
+        "smile": float(diagonal.mean() - np.log(np.mean(np.exp(np.clip(off, -clip, clip))))),
+    }
+
+
+@pytest.mark.parametrize("bound", training.BOUNDS)
+def test_each_bound_equals_a_direct_numpy_computation(bound):
+    scores = torch.tensor(np.stack([SCORES, SCORES.T * 0.5]))
+    value = training.bound_value(bound, training.bound_terms(scores, CLIP))
+    expected = [numpy_bounds(SCORES, CLIP)[bound], numpy_bounds(SCORES.T * 0.5, CLIP)[bound]]
+    np.testing.assert_allclose(value.numpy(), expected, rtol=1e-12)
+
+
+def test_the_held_out_bound_in_row_blocks_equals_the_whole_matrix():
+    rng = np.random.default_rng(1)
+    scores = torch.tensor(rng.normal(size=(3, 11, 11)) * 3)
+    whole = training.bound_terms(scores, CLIP)
+    terms = None
+    for start in range(0, 11, 4):
+        block = training.bound_terms(scores[:, start : start + 4], CLIP, first_row=start, size=11)
+        terms = block if terms is None else terms.combine(block)
+    for bound in training.BOUNDS:
+        np.testing.assert_allclose(
+            training.bound_value(bound, terms).numpy(), training.bound_value(bound, whole).numpy(), rtol=1e-12
+        )
+
+
+def test_the_infonce_ceiling_is_ln_m():
+    # perfectly separated pairs: each row's positive dominates, the bound reaches ln m
+    scores = torch.tensor(np.eye(8) * 100.0)[None]
+    value = training.bound_value("infonce", training.bound_terms(scores, CLIP))
+    assert value.item() == pytest.approx(math.log(8), abs=1e-12)
+
+
+def test_smile_trains_on_the_jensen_shannon_bound():
+    m = len(SCORES)
+    off = SCORES[~np.eye(m, dtype=bool)]
+    expected = -softplus(-np.diag(SCORES)).mean() - softplus(off).mean()
+    value = training.jensen_shannon_objective(torch.tensor(SCORES)[None])
+    assert value.item() == pytest.approx(expected, rel=1e-12)
+
+
+def test_mine_gradient_is_divided_by_the_moving_average():
+    m, smoothing, previous = len(SCORES), 0.9, math.log(2.5)
+    settings = training.Settings("mine", "joint", (4,), 4, 0.1, m, 1, 0.5, 1, False, "final", True, 5.0, smoothing)
+    scores = torch.tensor(SCORES[None], requires_grad=True)
+    objective, log_average = training._objective(settings, scores, torch.tensor([previous], dtype=torch.float64))
+    objective.sum().backward()
+    off = ~np.eye(m, dtype=bool)
+    batch_mean = np.exp(SCORES[off]).mean()
+    average = smoothing * 2.5 + (1 - smoothing) * batch_mean
+    expected = np.where(off, -np.exp(SCORES) / (m * (m - 1)) / average, 1.0 / m)
+    np.testing.assert_allclose(scores.grad[0].numpy(), expected, rtol=1e-12)
+    assert log_average.item() == pytest.approx(math.log(average), rel=1e-12)
+
+
+def samples(count: int, n: int = 400) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    xs, ys = [], []
+    for seed in range(count):
+        x, y = mibench.get_scenario("gaussian(rho=0.6, dim=2)").sample(n, seed)
+        xs.append(x)
+        ys.append(y)
+    return xs, ys
+
+
+QUICK = "steps=120, batch_size=32, eval_every=40"
+
+
+@pytest.mark.parametrize(
+    "spec", [f"infonce({QUICK})", f"mine({QUICK}, critic='separable')", f"smile({QUICK})", f"nwj({QUICK})"]
+)
+def test_an_estimate_is_the_same_bit_for_bit_alone_or_in_any_batch(spec):
+    xs, ys = samples(4)
+    estimator = get_estimator(spec)
+
+    def run(indices: list[int]) -> list[float]:
+        rngs = [derived_generator(i, 1) for i in indices]
+        return estimator.estimate_batch(
+            [xs[i] for i in indices], [ys[i] for i in indices], x_type="continuous", y_type="continuous", rngs=rngs
+        )
+
+    together = run([0, 1, 2, 3])
+    assert together == [run([i])[0] for i in range(4)] == run([0, 1, 2, 3])
+    assert run([2, 3]) == together[2:]
+    assert len(set(together)) == 4
+
+
+def test_compute_settings_stay_out_of_the_identity():
+    on_cpu = get_estimator("dv(device='cpu', max_batch=2, steps=5)")
+    assert "device" not in on_cpu.spec and "max_batch" not in on_cpu.spec
+    assert on_cpu.spec == get_estimator("dv(steps=5)").spec and on_cpu.batch_limit == 2
+    assert on_cpu.compute_label == "device='cpu', max_batch=2"
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("infonce(critic='bilinear')", "critic must be 'joint' or 'separable'"),
+        ("nwj(select='best')", "select must be 'final' or 'max'"),
+        ("dv(hidden=(16, 0))", "hidden must be a tuple of positive layer widths"),
+        ("smile(clip=-1.0)", "clip must be a number"),
+        ("mine(smoothing=1.0)", "smoothing must be a number"),
+        ("infonce(batch_size=1)", "batch_size must be at least 2"),
+    ],
+)
+def test_bad_settings_are_refused_before_anything_runs(spec, message):
+    with pytest.raises(ValueError, match=message):
+        get_estimator(spec)
+
+
+def test_too_few_samples_for_the_batch_size_are_refused():
+    x, y = samples(1, n=100)
+    with pytest.raises(ValueError, match="needs at least 512"):
+        mibench.estimate(x[0], y[0], "infonce")
+
+
+def test_select_max_is_never_below_the_final_value():
+    xs, ys = samples(3)
+    values = {}
+    for select in ("final", "max"):
+        estimator = get_estimator(f"dv({QUICK}, select={select!r}, early_stopping=False)")
+        rngs = [derived_generator(i, 1) for i in range(3)]
+        values[select] = estimator.estimate_batch(xs, ys, x_type="continuous", y_type="continuous", rngs=rngs)
+    assert all(best >= final for best, final in zip(values["max"], values["final"]))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", training.BOUNDS)
+def test_each_bound_comes_near_a_gaussian_truth(name):
+    scenario = mibench.get_scenario("gaussian(rho=0.8)")
+    x, y = scenario.sample(2000, 0)
+    value = mibench.estimate(x, y, f"{name}(steps=600, learning_rate=0.01)")
+    assert abs(value - scenario.mi) < 0.12, (name, value, scenario.mi)
+
+
+@pytest.mark.slow
+def test_infonce_saturates_at_high_mi_where_the_truth_is_far_above_ln_m():
+    scenario = mibench.get_scenario("gaussian(dim=5, mi=10.0)")
+    x, y = scenario.sample(600, 0)
+    value = mibench.estimate(x, y, "infonce(steps=300, batch_size=64, learning_rate=0.01)")
+    assert value <= math.log(300) + 1e-9 < scenario.mi
+
+
+def test_a_run_hands_every_repetition_to_one_call():
+    records = mibench.run([f"infonce({QUICK})"], ["gaussian(rho=0.6, dim=2)"], [400], reps=3, seed=2)
+    assert (records["status"] == "ok").all() and set(records["batch"]) == {3}
+    row = records.iloc[1]
+    x, y = mibench.get_scenario(row["scenario"]).sample(400, int(row["seed"]))
+    alone = get_estimator(f"infonce({QUICK})").estimate_validated(
+        x, y, x_type="continuous", y_type="continuous", rng=derived_generator(int(row["seed"]), 1)
+    )
+    assert row["estimate"] == alone
+
+
+def test_mibench_works_without_pytorch_and_says_how_to_get_it():
+    script = """
+import sys
+
+class NoTorch:  # as if PyTorch were not installed
+    def find_spec(self, name, path=None, target=None):
+        if name == "torch" or name.startswith("torch."):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+
+sys.meta_path.insert(0, NoTorch())
+import numpy as np, mibench
+assert "infonce" in mibench.list_estimators()
+x = np.random.default_rng(0).normal(size=(300, 1))
+print(round(mibench.estimate(x, x + np.random.default_rng(1).normal(size=(300, 1)), "ksg"), 3))
+try:
+    mibench.get_estimator("infonce")
+except ImportError as exc:
+    print("refused:", exc)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert "refused: the neural estimators need PyTorch" in result.stdout
+    assert "pip install" in result.stdout and "mibench[neural]" in result.stdout
