@@ -3,7 +3,20 @@ import pytest
 import mibench
 from mibench.experiment_file import ExperimentFileError, list_suites, load_experiment
 
-SUITES = ["quick", "standard", "continuous", "discrete", "mixed", "highdim", "stress"]
+SUITES = [
+    "quick",
+    "standard",
+    "continuous",
+    "discrete",
+    "mixed",
+    "highdim",
+    "stress",
+    "neural_quick",
+    "bmi_v1",
+    "bmi_v2",
+    "highdim_sweep",
+    "neural",
+]
 
 
 def test_every_named_suite_is_listed():
