@@ -212,3 +212,11 @@ except ImportError as exc:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert "refused: the neural estimators need PyTorch" in result.stdout
     assert "pip install" in result.stdout and "mibench[neural]" in result.stdout
+
+
+def test_records_are_the_same_serially_and_on_two_processes():
+    options = {"estimators": [f"smile({QUICK})"], "scenarios": ["gaussian(rho=0.6, dim=2)"], "sample_sizes": [400]}
+    serial = mibench.run(**options, reps=3, seed=4, executor="serial")
+    parallel = mibench.run(**options, reps=3, seed=4, executor="processes", jobs=2)
+    columns = ["task_id", "seed", "estimate", "status", "batch"]
+    assert serial[columns].equals(parallel[columns])
