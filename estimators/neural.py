@@ -32,8 +32,10 @@ Czyż, P. et al. (2023). Beyond normal: on the evaluation of mutual information 
 from __future__ import annotations
 
 import importlib
+import inspect
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -146,224 +148,157 @@ def _estimate(
     return values
 
 
-def _register(name: str, citation: str, training: str, bound: str) -> Any:
+#: The statistical parameters every bound shares, with the Beyond-Normal benchmark's defaults.
+SETTINGS: dict[str, Any] = {
+    "critic": "joint",
+    "hidden": (16, 8),
+    "embedding": 8,
+    "learning_rate": 0.1,
+    "batch_size": 256,
+    "steps": 10_000,
+    "train_fraction": 0.5,
+    "eval_every": 250,
+    "early_stopping": True,
+    "select": "final",
+    "standardize": True,
+}
+#: Compute settings: they cannot change an estimate.
+COMPUTE: dict[str, Any] = {"device": "auto", "max_batch": 64}
+
+
+def _bound(
+    name: str, doc: str, *, citation: str, training: str, bound: str, extra: Mapping[str, Any] = MappingProxyType({})
+) -> Callable[..., list[float]]:
+    """Define and register the estimator of bound ``name``: ``f(xs, ys, *, <settings>, rngs)``."""
+    defaults = {**SETTINGS, **extra, **COMPUTE}
+
+    def estimator(xs: Sequence[np.ndarray], ys: Sequence[np.ndarray], *, rngs: Sequence[Any] = (), **params: Any):
+        return _estimate(name, xs, ys, rngs, {**defaults, **params})
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    estimator.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("xs", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter("ys", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            *(inspect.Parameter(key, keyword, default=value) for key, value in defaults.items()),
+            inspect.Parameter("rngs", keyword, default=()),
+        ]
+    )
+    estimator.__name__ = estimator.__qualname__ = name
+    estimator.__doc__ = doc
     return register_estimator(
         name,
         batched=True,
         symmetric=False,
         ties="handled",
-        compute=("device", "max_batch"),
+        compute=tuple(COMPUTE),
         requires=("torch",),
         check=_check,
         min_samples=_min_samples,
         conventions=_conventions(bound, citation, training),
-    )
+    )(estimator)
 
 
-@_register(
+infonce = _bound(
     "infonce",
+    r"""InfoNCE (contrastive predictive coding) lower bound.
+
+.. math::
+
+    \hat I = \ln m + \frac1m \sum_{i=1}^m \Big[T(x_i, y_i) - \ln \sum_{j=1}^m e^{T(x_i, y_j)}\Big]
+
+over an m × m score matrix. It can never exceed ln m: with batch_size 256 the training bound
+saturates at ln 256 = 5.55 nats; evaluated on a held-out split of m samples, at ln m.
+
+References
+----------
+van den Oord, A., Li, Y., Vinyals, O. (2018). arXiv:1807.03748. Poole, B. et al. (2019). ICML.
+""",
     citation="van den Oord et al. (2018), arXiv:1807.03748; Poole et al. (2019), ICML, eq. 12",
     training="trained on the bound itself",
     bound="InfoNCE: ln m + (1/m) Σ_i [T(x_i, y_i) - ln Σ_j exp T(x_i, y_j)]; each row's denominator includes "
     "its positive",
 )
-def infonce(
-    xs: Sequence[np.ndarray],
-    ys: Sequence[np.ndarray],
-    *,
-    critic: str = "joint",
-    hidden: tuple[int, ...] = (16, 8),
-    embedding: int = 8,
-    learning_rate: float = 0.1,
-    batch_size: int = 256,
-    steps: int = 10_000,
-    train_fraction: float = 0.5,
-    eval_every: int = 250,
-    early_stopping: bool = True,
-    select: str = "final",
-    standardize: bool = True,
-    device: str = "auto",
-    max_batch: int = 64,
-    rngs: Sequence[np.random.Generator] = (),
-) -> list[float]:
-    r"""InfoNCE (contrastive predictive coding) lower bound.
 
-    .. math::
-
-        \hat I = \ln m + \frac1m \sum_{i=1}^m \Big[T(x_i, y_i) - \ln \sum_{j=1}^m e^{T(x_i, y_j)}\Big]
-
-    over an m × m score matrix. It can never exceed ln m: with batch_size 256 the training bound
-    saturates at ln 256 = 5.55 nats; evaluated on a held-out split of m samples, at ln m.
-
-    References
-    ----------
-    van den Oord, A., Li, Y., Vinyals, O. (2018). arXiv:1807.03748. Poole, B. et al. (2019). ICML.
-    """
-    return _estimate("infonce", xs, ys, rngs, locals())
-
-
-@_register(
+nwj = _bound(
     "nwj",
+    r"""Nguyen–Wainwright–Jordan lower bound (the convex dual of the KL divergence).
+
+.. math::
+
+    \hat I = \frac1m \sum_i T(x_i, y_i) - e^{-1} \frac{1}{m(m-1)} \sum_{i \ne j} e^{T(x_i, y_j)}
+
+(the bound :math:`E_p[f] - E_q[e^{f-1}]` with :math:`f = T`; Poole et al. write it with the
+critic shifted by 1, as the Beyond-Normal benchmark does). Unbiased but of high variance at
+high MI.
+
+References
+----------
+Nguyen, X., Wainwright, M. J., Jordan, M. I. (2010). IEEE Trans. Inf. Theory 56, 5847.
+""",
     citation="Nguyen, Wainwright & Jordan (2010), IEEE Trans. Inf. Theory 56, 5847; Poole et al. (2019), ICML, eq. 9",
     training="trained on the bound itself",
     bound="NWJ (f-divergence / MINE-f): (1/m) Σ_i T(x_i, y_i) - e^{-1} mean_{i≠j} exp T(x_i, y_j)",
 )
-def nwj(
-    xs: Sequence[np.ndarray],
-    ys: Sequence[np.ndarray],
-    *,
-    critic: str = "joint",
-    hidden: tuple[int, ...] = (16, 8),
-    embedding: int = 8,
-    learning_rate: float = 0.1,
-    batch_size: int = 256,
-    steps: int = 10_000,
-    train_fraction: float = 0.5,
-    eval_every: int = 250,
-    early_stopping: bool = True,
-    select: str = "final",
-    standardize: bool = True,
-    device: str = "auto",
-    max_batch: int = 64,
-    rngs: Sequence[np.random.Generator] = (),
-) -> list[float]:
-    r"""Nguyen–Wainwright–Jordan lower bound (the convex dual of the KL divergence).
 
-    .. math::
-
-        \hat I = \frac1m \sum_i T(x_i, y_i) - e^{-1} \frac{1}{m(m-1)} \sum_{i \ne j} e^{T(x_i, y_j)}
-
-    (the bound :math:`E_p[f] - E_q[e^{f-1}]` with :math:`f = T`; Poole et al. write it with the
-    critic shifted by 1, as the Beyond-Normal benchmark does). Unbiased but of high variance at
-    high MI.
-
-    References
-    ----------
-    Nguyen, X., Wainwright, M. J., Jordan, M. I. (2010). IEEE Trans. Inf. Theory 56, 5847.
-    """
-    return _estimate("nwj", xs, ys, rngs, locals())
-
-
-@_register(
+dv = _bound(
     "dv",
+    r"""Donsker–Varadhan lower bound.
+
+.. math::
+
+    \hat I = \frac1m \sum_i T(x_i, y_i) - \ln \frac{1}{m(m-1)} \sum_{i \ne j} e^{T(x_i, y_j)}
+
+References
+----------
+Donsker, M. D., Varadhan, S. R. S. (1983). Comm. Pure Appl. Math. 36, 183.
+Belghazi, M. I. et al. (2018). ICML (the bound as MINE evaluates it).
+""",
     citation="Donsker & Varadhan (1983), Comm. Pure Appl. Math. 36, 183; Belghazi et al. (2018), ICML",
     training="trained on the bound itself (the minibatch's own denominator: biased gradient)",
     bound="Donsker-Varadhan: (1/m) Σ_i T(x_i, y_i) - ln mean_{i≠j} exp T(x_i, y_j)",
 )
-def dv(
-    xs: Sequence[np.ndarray],
-    ys: Sequence[np.ndarray],
-    *,
-    critic: str = "joint",
-    hidden: tuple[int, ...] = (16, 8),
-    embedding: int = 8,
-    learning_rate: float = 0.1,
-    batch_size: int = 256,
-    steps: int = 10_000,
-    train_fraction: float = 0.5,
-    eval_every: int = 250,
-    early_stopping: bool = True,
-    select: str = "final",
-    standardize: bool = True,
-    device: str = "auto",
-    max_batch: int = 64,
-    rngs: Sequence[np.random.Generator] = (),
-) -> list[float]:
-    r"""Donsker–Varadhan lower bound.
 
-    .. math::
-
-        \hat I = \frac1m \sum_i T(x_i, y_i) - \ln \frac{1}{m(m-1)} \sum_{i \ne j} e^{T(x_i, y_j)}
-
-    References
-    ----------
-    Donsker, M. D., Varadhan, S. R. S. (1983). Comm. Pure Appl. Math. 36, 183.
-    Belghazi, M. I. et al. (2018). ICML (the bound as MINE evaluates it).
-    """
-    return _estimate("dv", xs, ys, rngs, locals())
-
-
-@_register(
+mine = _bound(
     "mine",
+    r"""MINE: the Donsker–Varadhan bound trained with a bias-corrected gradient.
+
+The value is the DV bound (see :func:`dv`). In training, the gradient of
+:math:`\ln \bar e_t`, :math:`\bar e_t = \operatorname{mean}_{i \ne j} e^{T(x_i, y_j)}`, is replaced by
+:math:`\nabla \bar e_t / a_t` with the moving average
+:math:`a_t = s\, a_{t-1} + (1 - s)\, \bar e_t` (``smoothing`` = s, :math:`a_0 = 0`), Belghazi
+et al.'s eq. 12 (the Beyond-Normal benchmark's parametrisation).
+
+References
+----------
+Belghazi, M. I. et al. (2018). Mutual information neural estimation. ICML.
+""",
     citation="Belghazi et al. (2018), MINE, ICML, eqs. 10-12",
     training="gradient with the moving-average correction: the gradient of ln mean exp T over negatives is "
     "divided by an exponential moving average of that mean (weight `smoothing` on the past)",
     bound="Donsker-Varadhan: (1/m) Σ_i T(x_i, y_i) - ln mean_{i≠j} exp T(x_i, y_j)",
+    extra={"smoothing": 0.9},
 )
-def mine(
-    xs: Sequence[np.ndarray],
-    ys: Sequence[np.ndarray],
-    *,
-    critic: str = "joint",
-    hidden: tuple[int, ...] = (16, 8),
-    embedding: int = 8,
-    learning_rate: float = 0.1,
-    batch_size: int = 256,
-    steps: int = 10_000,
-    train_fraction: float = 0.5,
-    eval_every: int = 250,
-    early_stopping: bool = True,
-    select: str = "final",
-    standardize: bool = True,
-    smoothing: float = 0.9,
-    device: str = "auto",
-    max_batch: int = 64,
-    rngs: Sequence[np.random.Generator] = (),
-) -> list[float]:
-    r"""MINE: the Donsker–Varadhan bound trained with a bias-corrected gradient.
 
-    The value is the DV bound (see :func:`dv`). In training, the gradient of
-    :math:`\ln \bar e_t`, :math:`\bar e_t = \operatorname{mean}_{i \ne j} e^{T(x_i, y_j)}`, is replaced by
-    :math:`\nabla \bar e_t / a_t` with the moving average
-    :math:`a_t = s\, a_{t-1} + (1 - s)\, \bar e_t` (``smoothing`` = s, :math:`a_0 = 0`), Belghazi
-    et al.'s eq. 12 (the Beyond-Normal benchmark's parametrisation).
-
-    References
-    ----------
-    Belghazi, M. I. et al. (2018). Mutual information neural estimation. ICML.
-    """
-    return _estimate("mine", xs, ys, rngs, locals())
-
-
-@_register(
+smile = _bound(
     "smile",
+    r"""SMILE: the Donsker–Varadhan value with the negatives' scores clipped, the critic trained on JS.
+
+.. math::
+
+    \hat I = \frac1m \sum_i T(x_i, y_i) - \ln \frac{1}{m(m-1)} \sum_{i \ne j}
+    e^{\operatorname{clip}(T(x_i, y_j), -\tau, \tau)}
+
+The clip (τ = ``clip``, 5 by default) trades the DV bound's variance for bias; the critic is
+trained on the Jensen–Shannon bound, whose optimum is the same density ratio.
+
+References
+----------
+Song, J., Ermon, S. (2020). Understanding the limitations of variational mutual information
+estimators. ICLR.
+""",
     citation="Song & Ermon (2020), ICLR, eq. 17",
     training="trained on the Jensen-Shannon (f-GAN) bound -E_p[softplus(-T)] - E_q[softplus(T)]",
     bound="SMILE: (1/m) Σ_i T(x_i, y_i) - ln mean_{i≠j} exp clip(T(x_i, y_j), -τ, τ), τ = clip",
+    extra={"clip": 5.0},
 )
-def smile(
-    xs: Sequence[np.ndarray],
-    ys: Sequence[np.ndarray],
-    *,
-    critic: str = "joint",
-    hidden: tuple[int, ...] = (16, 8),
-    embedding: int = 8,
-    learning_rate: float = 0.1,
-    batch_size: int = 256,
-    steps: int = 10_000,
-    train_fraction: float = 0.5,
-    eval_every: int = 250,
-    early_stopping: bool = True,
-    select: str = "final",
-    standardize: bool = True,
-    clip: float = 5.0,
-    device: str = "auto",
-    max_batch: int = 64,
-    rngs: Sequence[np.random.Generator] = (),
-) -> list[float]:
-    r"""SMILE: the Donsker–Varadhan value with the negatives' scores clipped, the critic trained on JS.
-
-    .. math::
-
-        \hat I = \frac1m \sum_i T(x_i, y_i) - \ln \frac{1}{m(m-1)} \sum_{i \ne j}
-        e^{\operatorname{clip}(T(x_i, y_j), -\tau, \tau)}
-
-    The clip (τ = ``clip``, 5 by default) trades the DV bound's variance for bias; the critic is
-    trained on the Jensen–Shannon bound, whose optimum is the same density ratio.
-
-    References
-    ----------
-    Song, J., Ermon, S. (2020). Understanding the limitations of variational mutual information
-    estimators. ICLR.
-    """
-    return _estimate("smile", xs, ys, rngs, locals())
