@@ -205,7 +205,8 @@ class DaskExecutor:
     """Submit tasks to a Dask cluster: a running scheduler, or a LocalCluster started here.
 
     Tasks travel in chunks of up to ``MAX_CHUNK`` (one Dask task each); a chunk whose worker dies
-    is resubmitted task by task, so a crash is recorded for the task that caused it alone.
+    is resubmitted call by call, and a call is recorded as crashed once it has failed twice alone,
+    so a crash is recorded for the task that caused it, not for a bystander on the same worker.
 
     Dask cannot kill a running task, so ``timeout`` is not enforced here; use
     the ``processes`` executor for estimators that may hang.
@@ -237,8 +238,10 @@ class DaskExecutor:
             else:
                 import dask
 
-                # A worker death surfaces at once (mibench isolates and records it) instead of after retries.
-                stack.enter_context(dask.config.set({"distributed.scheduler.allowed-failures": 0}))
+                # A worker death surfaces at once (mibench isolates and records it) instead of after retries,
+                # and a worker holds only the task it runs, so that its death takes no queued bystander.
+                settings = {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}
+                stack.enter_context(dask.config.set(settings))
                 cluster = stack.enter_context(
                     LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None)
                 )
@@ -250,15 +253,21 @@ class DaskExecutor:
                 for start in range(0, len(calls), size)
             }
             queue = as_completed(list(pending))
+            failures_alone: dict[str, int] = {}
             for future in queue:
                 chunk = pending.pop(future)
                 try:
                     records = future.result()
                 except Exception as exc:  # the worker died or the chunk could not run
                     if len(chunk) == 1:
-                        for task in chunk[0]:
-                            yield make_record(task, "crashed", message=f"{type(exc).__name__}: {exc}")
-                        continue
+                        # a call running alone can still fall with a worker that another call killed:
+                        # it is recorded as crashed only when it has failed alone ATTEMPTS_ALONE times
+                        key = chunk[0][0].task_id
+                        failures_alone[key] = failures_alone.get(key, 0) + 1
+                        if failures_alone[key] >= ATTEMPTS_ALONE:
+                            for task in chunk[0]:
+                                yield make_record(task, "crashed", message=f"{type(exc).__name__}: {exc}")
+                            continue
                     for call in chunk:  # run each call alone, so that a crash costs only its own tasks
                         retry = self._submit(client, [call])
                         pending[retry] = [call]
@@ -277,6 +286,8 @@ class DaskExecutor:
 #: small tasks share the scheduler's overhead and large runs still balance across workers.
 MAX_CHUNK = 16
 CHUNKS_PER_WORKER = 8
+#: Failures, each while running alone, after which a call is recorded as crashed.
+ATTEMPTS_ALONE = 2
 
 
 def _dask_run(chunk: list[list[Task]], plugin_files: list[str], threads: int | None) -> list[dict[str, Any]]:
