@@ -171,12 +171,19 @@ def neighbour_params(params: dict) -> None:
 
 
 def prepare(
-    x: np.ndarray, y: np.ndarray, k: int, noise: float, rng: np.random.Generator | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Check k and noise, and add the seeded, scale-aware jitter if asked for."""
+    x: np.ndarray,
+    y: np.ndarray,
+    k: int,
+    noise: float,
+    rng: np.random.Generator | None,
+    z: np.ndarray | None = None,
+) -> tuple[np.ndarray, ...]:
+    """Check k and noise, and add the seeded, scale-aware jitter if asked for: (x, y), or (x, y, z)
+    when a conditioning variable is given."""
     check_k(k)
     number(noise, "noise", 0.0, inclusive=True)
+    variables = (x, y) if z is None else (x, y, z)
     if noise:
         rng = rng if rng is not None else np.random.default_rng(0)
-        return scale_aware_noise(x, noise, rng), scale_aware_noise(y, noise, rng)
-    return x, y
+        return tuple(scale_aware_noise(values, noise, rng) for values in variables)
+    return variables

@@ -8,6 +8,12 @@ defines MI itself, it is formed from entropies with the same estimator for all t
 where the alphabet sizes are the observed ones: K_X and K_Y symbols, and K_X·K_Y cells for the
 joint (unobserved cells counted as empty). Bias-corrected values can be negative and are returned
 raw. Formulas and sources: Paninski (2003) and Hausser & Strimmer (2009) for an overview.
+
+Given a discrete z, each estimator returns the conditional MI in the same way from four entropies,
+
+.. math:: \hat I(X;Y|Z) = \hat H(X, Z) + \hat H(Y, Z) - \hat H(X, Y, Z) - \hat H(Z),
+
+over K_X·K_Z, K_Y·K_Z, K_X·K_Y·K_Z and K_Z cells (Cover & Thomas 2006, eq. 2.60–2.61).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from scipy.special import digamma, gammaln, polygamma
 from mibench.plugin import Conventions, joint_codes, number, register_estimator
 
 DISCRETE_PAIR = (("discrete", "discrete"),)
+DISCRETE_Z = ("discrete",)
 
 #: Joint tables up to this many cells are counted densely; larger ones by sorting.
 DENSE_CELLS = 50_000_000
@@ -38,21 +45,19 @@ class Counts:
         return int(self.counts.sum())
 
 
-def count_tables(x: np.ndarray, y: np.ndarray) -> tuple[Counts, Counts, Counts, np.ndarray, np.ndarray, np.ndarray]:
-    """Counts of X, of Y and of (X, Y), plus, for each joint cell, its row, column and count."""
+def count_tables(x: np.ndarray, y: np.ndarray) -> tuple[Counts, Counts, Counts]:
+    """Counts of X, of Y and of (X, Y)."""
     a, b = joint_codes(x), joint_codes(y)
     kx, ky = int(a.max()) + 1, int(b.max()) + 1
     cell = a.astype(np.int64) * ky + b
     if kx * ky <= DENSE_CELLS:
         dense = np.bincount(cell, minlength=kx * ky)
-        occupied = np.flatnonzero(dense)
-        joint = dense[occupied]
+        joint = dense[dense > 0]
     else:
-        occupied, joint = np.unique(cell, return_counts=True)
-    rows, cols = occupied // ky, occupied % ky
+        joint = np.unique(cell, return_counts=True)[1]
     count_x = np.bincount(a, minlength=kx)
     count_y = np.bincount(b, minlength=ky)
-    return (Counts(count_x, kx), Counts(count_y, ky), Counts(joint.astype(np.int64), kx * ky), rows, cols, joint)
+    return Counts(count_x, kx), Counts(count_y, ky), Counts(joint.astype(np.int64), kx * ky)
 
 
 def _xlogx(values: np.ndarray) -> np.ndarray:
@@ -186,12 +191,35 @@ def entropy_nsb(c: Counts, grid: int = 4000) -> float:
     return float(np.trapezoid(weights * mean_entropy, u) / np.trapezoid(weights, u))
 
 
-def _mi_from_entropies(entropy: Callable[[Counts], float]) -> Callable[[np.ndarray, np.ndarray], float]:
-    """Ĥ(X) + Ĥ(Y) − Ĥ(X, Y), never above min(Ĥ(X), Ĥ(Y)): I(X; Y) cannot exceed either entropy, so
-    a joint estimate below the larger marginal one is raised to it."""
+def conditional_counts(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> tuple[Counts, Counts, Counts, Counts]:
+    """Counts of (X, Z), (Y, Z), (X, Y, Z) and Z, over alphabets of K_x K_z, K_y K_z, K_x K_y K_z and K_z."""
+    a, b, c = joint_codes(x).astype(np.int64), joint_codes(y).astype(np.int64), joint_codes(z).astype(np.int64)
+    kx, ky, kz = int(a.max()) + 1, int(b.max()) + 1, int(c.max()) + 1
 
-    def mi(x: np.ndarray, y: np.ndarray) -> float:
-        cx, cy, cxy, *_ = count_tables(x, y)
+    def counts(cells: np.ndarray, alphabet: int) -> Counts:
+        return Counts(np.unique(cells, return_counts=True)[1].astype(np.int64), alphabet)
+
+    return (
+        counts(a * kz + c, kx * kz),
+        counts(b * kz + c, ky * kz),
+        counts((a * ky + b) * kz + c, kx * ky * kz),
+        counts(c, kz),
+    )
+
+
+def _mi_from_entropies(
+    entropy: Callable[[Counts], float],
+) -> Callable[[np.ndarray, np.ndarray, np.ndarray | None], float]:
+    """Ĥ(X) + Ĥ(Y) − Ĥ(X, Y), never above min(Ĥ(X), Ĥ(Y)): I(X; Y) cannot exceed either entropy, so
+    a joint estimate below the larger marginal one is raised to it. Given z: Ĥ(X, Z) + Ĥ(Y, Z) −
+    Ĥ(X, Y, Z) − Ĥ(Z), likewise never above min(Ĥ(X|Z), Ĥ(Y|Z))."""
+
+    def mi(x: np.ndarray, y: np.ndarray, z: np.ndarray | None = None) -> float:
+        if z is not None:
+            cxz, cyz, cxyz, cz = conditional_counts(x, y, z)
+            hxz, hyz = entropy(cxz), entropy(cyz)
+            return hxz + hyz - max(entropy(cxyz), hxz, hyz) - entropy(cz)
+        cx, cy, cxy = count_tables(x, y)
         hx, hy = entropy(cx), entropy(cy)
         return hx + hy - max(entropy(cxy), hx, hy)
 
@@ -221,6 +249,7 @@ def _conventions(variant: str, citation: str, complexity: str = "O(N + K)") -> C
     "plugin",
     ties="handled",
     types=DISCRETE_PAIR,
+    z_types=DISCRETE_Z,
     conventions=Conventions(
         variant="maximum-likelihood (plug-in) MI of the joint frequency table",
         ties="not applicable (discrete); multivariate x or y is one joint symbol",
@@ -229,18 +258,23 @@ def _conventions(variant: str, citation: str, complexity: str = "O(N + K)") -> C
         citation="Cover & Thomas (2006), eq. 2.28; bias (K_x−1)(K_y−1)/(2N): Miller (1955)",
     ),
 )
-def plugin(x: np.ndarray, y: np.ndarray) -> float:
+def plugin(x: np.ndarray, y: np.ndarray, z: np.ndarray | None = None) -> float:
     r"""Plug-in (maximum-likelihood) MI of discrete variables.
 
     .. math:: \hat I = \sum_{x,y} \frac{n_{xy}}{N} \ln \frac{N\, n_{xy}}{n_x\, n_y}
 
-    Biased upwards by about (K_x−1)(K_y−1)/(2N).
+    Biased upwards by about (K_x−1)(K_y−1)/(2N). Given z, the plug-in conditional MI
+
+    .. math:: \hat I(X;Y|Z) = \sum_{x,y,z} \frac{n_{xyz}}{N} \ln \frac{n_z\, n_{xyz}}{n_{xz}\, n_{yz}}
 
     References
     ----------
     Cover, T. M., Thomas, J. A. (2006). Elements of Information Theory, 2nd ed., eq. (2.28).
     """
-    cx, cy, cxy, *_ = count_tables(x, y)
+    if z is not None:
+        cxz, cyz, cxyz, cz = conditional_counts(x, y, z)
+        return entropy_plugin(cxz) + entropy_plugin(cyz) - entropy_plugin(cxyz) - entropy_plugin(cz)
+    cx, cy, cxy = count_tables(x, y)
     return entropy_plugin(cx) + entropy_plugin(cy) - entropy_plugin(cxy)
 
 
@@ -248,12 +282,13 @@ def plugin(x: np.ndarray, y: np.ndarray) -> float:
     "miller_madow",
     ties="handled",
     types=DISCRETE_PAIR,
+    z_types=DISCRETE_Z,
     conventions=_conventions(
         "Miller–Madow: plug-in + (K_obs − 1)/(2N) per entropy, K_obs occupied cells of each table",
         "Miller (1955), Note on the bias of information estimates",
     ),
 )
-def miller_madow(x: np.ndarray, y: np.ndarray) -> float:
+def miller_madow(x: np.ndarray, y: np.ndarray, z: np.ndarray | None = None) -> float:
     r"""Miller–Madow corrected MI: plug-in entropies plus (K_obs − 1)/(2N) each.
 
     Each entropy is :math:`\hat H_{ML} + (K_{obs}-1)/(2N)`.
@@ -265,17 +300,18 @@ def miller_madow(x: np.ndarray, y: np.ndarray) -> float:
     ----------
     Miller, G. A. (1955). Note on the bias of information estimates. Information Theory in Psychology, 95–100.
     """
-    return _mi_from_entropies(entropy_miller_madow)(x, y)
+    return _mi_from_entropies(entropy_miller_madow)(x, y, z)
 
 
 @register_estimator(
     "jackknife",
     ties="handled",
     types=DISCRETE_PAIR,
+    z_types=DISCRETE_Z,
     min_samples=3,
     conventions=_conventions("delete-one jackknife of each plug-in entropy", "Zahl (1977), Ecology 58, 907"),
 )
-def jackknife(x: np.ndarray, y: np.ndarray) -> float:
+def jackknife(x: np.ndarray, y: np.ndarray, z: np.ndarray | None = None) -> float:
     r"""Jackknife-corrected MI from delete-one jackknife entropies (Zahl 1977).
 
     Each entropy is :math:`N\hat H - \frac{N-1}{N}\sum_j \hat H^{(-j)}`.
@@ -286,19 +322,20 @@ def jackknife(x: np.ndarray, y: np.ndarray) -> float:
     ----------
     Zahl, S. (1977). Jackknifing an index of diversity. Ecology 58, 907–913.
     """
-    return _mi_from_entropies(entropy_jackknife)(x, y)
+    return _mi_from_entropies(entropy_jackknife)(x, y, z)
 
 
 @register_estimator(
     "chao_shen",
     ties="handled",
     types=DISCRETE_PAIR,
+    z_types=DISCRETE_Z,
     conventions=_conventions(
         "coverage-adjusted Horvitz–Thompson entropy, f1 = N set to N−1",
         "Chao & Shen (2003), Environ. Ecol. Stat. 10, 429",
     ),
 )
-def chao_shen(x: np.ndarray, y: np.ndarray) -> float:
+def chao_shen(x: np.ndarray, y: np.ndarray, z: np.ndarray | None = None) -> float:
     r"""Chao–Shen MI from coverage-adjusted Horvitz–Thompson entropies.
 
     .. math:: \hat H = -\sum_i \frac{C\hat p_i \ln(C\hat p_i)}{1-(1-C\hat p_i)^N},\quad C = 1 - f_1/N
@@ -310,18 +347,19 @@ def chao_shen(x: np.ndarray, y: np.ndarray) -> float:
     Chao, A., Shen, T.-J. (2003). Nonparametric estimation of Shannon's index of diversity when there
     are unseen species in sample. Environ. Ecol. Stat. 10, 429–443.
     """
-    return _mi_from_entropies(entropy_chao_shen)(x, y)
+    return _mi_from_entropies(entropy_chao_shen)(x, y, z)
 
 
 @register_estimator(
     "grassberger",
     ties="handled",
     types=DISCRETE_PAIR,
+    z_types=DISCRETE_Z,
     conventions=_conventions(
         "Grassberger 2003 with ln N (not ψ(N))", "Grassberger (2003), arXiv:physics/0307138, eq. 35"
     ),
 )
-def grassberger(x: np.ndarray, y: np.ndarray) -> float:
+def grassberger(x: np.ndarray, y: np.ndarray, z: np.ndarray | None = None) -> float:
     r"""Grassberger (2003) MI from bias-corrected entropies.
 
     Each entropy is :math:`\ln N - \frac1N\sum_i n_i G(n_i)`.
@@ -332,20 +370,21 @@ def grassberger(x: np.ndarray, y: np.ndarray) -> float:
     ----------
     Grassberger, P. (2003). Entropy estimates from insufficient samplings. arXiv:physics/0307138.
     """
-    return _mi_from_entropies(entropy_grassberger)(x, y)
+    return _mi_from_entropies(entropy_grassberger)(x, y, z)
 
 
 @register_estimator(
     "james_stein",
     ties="handled",
     types=DISCRETE_PAIR,
+    z_types=DISCRETE_Z,
     conventions=_conventions(
         "plug-in MI of the joint table shrunk toward uniform 1/(K_x K_y); marginals from the shrunk table",
         "Hausser & Strimmer (2009), JMLR 10, 1469",
         "O(N + K_x K_y)",
     ),
 )
-def james_stein(x: np.ndarray, y: np.ndarray) -> float:
+def james_stein(x: np.ndarray, y: np.ndarray, z: np.ndarray | None = None) -> float:
     r"""James–Stein shrinkage MI (Hausser & Strimmer 2009).
 
     The joint frequencies :math:`\hat p` over all K = K_x K_y cells are shrunk toward the uniform
@@ -354,37 +393,41 @@ def james_stein(x: np.ndarray, y: np.ndarray) -> float:
     .. math:: \lambda^* = \frac{1 - \sum_c \hat p_c^2}{(N-1)\sum_c (t - \hat p_c)^2}\ \ (\text{clipped to } [0, 1];\ 1 \text{ if } N \le 1 \text{ or the denominator is } 0)
 
     and the MI is the plug-in MI of :math:`\lambda^* t + (1-\lambda^*)\hat p`, its marginals taken
-    from the shrunk table.
+    from the shrunk table. Given z, the table is the K_x K_y K_z table of (X, Y, Z), shrunk the
+    same way, and the value its plug-in conditional MI.
 
     References
     ----------
     Hausser, J., Strimmer, K. (2009). Entropy inference and the James–Stein estimator, with
     application to nonlinear gene association networks. JMLR 10, 1469–1484.
     """
-    cx, cy, cxy, rows, cols, joint = count_tables(x, y)
-    kx, ky = cx.alphabet, cy.alphabet
-    if kx * ky > DENSE_CELLS:
-        raise ValueError(f"james_stein needs the dense {kx}×{ky} joint table; at most {DENSE_CELLS} cells")
-    n = cxy.total
-    table = np.zeros((kx, ky))
-    table[rows, cols] = joint / n
-    target = 1.0 / (kx * ky)
+    codes = [joint_codes(v).astype(np.int64) for v in ((x, y) if z is None else (x, y, z))]
+    shape = tuple(int(c.max()) + 1 for c in codes)
+    if np.prod(shape, dtype=np.float64) > DENSE_CELLS:
+        raise ValueError(f"james_stein needs the dense {'×'.join(map(str, shape))} table; at most {DENSE_CELLS} cells")
+    n = codes[0].size
+    table = np.bincount(np.ravel_multi_index(codes, shape), minlength=int(np.prod(shape))).reshape(shape) / n
+    target = 1.0 / table.size
     denominator = (n - 1) * np.sum((target - table) ** 2)
     shrinkage = 1.0 if n <= 1 or denominator == 0 else float(np.clip((1 - np.sum(table**2)) / denominator, 0, 1))
-    return plugin_mi_from_table(shrinkage * target + (1 - shrinkage) * table)
+    shrunk = shrinkage * target + (1 - shrinkage) * table
+    if z is None:
+        return plugin_mi_from_table(shrunk)
+    return float(sum(shrunk[:, :, c].sum() * plugin_mi_from_table(shrunk[:, :, c]) for c in range(shape[2])))
 
 
 @register_estimator(
     "nsb",
     ties="handled",
     types=DISCRETE_PAIR,
+    z_types=DISCRETE_Z,
     conventions=_conventions(
         "NSB entropies of X, Y and (X, Y), K = observed alphabets; posterior over β integrated on a refined log grid",
         "Nemenman, Shafee, Bialek (2002), NIPS 14",
         "O(N + distinct counts × grid)",
     ),
 )
-def nsb(x: np.ndarray, y: np.ndarray) -> float:
+def nsb(x: np.ndarray, y: np.ndarray, z: np.ndarray | None = None) -> float:
     r"""NSB (Nemenman–Shafee–Bialek) MI from three NSB entropies.
 
     .. math::
@@ -401,7 +444,7 @@ def nsb(x: np.ndarray, y: np.ndarray) -> float:
     Nemenman, I., Shafee, F., Bialek, W. (2002). Entropy and inference, revisited. NIPS 14.
     Nemenman, I., Bialek, W., de Ruyter van Steveninck, R. (2004). Phys. Rev. E 69, 056111.
     """
-    return _mi_from_entropies(entropy_nsb)(x, y)
+    return _mi_from_entropies(entropy_nsb)(x, y, z)
 
 
 @register_estimator(
@@ -409,13 +452,16 @@ def nsb(x: np.ndarray, y: np.ndarray) -> float:
     ties="handled",
     check=lambda p: check_bayes(p["a"], p["mean"]),
     types=DISCRETE_PAIR,
+    z_types=DISCRETE_Z,
     conventions=_conventions(
         "Dirichlet(a) prior on each table (K = observed alphabets): 'pseudocount' = entropy of the posterior-mean "
         "pmf (n+a)/(N+Ka); 'posterior' = posterior mean of the entropy",
         "Hausser & Strimmer (2009), JMLR 10, 1469; Wolpert & Wolf (1995), Phys. Rev. E 52, 6841",
     ),
 )
-def bayes(x: np.ndarray, y: np.ndarray, a: float = 0.5, mean: str = "pseudocount") -> float:
+def bayes(
+    x: np.ndarray, y: np.ndarray, a: float = 0.5, mean: str = "pseudocount", z: np.ndarray | None = None
+) -> float:
     r"""Bayesian MI under a symmetric Dirichlet(a) prior on each table.
 
     ``mean="pseudocount"``: the entropy of the posterior-mean pmf :math:`(n_i+a)/(N+Ka)`
@@ -430,8 +476,8 @@ def bayes(x: np.ndarray, y: np.ndarray, a: float = 0.5, mean: str = "pseudocount
     """
     check_bayes(a, mean)
     if mean == "pseudocount":
-        return _mi_from_entropies(lambda c: entropy_pseudocount(c, a))(x, y)
-    return _mi_from_entropies(lambda c: entropy_dirichlet_mean(c, a))(x, y)
+        return _mi_from_entropies(lambda c: entropy_pseudocount(c, a))(x, y, z)
+    return _mi_from_entropies(lambda c: entropy_dirichlet_mean(c, a))(x, y, z)
 
 
 def check_bayes(a: float, mean: str) -> None:

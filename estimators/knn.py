@@ -26,13 +26,15 @@ from ._neighbours import (
     ties="refused",
     jitter_parameter="noise",
     min_samples=more_than_k,
+    z_types=("continuous",),
     conventions=Conventions(
-        variant="KSG algorithm 1",
+        variant="KSG algorithm 1; with z, the Frenzel–Pompe conditional form (same counting in xz, yz and z)",
         counting="strict: marginal neighbours with distance < eps_i (the k-th joint neighbour's distance), self excluded",
         ties="not handled by default (duplicates give eps_i = 0); noise=c adds N(0, (c*sd)^2) per column from the run's rng",
         standardises="no",
         complexity="O(n log n) in time, O(n k) in memory",
-        citation="Kraskov, Stögbauer, Grassberger (2004), Phys. Rev. E 69, 066138, eq. (8)",
+        citation="Kraskov, Stögbauer, Grassberger (2004), Phys. Rev. E 69, 066138, eq. (8); with z: Frenzel & Pompe "
+        "(2007), Phys. Rev. Lett. 99, 204101, eq. (7)",
     ),
 )
 def ksg(
@@ -42,6 +44,7 @@ def ksg(
     noise: float = 0.0,
     workers: int = 1,
     rng: np.random.Generator | None = None,
+    z: np.ndarray | None = None,
 ) -> float:
     r"""Kraskov–Stögbauer–Grassberger estimator, algorithm 1.
 
@@ -52,6 +55,17 @@ def ksg(
     where :math:`\epsilon_i` is the max-norm distance from :math:`z_i=(x_i,y_i)`
     to its k-th nearest neighbour (itself excluded) and
     :math:`n_x(i) = \#\{j \ne i: \|x_j-x_i\|_\infty < \epsilon_i\}`, likewise :math:`n_y(i)`.
+
+    Given z, the conditional MI of Frenzel & Pompe (2007):
+
+    .. math::
+
+        \hat I(X;Y|Z) = \psi(k) - \frac{1}{N}\sum_i \left[\psi(n_{xz}(i)+1) + \psi(n_{yz}(i)+1)
+        - \psi(n_z(i)+1)\right]
+
+    with :math:`\epsilon_i` the max-norm distance to the k-th neighbour in the joint (x, y, z)
+    space and the strict counts :math:`n_{xz}(i)`, :math:`n_{yz}(i)`, :math:`n_z(i)` in the
+    subspaces (x, z), (y, z) and z.
 
     Parameters
     ----------
@@ -67,7 +81,11 @@ def ksg(
     ----------
     Kraskov, A., Stögbauer, H., Grassberger, P. (2004). Estimating mutual
     information. Phys. Rev. E 69, 066138.
+    Frenzel, S., Pompe, B. (2007). Partial mutual information for coupling analysis of
+    multivariate time series. Phys. Rev. Lett. 99, 204101.
     """
+    if z is not None:
+        return _frenzel_pompe(*prepare(x, y, k, noise, rng, z), k, workers)
     x, y = prepare(x, y, k, noise, rng)
     n = x.shape[0]
     order, eps = kth_neighbour_distance(np.hstack([x, y]), k, workers)
@@ -76,6 +94,16 @@ def ksg(
     n_y = count_within(y, eps, strict=True, workers=workers)
     psi = digamma_table(n + 1)
     return float(psi[k] + psi[n] - np.mean(psi[n_x + 1] + psi[n_y + 1]))
+
+
+def _frenzel_pompe(x: np.ndarray, y: np.ndarray, z: np.ndarray, k: int, workers: int) -> float:
+    order, eps = kth_neighbour_distance(np.hstack([x, y, z]), k, workers)
+    x, y, z = x[order], y[order], z[order]
+    n_xz = count_within(np.hstack([x, z]), eps, strict=True, workers=workers)
+    n_yz = count_within(np.hstack([y, z]), eps, strict=True, workers=workers)
+    n_z = count_within(z, eps, strict=True, workers=workers)
+    psi = digamma_table(x.shape[0] + 1)
+    return float(psi[k] - np.mean(psi[n_xz + 1] + psi[n_yz + 1] - psi[n_z + 1]))
 
 
 KNN_CITATION = "Kraskov, Stögbauer, Grassberger (2004), Phys. Rev. E 69, 066138"

@@ -93,16 +93,20 @@ def sklearn(
     multivariate=False,
     min_samples=more_than_k,
     requires=("ennemi",),
+    z_types=("continuous",),
     conventions=Conventions(
-        variant="ennemi.estimate_mi: KSG algorithm 1 (continuous), Ross-type (discrete y)",
+        variant="ennemi.estimate_mi: KSG algorithm 1 (continuous), Ross-type (discrete y); with z (cond=): its "
+        "conditional KSG",
         ties="ennemi adds low-amplitude noise with its own fixed seed",
         standardises="yes (preprocess=True): continuous variables rescaled to unit variance",
         clipping="none",
         citation="Laarne, Zaidan, Nieminen (2021), J. Open Source Softw. 6, 3161",
     ),
 )
-def ennemi(x: np.ndarray, y: np.ndarray, k: int = 3, y_type: str = "continuous") -> float:
-    """The ennemi library's KSG estimator (nats), single-threaded.
+def ennemi(
+    x: np.ndarray, y: np.ndarray, k: int = 3, y_type: str = "continuous", z: np.ndarray | None = None
+) -> float:
+    """The ennemi library's KSG estimator (nats), single-threaded; given z, its conditional MI (``cond=z``).
 
     References
     ----------
@@ -112,7 +116,9 @@ def ennemi(x: np.ndarray, y: np.ndarray, k: int = 3, y_type: str = "continuous")
     library = _require("ennemi", "ennemi")
     discrete_y = y_type == "discrete"
     target = y[:, 0] if discrete_y else y[:, 0].astype(np.float64)
-    return float(library.estimate_mi(target, x[:, 0], k=k, discrete_y=discrete_y, max_threads=1)[0, 0])
+    condition = None if z is None else z[:, 0]
+    value = library.estimate_mi(target, x[:, 0], k=k, cond=condition, discrete_y=discrete_y, max_threads=1)
+    return float(value[0, 0])
 
 
 @register_estimator(
@@ -121,16 +127,20 @@ def ennemi(x: np.ndarray, y: np.ndarray, k: int = 3, y_type: str = "continuous")
     check=neighbour_params,
     min_samples=more_than_k,
     requires=("npeet-plus",),
+    z_types=("continuous",),
     conventions=Conventions(
-        variant="NPEET (npeet-plus) mi: KSG algorithm 1 with radius eps − 1e-15 (an absolute epsilon)",
+        variant="NPEET (npeet-plus) mi: KSG algorithm 1 with radius eps − 1e-15 (an absolute epsilon); with z, its cmi "
+        "(Frenzel–Pompe)",
         ties="adds 1e-10·U(0,1) noise from numpy's global generator; the adapter seeds it from the run's rng",
         units="bits in NPEET; converted to nats here",
         clipping="none",
         citation="Ver Steeg, NPEET (github.com/gregversteeg/NPEET); npeet-plus on PyPI",
     ),
 )
-def npeet(x: np.ndarray, y: np.ndarray, k: int = 3, rng: np.random.Generator | None = None) -> float:
-    """NPEET's KSG mutual information, converted from bits to nats.
+def npeet(
+    x: np.ndarray, y: np.ndarray, k: int = 3, rng: np.random.Generator | None = None, z: np.ndarray | None = None
+) -> float:
+    """NPEET's KSG mutual information (given z, its conditional MI ``cmi``), converted from bits to nats.
 
     References
     ----------
@@ -138,6 +148,8 @@ def npeet(x: np.ndarray, y: np.ndarray, k: int = 3, rng: np.random.Generator | N
     """
     library = _require("npeet_plus", "npeet-plus")
     np.random.seed(_seed(rng))
+    if z is not None:
+        return float(library.cmi(x, y, z, k=k, base=2)) * np.log(2)
     return float(library.mi(x, y, k=k, base=2)) * np.log(2)
 
 
@@ -147,15 +159,19 @@ def npeet(x: np.ndarray, y: np.ndarray, k: int = 3, rng: np.random.Generator | N
     check=neighbour_params,
     min_samples=more_than_k,
     requires=("infomeasure",),
+    z_types=("continuous",),
     conventions=Conventions(
-        variant="infomeasure mutual_information(approach='ksg'), KSG algorithm 1, max-norm",
+        variant="infomeasure mutual_information(approach='ksg'), KSG algorithm 1, max-norm; with z, "
+        "conditional_mutual_information(cond=z)",
         ties="adds noise of level 1e-10 (infomeasure's default); numpy's global generator seeded from the run's rng",
         clipping="none",
         citation="Butt et al. (2025), infomeasure: a comprehensive Python package for information theory measures",
     ),
 )
-def infomeasure(x: np.ndarray, y: np.ndarray, k: int = 4, rng: np.random.Generator | None = None) -> float:
-    """The infomeasure library's KSG estimator in nats (its default k is 4).
+def infomeasure(
+    x: np.ndarray, y: np.ndarray, k: int = 4, rng: np.random.Generator | None = None, z: np.ndarray | None = None
+) -> float:
+    """The infomeasure library's KSG estimator in nats (its default k is 4); given z, its conditional MI.
 
     References
     ----------
@@ -163,4 +179,6 @@ def infomeasure(x: np.ndarray, y: np.ndarray, k: int = 4, rng: np.random.Generat
     """
     library = _require("infomeasure", "infomeasure")
     np.random.seed(_seed(rng))
+    if z is not None:
+        return float(library.conditional_mutual_information(x, y, cond=z, approach="ksg", k=k, base="e"))
     return float(library.mutual_information(x, y, approach="ksg", k=k, base="e"))

@@ -24,7 +24,7 @@ from .validation import (
     infer_variable_type,
     scale_aware_noise,
     tied_samples,
-    validate_pair,
+    validate_sample,
 )
 
 __all__ = [
@@ -82,6 +82,7 @@ class EstimatorInfo:
     jitter_parameter: str | None = None
     check: Callable[[Mapping[str, Any]], Any] | None = None
     batched: bool = False
+    z_types: tuple[str, ...] = ()
 
 
 def register_estimator(
@@ -99,6 +100,7 @@ def register_estimator(
     jitter_parameter: str | None = None,
     check: Callable[[Mapping[str, Any]], Any] | None = None,
     batched: bool = False,
+    z_types: Iterable[str] = (),
 ) -> Callable[[Any], Any]:
     """Register an estimator function or class under ``name``.
 
@@ -143,18 +145,27 @@ def register_estimator(
         dimensions) and one generator per sample, and returns one value per sample, each as if
         estimated alone. The harness then hands it many repetitions at once, at most its compute
         setting ``max_batch`` where it has one (else ``DEFAULT_BATCH``).
+    z_types
+        The types of a conditioning variable z it accepts (none: it estimates I(X;Y) only). Such
+        an estimator takes the keywords ``z`` (validated as x and y are, 2-D) and, if it wants,
+        ``z_type``; given z it returns I(X;Y|Z), without z (``z=None``) I(X;Y), under the same name.
+        With z, ``types`` still lists the (x_type, y_type) pairs it accepts.
     """
     if ties not in TIE_HANDLING:
         raise ValueError(f"ties must be one of {', '.join(TIE_HANDLING)}, got {ties!r}")
     pairs = tuple((check_variable_type(a), check_variable_type(b)) for a, b in types)
     minimum = min_samples if callable(min_samples) else (lambda _params, m=int(min_samples): m)
     compute = tuple(compute)
+    z_types = tuple(check_variable_type(kind, "z type") for kind in z_types)
 
     def decorate(target: Any) -> Any:
         if batched and inspect.isclass(target):
             raise RegistryError(f"estimator {name!r}: a batched estimator is a function of (xs, ys, ...)")
         skip = TYPE_KEYWORDS if inspect.isclass(target) else (*TYPE_KEYWORDS, *_first_two(target))
         parameters = signature_parameters(target, skip)
+        method = target.estimate if inspect.isclass(target) else target
+        if z_types and (batched or "z" not in inspect.signature(method).parameters):
+            raise RegistryError(f"estimator {name!r} declares z_types: it must be unbatched and take the keyword z")
         unknown = [key for key in compute if key not in parameters]
         if unknown:
             raise RegistryError(f"estimator {name!r}: compute settings {unknown} are not parameters of it")
@@ -179,6 +190,7 @@ def register_estimator(
                         jitter_parameter=jitter_parameter,
                         check=check,
                         batched=batched,
+                        z_types=z_types,
                     )
                 },
                 source=getattr(target, "__module__", "?"),
@@ -192,8 +204,9 @@ def register_estimator(
 TIE_HANDLING = ("handled", "jittered", "refused", "undeclared")
 
 #: Keywords the framework passes to a plugin that declares them; never parameters. A batched
-#: plugin gets ``rngs``, one generator per sample, where others get ``rng``.
-TYPE_KEYWORDS = ("rng", "rngs", "x_type", "y_type")
+#: plugin gets ``rngs``, one generator per sample, where others get ``rng``; ``z`` and ``z_type``
+#: come only with a conditioning variable.
+TYPE_KEYWORDS = ("rng", "rngs", "x_type", "y_type", "z", "z_type")
 
 #: Samples per call of a batched estimator without a ``max_batch`` compute setting.
 DEFAULT_BATCH = 16
@@ -215,6 +228,13 @@ class UserData:
     x_type: str
     y_type: str
     rng: np.random.Generator
+    z: np.ndarray | None = None
+    z_type: str | None = None
+
+    @property
+    def types(self) -> dict[str, Any]:
+        """The keywords that pass these data's types (and z) to :meth:`Estimator.estimate_validated`."""
+        return {"x_type": self.x_type, "y_type": self.y_type, "z": self.z, "z_type": self.z_type}
 
 
 class Estimator:
@@ -274,18 +294,30 @@ class Estimator:
     def min_samples(self) -> int:
         return int(self.info.min_samples(self.params))
 
-    def supports(self, x_type: str, y_type: str, dim_x: int = 1, dim_y: int = 1) -> bool:
-        return self.why_unsupported(x_type, y_type, dim_x, dim_y) is None
+    def supports(
+        self, x_type: str, y_type: str, dim_x: int = 1, dim_y: int = 1, z_type: str | None = None, dim_z: int = 0
+    ) -> bool:
+        return self.why_unsupported(x_type, y_type, dim_x, dim_y, z_type, dim_z) is None
 
-    def why_unsupported(self, x_type: str, y_type: str, dim_x: int = 1, dim_y: int = 1) -> str | None:
+    def why_unsupported(
+        self, x_type: str, y_type: str, dim_x: int = 1, dim_y: int = 1, z_type: str | None = None, dim_z: int = 0
+    ) -> str | None:
+        """Why it cannot estimate on data of these types and dimensions (None if it can). A
+        ``z_type`` asks for I(X;Y|Z) with a ``dim_z``-dimensional z of that type."""
         if (x_type, y_type) not in self.info.types:
             accepted = ", ".join(f"({a}, {b})" for a, b in self.info.types)
             return f"{self.name} does not accept ({x_type}, {y_type}) data; it accepts {accepted}"
-        if not self.info.multivariate and (dim_x > 1 or dim_y > 1):
-            return f"{self.name} accepts one-dimensional x and y only; got dim_x={dim_x}, dim_y={dim_y}"
-        if self.info.max_joint_dim is not None and dim_x + dim_y > self.info.max_joint_dim(self.params):
+        if z_type and z_type not in self.info.z_types:
+            if not self.info.z_types:
+                return f"{self.name} cannot condition on z: it estimates I(X;Y) only"
+            return f"{self.name} cannot condition on a {z_type} z; it accepts z of type {', '.join(self.info.z_types)}"
+        dims = {"dim_x": dim_x, "dim_y": dim_y, **({"dim_z": dim_z} if z_type else {})}
+        if not self.info.multivariate and max(dims.values()) > 1:
+            got = ", ".join(f"{key}={value}" for key, value in dims.items())
+            return f"{self.name} accepts one-dimensional variables only; got {got}"
+        if self.info.max_joint_dim is not None and sum(dims.values()) > self.info.max_joint_dim(self.params):
             limit = self.info.max_joint_dim(self.params)
-            return f"{self.spec} accepts dim_x + dim_y <= {limit}; got {dim_x} + {dim_y}"
+            return f"{self.spec} accepts a joint dimension of at most {limit}; got {' + '.join(map(str, dims.values()))}"
         return None
 
     def estimate(
@@ -293,44 +325,56 @@ class Estimator:
         x: Any,
         y: Any,
         *,
+        z: Any = None,
         x_type: str | None = None,
         y_type: str | None = None,
+        z_type: str | None = None,
         rng: np.random.Generator | int | None = None,
         jitter: float = 0.0,
     ) -> float:
-        """Validate a user's ``x`` and ``y`` and return the MI estimate in nats (see :meth:`prepare`)."""
-        data = self.prepare(x, y, x_type=x_type, y_type=y_type, rng=rng, jitter=jitter, strict=False)
-        return self.estimate_validated(data.x, data.y, x_type=data.x_type, y_type=data.y_type, rng=data.rng)
+        """Validate a user's data and return the estimate of I(x; y), or of I(x; y | z) given ``z``,
+        in nats (see :meth:`prepare`)."""
+        data = self.prepare(
+            x, y, z=z, x_type=x_type, y_type=y_type, z_type=z_type, rng=rng, jitter=jitter, strict=False
+        )
+        return self.estimate_validated(data.x, data.y, **data.types, rng=data.rng)
 
     def prepare(
         self,
         x: Any,
         y: Any,
         *,
+        z: Any = None,
         x_type: str | None = None,
         y_type: str | None = None,
+        z_type: str | None = None,
         rng: np.random.Generator | int | None = None,
         jitter: float = 0.0,
         strict: bool = True,
     ) -> UserData:
-        """A user's ``x`` and ``y`` checked for this estimator: validated arrays, types and generator.
+        """A user's ``x``, ``y`` (and ``z``) checked for this estimator: validated arrays, types and generator.
 
         Types not given are inferred by :func:`mibench.validation.infer_variable_type` (the rule the
         command line uses). Data the estimator cannot handle are refused with the reason: types it
-        does not accept, discrete labels that are all distinct, and tied continuous values for an
-        estimator that refuses ties, unless ``jitter`` > 0 adds N(0, (jitter·sd)²) noise, seeded
-        from ``rng``, to every continuous column. ``rng`` defaults to a fixed seed, so the result
-        is deterministic. ``strict``: discrete labels that look continuous are an error (else a warning).
+        does not accept (a z given to an estimator that cannot condition among them), discrete
+        labels that are all distinct, and tied continuous values for an estimator that refuses
+        ties, unless ``jitter`` > 0 adds N(0, (jitter·sd)²) noise, seeded from ``rng``, to every
+        continuous column. ``rng`` defaults to a fixed seed, so the result is deterministic.
+        ``strict``: discrete labels that look continuous are an error (else a warning).
         """
-        inferred = {name: given is None for name, given in (("x", x_type), ("y", y_type))}
-        x_type = x_type or infer_variable_type(x, "x")
-        y_type = y_type or infer_variable_type(y, "y")
-        x_array, y_array = validate_pair(x, y, x_type, y_type, min_samples=1)
-        problem = self.why_unsupported(x_type, y_type, x_array.shape[1], y_array.shape[1])
+        given = {"x": (x, x_type), "y": (y, y_type), **({"z": (z, z_type)} if z is not None else {})}
+        inferred = {name: kind is None for name, (_, kind) in given.items()}
+        kinds = {name: kind or infer_variable_type(values, name) for name, (values, kind) in given.items()}
+        x_type, y_type, z_type = kinds["x"], kinds["y"], kinds.get("z")
+        x_array, y_array, z_array = validate_sample(x, y, x_type, y_type, 1, z=z, z_type=z_type)
+        arrays = {"x": x_array, "y": y_array, **({"z": z_array} if z_array is not None else {})}
+        dim_z = 0 if z_array is None else z_array.shape[1]
+        problem = self.why_unsupported(x_type, y_type, x_array.shape[1], y_array.shape[1], z_type, dim_z)
         if problem:
-            others = ", ".join(estimators_accepting(x_type, y_type)) or "none registered"
-            problem = f"{problem}. Estimators that accept ({x_type}, {y_type}) data: {others}"
-            for name, values in (("x", x), ("y", y)):
+            others = ", ".join(estimators_accepting(x_type, y_type, z_type=z_type)) or "none registered"
+            given_z = f" given a {z_type} z" if z_type else ""
+            problem = f"{problem}. Estimators that accept ({x_type}, {y_type}) data{given_z}: {others}"
+            for name, (values, _) in given.items():
                 if inferred[name] and as_2d(values, name).dtype.kind not in "biuf":
                     raise TypeError(
                         f"{name} must be numeric for {self.name}: it holds labels, so it is discrete. {problem}"
@@ -338,23 +382,25 @@ class Estimator:
         check_sample_count(len(x_array), self.min_samples)
         if problem:
             raise ValueError(problem)
-        check_user_data(x_array, y_array, x_type, y_type, (x, y), strict=strict)
+        check_user_data(arrays, kinds, {name: values for name, (values, _) in given.items()}, strict=strict)
         generator = as_generator(0 if rng is None else rng)
         if number(jitter, "jitter", 0.0, inclusive=True):
-            x_array, y_array = (
-                scale_aware_noise(a, jitter, generator) if kind == "continuous" else a
-                for a, kind in ((x_array, x_type), (y_array, y_type))
-            )
+            arrays = {
+                name: scale_aware_noise(array, jitter, generator) if kinds[name] == "continuous" else array
+                for name, array in arrays.items()
+            }
         elif self.refuses_ties:
-            self._check_ties(x_array, y_array, x_type, y_type)
-        return UserData(x_array, y_array, x_type, y_type, generator)
+            self._check_ties(arrays, kinds)
+        return UserData(arrays["x"], arrays["y"], x_type, y_type, generator, arrays.get("z"), z_type)
 
-    def _check_ties(self, x: np.ndarray, y: np.ndarray, x_type: str, y_type: str) -> None:
-        for values, kind, name in ((x, x_type, "x"), (y, y_type, "y")):
-            tied = int(tied_samples(values).sum()) if kind == "continuous" else 0
+    def _check_ties(self, arrays: Mapping[str, np.ndarray], kinds: Mapping[str, str]) -> None:
+        for name, values in arrays.items():
+            tied = int(tied_samples(values).sum()) if kinds[name] == "continuous" else 0
             if tied:
                 handlers = ", ".join(
-                    other for other in estimators_accepting(x_type, y_type, ties=True) if other != self.name
+                    other
+                    for other in estimators_accepting(kinds["x"], kinds["y"], ties=True, z_type=kinds.get("z"))
+                    if other != self.name
                 )
                 raise TiedDataError(
                     f"{name} has {tied} tied values among {len(values)} samples (samples sharing a value), and "
@@ -364,13 +410,26 @@ class Estimator:
                     f"scale-aware noise"
                 )
 
-    def estimate_validated(self, x: np.ndarray, y: np.ndarray, *, x_type: str, y_type: str, rng: Any = None) -> float:
-        """Run the plugin on arrays that have already been through validation, with their declared types."""
+    def estimate_validated(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        *,
+        x_type: str,
+        y_type: str,
+        rng: Any = None,
+        z: np.ndarray | None = None,
+        z_type: str | None = None,
+    ) -> float:
+        """Run the plugin on arrays that have already been through validation, with their declared
+        types: I(x; y), or I(x; y | z) given ``z``."""
         generator = as_generator(0 if rng is None else rng)
         if self.info.batched:
             return self.estimate_batch([x], [y], x_type=x_type, y_type=y_type, rngs=[generator])[0]
         offered = {"rng": generator, "x_type": x_type, "y_type": y_type}
-        kwargs = {key: offered[key] for key in self._keywords}
+        if z is not None:
+            offered.update(z=z, z_type=z_type)
+        kwargs = {key: offered[key] for key in self._keywords if key in offered}
         if self._instance is not None:
             value = self._instance.estimate(x, y, **kwargs)
         else:
@@ -385,15 +444,20 @@ class Estimator:
         x_type: str,
         y_type: str,
         rngs: list[np.random.Generator],
+        zs: list[np.ndarray] | None = None,
+        z_type: str | None = None,
     ) -> list[float]:
         """Estimates of several validated samples of one size, types and dimensions, one generator
-        each: one call of a batched plugin, or one call per sample of any other."""
+        each: one call of a batched plugin, or one call per sample of any other (batched plugins
+        never condition, so ``zs`` goes to the others only)."""
         if not self.info.batched:
+            zs = zs if zs is not None else [None] * len(xs)
             return [
-                self.estimate_validated(x, y, x_type=x_type, y_type=y_type, rng=rng) for x, y, rng in zip(xs, ys, rngs)
+                self.estimate_validated(x, y, x_type=x_type, y_type=y_type, rng=rng, z=z, z_type=z_type)
+                for x, y, z, rng in zip(xs, ys, zs, rngs)
             ]
         offered = {"rngs": list(rngs), "x_type": x_type, "y_type": y_type}
-        kwargs = {key: offered[key] for key in self._keywords}
+        kwargs = {key: offered[key] for key in self._keywords if key in offered}
         values = self.entry.target(list(xs), list(ys), **self.params, **self.compute, **kwargs)
         if not isinstance(values, (list, tuple, np.ndarray)) or len(values) != len(xs):
             raise InvalidEstimateError(f"batched estimator {self.name} must return one value per sample ({len(xs)})")
@@ -432,12 +496,14 @@ def get_estimator(spec: str | Estimator, **params: Any) -> Estimator:
         raise ValueError(f"invalid parameters for estimator {entry.name!r}: {exc}") from None
 
 
-def estimators_accepting(x_type: str, y_type: str, ties: bool = False) -> list[str]:
-    """Names of the registered estimators that accept these types (and handle ties, if asked)."""
+def estimators_accepting(x_type: str, y_type: str, ties: bool = False, z_type: str | None = None) -> list[str]:
+    """Names of the registered estimators that accept these types, conditioning on a ``z_type`` z
+    if one is given (and that handle ties, if asked)."""
     accepted = []
     for entry in ESTIMATORS.entries():
         info = entry.metadata["info"]
-        if (x_type, y_type) in info.types and (not ties or info.ties == "handled"):
+        conditions = not z_type or z_type in info.z_types
+        if (x_type, y_type) in info.types and conditions and (not ties or info.ties == "handled"):
             accepted.append(entry.name)
     return accepted
 
@@ -462,16 +528,20 @@ def estimate(
     y: Any,
     estimator: str | Estimator = "ksg",
     *,
+    z: Any = None,
     x_type: str | None = None,
     y_type: str | None = None,
+    z_type: str | None = None,
     rng: np.random.Generator | int | None = None,
     jitter: float = 0.0,
     **params: Any,
 ) -> float:
-    """Estimate I(x; y) in nats on your own arrays (see :meth:`Estimator.estimate`).
+    """Estimate I(x; y), or the conditional MI I(x; y | z) given ``z``, in nats on your own arrays
+    (see :meth:`Estimator.estimate`).
 
     Variable types not given are inferred: text, booleans and integers with at most 20 distinct
-    values are discrete; other numbers continuous.
+    values are discrete; other numbers continuous. With ``z``, the estimator must be one that
+    can condition (``mibench list estimators --conditional``).
 
     Examples
     --------
@@ -481,4 +551,6 @@ def estimate(
     >>> round(mibench.estimate(x, y, "gaussian"), 2)   # truth 0.5*ln 2 = 0.35
     0.35
     """
-    return get_estimator(estimator, **params).estimate(x, y, x_type=x_type, y_type=y_type, rng=rng, jitter=jitter)
+    return get_estimator(estimator, **params).estimate(
+        x, y, z=z, x_type=x_type, y_type=y_type, z_type=z_type, rng=rng, jitter=jitter
+    )

@@ -18,7 +18,7 @@ from .estimator import Estimator, InvalidEstimateError, get_estimator
 from .records import make_record
 from .scenario import Scenario, get_scenario
 from .seeding import derived_generator, task_seed
-from .validation import tied_samples, validate_pair
+from .validation import tied_samples, validate_sample
 
 __all__ = ["Experiment", "Task", "plan", "batches", "run_task", "run_tasks", "resolve_estimator", "resolve_scenario"]
 
@@ -156,6 +156,9 @@ class Task:
     dim_y: int
     true_mi: float
     warmup: bool = False
+    quantity: str = "mi"
+    z_type: str = ""
+    dim_z: int = 0
 
     @cached_property
     def task_id(self) -> str:
@@ -170,7 +173,9 @@ def plan(experiment: Experiment) -> tuple[list[Task], list[str]]:
     for scenario_spec in experiment.scenarios:
         scenario = resolve_scenario(scenario_spec)
         for estimator in estimators:
-            reason = estimator.why_unsupported(scenario.x_type, scenario.y_type, scenario.dim_x, scenario.dim_y)
+            reason = estimator.why_unsupported(
+                scenario.x_type, scenario.y_type, scenario.dim_x, scenario.dim_y, scenario.z_type, scenario.dim_z
+            )
             if reason:
                 skipped.append(f"{estimator.spec} × {scenario.spec}: {reason}")
                 continue
@@ -192,6 +197,9 @@ def plan(experiment: Experiment) -> tuple[list[Task], list[str]]:
                             dim_y=scenario.dim_y,
                             true_mi=scenario.mi,
                             warmup=experiment.warmup,
+                            quantity=scenario.quantity,
+                            z_type=scenario.z_type,
+                            dim_z=scenario.dim_z,
                         )
                     )
     return tasks, skipped
@@ -214,7 +222,7 @@ def batches(tasks: Iterable[Task]) -> list[list[Task]]:
         if limit == 1:
             calls.append([task])
             continue
-        key = (task.run_spec, task.n, task.x_type, task.y_type, task.dim_x, task.dim_y)
+        key = (task.run_spec, task.n, task.x_type, task.y_type, task.z_type, task.dim_x, task.dim_y, task.dim_z)
         open_calls = groups.setdefault(key, [])
         if not open_calls or len(open_calls[-1]) == limit:
             open_calls.append([])
@@ -237,25 +245,30 @@ def run_tasks(tasks: Sequence[Task]) -> list[dict[str, Any]]:
     for task in tasks:
         try:
             estimator = resolve_estimator(task.run_spec)
-            x, y = resolve_scenario(task.scenario).sample(task.n, task.seed)
-            x, y = validate_pair(x, y, task.x_type, task.y_type, estimator.min_samples)
+            x, y, *z = resolve_scenario(task.scenario).sample(task.n, task.seed)
+            sample = validate_sample(
+                x, y, task.x_type, task.y_type, estimator.min_samples, z=z[0] if z else None, z_type=task.z_type or None
+            )
         except Exception as exc:  # a broken scenario or a sample the estimator cannot take
             records[task.task_id] = make_record(task, "error", message=f"{type(exc).__name__}: {exc}")
             continue
-        ready.append((task, x, y, count_ties(x, y, task.x_type, task.y_type)))
+        ready.append((task, sample, count_ties(sample, (task.x_type, task.y_type, task.z_type))))
     if ready:
         records.update(_estimate(estimator, ready))
     return [records[task.task_id] for task in tasks]
 
 
-def _estimate(estimator: Estimator, ready: list[tuple[Task, np.ndarray, np.ndarray, int]]) -> dict[str, dict]:
+def _estimate(estimator: Estimator, ready: list[tuple[Task, tuple, int]]) -> dict[str, dict]:
     first = ready[0][0]
     types = {"x_type": first.x_type, "y_type": first.y_type}
-    xs, ys = [item[1] for item in ready], [item[2] for item in ready]
+    xs, ys, zs = ([item[1][which] for item in ready] for which in range(3))
+    if first.z_type:
+        types.update(zs=zs, z_type=first.z_type)
     if first.warmup and first.run_spec not in _warmed_up:
         _warmed_up.add(first.run_spec)
         try:
-            estimator.estimate_batch(xs[:1], ys[:1], **types, rngs=[derived_generator(first.seed, ESTIMATOR_STREAM)])
+            one = {**types, **({"zs": zs[:1]} if first.z_type else {})}
+            estimator.estimate_batch(xs[:1], ys[:1], **one, rngs=[derived_generator(first.seed, ESTIMATOR_STREAM)])
         except Exception:
             pass  # the timed call below reports it
     rngs = [derived_generator(task.seed, ESTIMATOR_STREAM) for task, *_ in ready]
@@ -269,7 +282,7 @@ def _estimate(estimator: Estimator, ready: list[tuple[Task, np.ndarray, np.ndarr
         values, status, message = [math.nan] * len(ready), "error", f"{type(exc).__name__}: {exc}"
     wall, cpu = (time.perf_counter() - wall) / len(ready), (time.process_time() - cpu) / len(ready)
     records = {}
-    for (task, _, _, ties), value in zip(ready, values):
+    for (task, _, ties), value in zip(ready, values):
         shared = {"ties": ties, "batch": len(ready)}
         if status != "ok":
             records[task.task_id] = make_record(task, status, message=message, **shared)
@@ -281,10 +294,10 @@ def _estimate(estimator: Estimator, ready: list[tuple[Task, np.ndarray, np.ndarr
     return records
 
 
-def count_ties(x: np.ndarray, y: np.ndarray, x_type: str, y_type: str) -> int:
-    """Samples whose continuous x or y value equals another sample's (benchmarks record them, never refuse)."""
-    tied = np.zeros(len(x), dtype=bool)
-    for values, kind in ((x, x_type), (y, y_type)):
-        if kind == "continuous":
+def count_ties(arrays: Sequence[np.ndarray | None], kinds: Sequence[str]) -> int:
+    """Samples whose continuous x, y or z value equals another sample's (benchmarks record them, never refuse)."""
+    tied = np.zeros(len(arrays[0]), dtype=bool)
+    for values, kind in zip(arrays, kinds):
+        if values is not None and kind == "continuous":
             tied |= tied_samples(values)
     return int(tied.sum())

@@ -16,10 +16,13 @@ RECORD_COLUMNS: dict[str, str] = {
     "task_id": "TEXT",
     "estimator": "TEXT",
     "scenario": "TEXT",
+    "quantity": "TEXT",
     "x_type": "TEXT",
     "y_type": "TEXT",
+    "z_type": "TEXT",
     "dim_x": "INTEGER",
     "dim_y": "INTEGER",
+    "dim_z": "INTEGER",
     "n": "INTEGER",
     "rep": "INTEGER",
     "seed": "INTEGER",
@@ -38,7 +41,15 @@ RECORD_COLUMNS: dict[str, str] = {
 }
 
 #: Columns added after the first release, with the value older record files get.
-ADDED_COLUMNS = {"compute": "", "code_version": "", "ties": -1, "batch": 1}
+ADDED_COLUMNS = {
+    "compute": "",
+    "code_version": "",
+    "ties": -1,
+    "batch": 1,
+    "quantity": "mi",
+    "z_type": "",
+    "dim_z": 0,
+}
 
 #: Columns whose values depend on the machine and the moment, not on the experiment.
 VOLATILE_COLUMNS = ("seconds", "cpu_seconds", "worker")
@@ -52,10 +63,13 @@ class TaskLike(Protocol):
     compute: str
     code_version: str
     scenario: str
+    quantity: str
     x_type: str
     y_type: str
+    z_type: str
     dim_x: int
     dim_y: int
+    dim_z: int
     n: int
     rep: int
     seed: int
@@ -76,15 +90,20 @@ def make_record(
     """The record of one task. ``status``: ok; error (the estimator raised); invalid (NaN, inf or
     not a number); timeout (killed after the per-task limit); crashed (the worker process died).
     ``ties``: how many samples share their continuous x or y value with another (-1: not known).
-    ``batch``: how many estimates the estimator made in the call that made this one (1: alone)."""
+    ``batch``: how many estimates the estimator made in the call that made this one (1: alone).
+    ``quantity``: what ``true_mi`` and ``estimate`` measure: mi, cmi (I(X;Y|Z)) or te (transfer
+    entropy); ``z_type`` and ``dim_z`` describe z ("" and 0 without one)."""
     return {
         "task_id": task.task_id,
         "estimator": task.estimator,
         "scenario": task.scenario,
+        "quantity": task.quantity,
         "x_type": task.x_type,
         "y_type": task.y_type,
+        "z_type": task.z_type,
         "dim_x": task.dim_x,
         "dim_y": task.dim_y,
+        "dim_z": task.dim_z,
         "n": task.n,
         "rep": task.rep,
         "seed": task.seed,
@@ -112,11 +131,14 @@ def records_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     missing = [column for column in RECORD_COLUMNS if column not in frame.columns]
     if missing:
         raise ValueError(f"records lack the columns {missing}")
-    frame[list(ADDED_COLUMNS)] = frame[list(ADDED_COLUMNS)].fillna(ADDED_COLUMNS)
+    for column, default in ADDED_COLUMNS.items():
+        values = frame[column].astype(object) if isinstance(default, str) else frame[column]
+        frame[column] = values.where(values.notna(), default)
     frame = frame[list(RECORD_COLUMNS)].astype(
         {
             "dim_x": "int64",
             "dim_y": "int64",
+            "dim_z": "int64",
             "n": "int64",
             "rep": "int64",
             "seed": "int64",
@@ -126,6 +148,6 @@ def records_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     )
     for column in ("true_mi", "estimate", "error", "seconds", "cpu_seconds"):
         frame[column] = frame[column].astype("float64")
-    for column in ("message", "compute", "code_version"):
-        frame[column] = frame[column].fillna("").astype(str)
+    for column in ("message", "compute", "code_version", "quantity", "z_type"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
     return frame.sort_values(_SORT, kind="stable").reset_index(drop=True)

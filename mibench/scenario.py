@@ -1,4 +1,4 @@
-"""Scenario plugins: distributions with exactly known mutual information."""
+"""Scenario plugins: distributions with exactly known mutual information, conditional MI or transfer entropy."""
 
 from __future__ import annotations
 
@@ -14,16 +14,19 @@ from .registry import Entry, Registry, signature_parameters
 from .seeding import as_generator
 from .spec import format_spec
 
-__all__ = ["SCENARIOS", "Scenario", "Truth", "register_scenario", "get_scenario", "list_scenarios"]
+__all__ = ["SCENARIOS", "QUANTITIES", "Scenario", "Truth", "register_scenario", "get_scenario", "list_scenarios"]
 
 SCENARIOS = Registry("scenario", "mibench.scenarios", "mibench.scenarios")
 
 TRUTH_METHODS = ("closed form", "quadrature", "monte carlo", "exact sum")
 
+#: What a scenario's truth measures: I(X;Y), I(X;Y|Z), or transfer entropy (I(X;Y|Z) on lagged series).
+QUANTITIES = ("mi", "cmi", "te")
+
 
 @dataclass(frozen=True)
 class Truth:
-    """The true MI in nats and how it was obtained.
+    """The true value (MI, conditional MI or transfer entropy) in nats and how it was obtained.
 
     ``error`` is the standard error for Monte Carlo, the absolute error bound
     for quadrature and exact sums, and 0 for closed forms.
@@ -51,6 +54,10 @@ class Scenario:
     constructor, implement ``_truth()`` and ``_sample(n, rng)``, and where the
     density is tractable ``log_pmi(x, y)``. The registry sets ``name``,
     ``version``, ``params`` and ``spec``.
+
+    A conditional scenario (quantity ``"cmi"``, or ``"te"`` for transfer entropy as I(X;Y|Z) on
+    lagged series) also sets ``z_type`` and ``dim_z``; its ``_sample`` returns (x, y, z) and its
+    truth is the exact I(X;Y|Z).
     """
 
     family: ClassVar[str] = ""
@@ -61,6 +68,9 @@ class Scenario:
     y_type: str = "continuous"
     dim_x: int = 1
     dim_y: int = 1
+    quantity: str = "mi"
+    z_type: str = ""
+    dim_z: int = 0
     name: str = ""
     version: int | None = None
     params: dict[str, Any]
@@ -86,8 +96,13 @@ class Scenario:
 
     @property
     def mi(self) -> float:
-        """The true mutual information in nats."""
+        """The true value in nats: I(X;Y), or I(X;Y|Z) for a conditional scenario."""
         return self.truth.value
+
+    @property
+    def conditional(self) -> bool:
+        """True if the scenario has a conditioning variable z (its quantity is cmi or te)."""
+        return self.dim_z > 0
 
     @property
     def tags(self) -> dict[str, str]:
@@ -95,7 +110,8 @@ class Scenario:
         mi = self.mi
         return {
             "family": self.family or self.name,
-            "types": f"{self.x_type}-{self.y_type}",
+            "quantity": self.quantity,
+            "types": f"{self.x_type}-{self.y_type}" + (f"|{self.z_type}" if self.conditional else ""),
             "tails": "heavy" if self.heavy_tails else "light",
             "dimension": "1" if dims == 1 else ("low" if dims <= 5 else "high"),
             "mi level": "zero" if mi == 0 else ("low" if mi < 0.5 else ("medium" if mi < 2 else "high")),
@@ -105,13 +121,15 @@ class Scenario:
     def _sample(self, n: int, rng: np.random.Generator) -> tuple[Any, Any]:
         raise NotImplementedError
 
-    def sample(self, n: int, rng: np.random.Generator | int) -> tuple[np.ndarray, np.ndarray]:
-        """Draw ``n`` samples: x of shape (n, dim_x) and y of shape (n, dim_y)."""
+    def sample(self, n: int, rng: np.random.Generator | int) -> tuple[np.ndarray, ...]:
+        """Draw ``n`` samples: x of shape (n, dim_x) and y of shape (n, dim_y), and for a conditional
+        scenario z of shape (n, dim_z) as well."""
         n = positive_int(n, "n")
-        x, y = self._sample(n, as_generator(rng))
-        x = np.asarray(x).reshape(n, self.dim_x)
-        y = np.asarray(y).reshape(n, self.dim_y)
-        return x, y
+        drawn = self._sample(n, as_generator(rng))
+        dims = (self.dim_x, self.dim_y, *((self.dim_z,) if self.conditional else ()))
+        if len(drawn) != len(dims):
+            raise TypeError(f"scenario {self.name or type(self).__name__} drew {len(drawn)} variables, not {len(dims)}")
+        return tuple(np.asarray(values).reshape(n, dim) for values, dim in zip(drawn, dims))
 
     def canonical_params(self, params: dict[str, Any]) -> dict[str, Any]:
         """The parameters that name this scenario in its canonical spec (override to normalise)."""
@@ -164,6 +182,11 @@ def get_scenario(spec: str | Scenario, **params: Any) -> Scenario:
         raise ValueError(f"invalid parameters for scenario {entry.name!r}: {exc}") from None
     if not isinstance(scenario, Scenario):
         raise TypeError(f"scenario {entry.name!r} did not produce a Scenario (got {type(scenario).__name__})")
+    if scenario.quantity not in QUANTITIES or (scenario.quantity != "mi") != scenario.conditional:
+        raise TypeError(
+            f"scenario {entry.name!r}: quantity {scenario.quantity!r} with dim_z={scenario.dim_z} "
+            f"(mi has no z; cmi and te need one)"
+        )
     scenario.name = entry.name
     scenario.version = entry.version
     scenario.params = scenario.canonical_params(dict(resolved))

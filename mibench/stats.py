@@ -35,6 +35,9 @@ INFORMATION_COLUMNS = (
 )
 
 
+#: The columns that describe a cell's data, carried from its records into its summary row.
+DESCRIPTION = ("quantity", "x_type", "y_type", "z_type", "dim_x", "dim_y", "dim_z", "true_mi")
+
 #: Below this many repetitions a cell's intervals rest on too little to be trusted (flagged ``few_reps``).
 MIN_RELIABLE_REPS = 5
 
@@ -42,7 +45,8 @@ MIN_RELIABLE_REPS = 5
 def summarize(records: pd.DataFrame, *, units: str = "nats", confidence: float = 0.95) -> pd.DataFrame:
     """One row per estimator × scenario × n, from the ``ok`` estimates (long form).
 
-    Columns: ``true_mi``; ``reps`` (ok estimates) and ``failures``; ``mean_estimate``; ``bias``
+    Columns: the cell's description (``quantity``, the types and dimensions of x, y and z);
+    ``true_mi`` (the true value of its quantity: MI, conditional MI or transfer entropy); ``reps`` (ok estimates) and ``failures``; ``mean_estimate``; ``bias``
     (mean error) with its ``confidence`` interval ``bias_low``–``bias_high``; ``std`` (ddof = 1) and
     ``variance``; ``rmse`` with ``rmse_low``–``rmse_high`` (the square roots of the interval of the
     mean squared error); ``mae``; ``relative_error`` (RMSE / |truth|, NaN where the truth is 0);
@@ -50,7 +54,7 @@ def summarize(records: pd.DataFrame, *, units: str = "nats", confidence: float =
     repetitions, where the intervals are unreliable). Intervals come from :mod:`mibench.intervals`.
     """
     records = records_frame(records)
-    first = records.groupby(CELL, sort=True)[["x_type", "y_type", "dim_x", "dim_y", "true_mi"]].first()
+    first = records.groupby(CELL, sort=True)[list(DESCRIPTION)].first()
     total = records.groupby(CELL, sort=True).size()
     ok = records[records["status"] == "ok"].assign(
         squared=lambda f: f["error"] ** 2, absolute=lambda f: f["error"].abs()
@@ -95,10 +99,7 @@ def summarize(records: pd.DataFrame, *, units: str = "nats", confidence: float =
     truth = frame["true_mi"]
     out = pd.DataFrame(
         {
-            "x_type": frame["x_type"],
-            "y_type": frame["y_type"],
-            "dim_x": frame["dim_x"].astype(int),
-            "dim_y": frame["dim_y"].astype(int),
+            **{column: frame[column] for column in DESCRIPTION[:-1]},
             "true_mi": truth,
             "reps": reps,
             "failures": (frame["cells"] - reps).astype(int),

@@ -23,9 +23,10 @@ __all__ = ["Store", "StoreError", "STORE_FILE", "SCHEMA_VERSION", "load_records"
 STORE_FILE = "mibench.sqlite"
 
 #: The layout of the records table (``PRAGMA user_version``). 1: the compute and code_version
-#: columns; 2: the ties column; 3: the batch column. A store that lacks only columns added since
-#: (``ADDED_COLUMNS``) gains them, with their defaults, when it is opened.
-SCHEMA_VERSION = 3
+#: columns; 2: the ties column; 3: the batch column; 4: quantity, z_type and dim_z (conditional
+#: MI). A store that lacks only columns added since (``ADDED_COLUMNS``) gains them, with their
+#: defaults, when it is opened.
+SCHEMA_VERSION = 4
 
 
 class StoreError(RuntimeError):

@@ -16,6 +16,7 @@ __all__ = [
     "infer_variable_type",
     "validate_variable",
     "validate_pair",
+    "validate_sample",
     "check_user_data",
     "tied_samples",
     "scale_aware_noise",
@@ -164,20 +165,47 @@ def _is_missing(label: Any) -> bool:
     return label is None or (isinstance(label, float) and label != label)
 
 
-def validate_pair(
+def validate_sample(
     x: Any,
     y: Any,
     x_type: str = "continuous",
     y_type: str = "continuous",
     min_samples: int = 2,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Validate x and y together: types, equal lengths, enough samples."""
+    *,
+    z: Any = None,
+    z_type: str | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Validate x, y and, for a conditional quantity, z together: types, equal lengths, enough samples.
+
+    ``z`` (the conditioning variable of I(X;Y|Z)) is checked exactly as x and y are, with its own
+    declared type (``z_type``, required with z); without z the third value returned is None.
+    """
     x_array = validate_variable(x, x_type, "x")
     y_array = validate_variable(y, y_type, "y")
-    if x_array.shape[0] != y_array.shape[0]:
-        raise ValueError(f"x and y must have the same number of samples; got {x_array.shape[0]} and {y_array.shape[0]}")
+    arrays = {"x": x_array, "y": y_array}
+    z_array = None
+    if z is not None:
+        if z_type is None:
+            raise ValueError("z is given without its type: pass z_type ('continuous', 'discrete' or 'mixed')")
+        z_array = arrays["z"] = validate_variable(z, z_type, "z")
+    elif z_type:
+        raise ValueError(f"z_type={z_type!r} is given without z")
+    lengths = {name: array.shape[0] for name, array in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        if len(lengths) == 2:
+            got = f"{lengths['x']} and {lengths['y']}"
+            raise ValueError(f"x and y must have the same number of samples; got {got}")
+        got = ", ".join(f"{name}: {count}" for name, count in lengths.items())
+        raise ValueError(f"x, y and z must have the same number of samples; got {got}")
     check_sample_count(x_array.shape[0], min_samples)
-    return x_array, y_array
+    return x_array, y_array, z_array
+
+
+def validate_pair(
+    x: Any, y: Any, x_type: str = "continuous", y_type: str = "continuous", min_samples: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
+    """Validate x and y together (:func:`validate_sample` without z)."""
+    return validate_sample(x, y, x_type, y_type, min_samples)[:2]
 
 
 def check_sample_count(n: int, min_samples: int) -> None:
@@ -186,20 +214,22 @@ def check_sample_count(n: int, min_samples: int) -> None:
 
 
 def check_user_data(
-    x: np.ndarray, y: np.ndarray, x_type: str, y_type: str, raw: tuple[Any, Any], strict: bool = True
+    arrays: dict[str, np.ndarray], kinds: dict[str, str], raw: dict[str, Any], strict: bool = True
 ) -> None:
     """Checks for a user's own data that a benchmark's samples need not pass.
 
-    A discrete variable whose labels are all distinct, or that holds non-integer numbers most of
-    which are distinct, is almost surely continuous: a discrete estimate on it is ln n, not MI.
-    ``strict``: an error (tables); otherwise a warning that says so (an explicit declaration in Python).
+    ``arrays``, ``kinds`` and ``raw``: the validated arrays, declared types and values as given,
+    by variable name (x, y and z if there is one). A discrete variable whose labels are all
+    distinct, or that holds non-integer numbers most of which are distinct, is almost surely
+    continuous: a discrete estimate on it is ln n, not MI. ``strict``: an error (tables);
+    otherwise a warning that says so (an explicit declaration in Python).
     """
-    n = x.shape[0]
-    for codes, declared, values, name in ((x, x_type, raw[0], "x"), (y, y_type, raw[1], "y")):
-        if declared != "discrete" or n < 10:
+    for name, codes in arrays.items():
+        n = codes.shape[0]
+        if kinds[name] != "discrete" or n < 10:
             continue
         distinct = len(np.unique(codes, axis=0)) if codes.shape[1] > 1 else len(np.unique(codes))
-        numbers = np.asarray(as_2d(values, name))
+        numbers = np.asarray(as_2d(raw[name], name))
         fractional = numbers.dtype.kind == "f" and bool(np.any(np.mod(numbers[np.isfinite(numbers)], 1) != 0))
         if distinct == n or (fractional and distinct > n / 2):
             what = "all distinct" if distinct == n else f"non-integer numbers, {distinct} distinct among {n}"
