@@ -160,7 +160,9 @@ def _gcmi_conditional(x: np.ndarray, y: np.ndarray, z: np.ndarray, z_type: str) 
     if z_type != "discrete":
         cx, cy, cz = _copula_normal(x), _copula_normal(y), _copula_normal(z)
         entropy = gaussian_entropy_corrected
-        return entropy(np.hstack([cx, cz])) + entropy(np.hstack([cy, cz])) - entropy(np.hstack([cx, cy, cz])) - entropy(cz)
+        return (
+            entropy(np.hstack([cx, cz])) + entropy(np.hstack([cy, cz])) - entropy(np.hstack([cx, cy, cz])) - entropy(cz)
+        )
     codes = joint_codes(z)
     sizes = np.bincount(codes)
     usable = np.flatnonzero(sizes > x.shape[1] + y.shape[1] + 1)

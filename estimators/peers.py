@@ -103,9 +103,7 @@ def sklearn(
         citation="Laarne, Zaidan, Nieminen (2021), J. Open Source Softw. 6, 3161",
     ),
 )
-def ennemi(
-    x: np.ndarray, y: np.ndarray, k: int = 3, y_type: str = "continuous", z: np.ndarray | None = None
-) -> float:
+def ennemi(x: np.ndarray, y: np.ndarray, k: int = 3, y_type: str = "continuous", z: np.ndarray | None = None) -> float:
     """The ennemi library's KSG estimator (nats), single-threaded; given z, its conditional MI (``cond=z``).
 
     References

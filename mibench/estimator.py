@@ -317,7 +317,9 @@ class Estimator:
             return f"{self.name} accepts one-dimensional variables only; got {got}"
         if self.info.max_joint_dim is not None and sum(dims.values()) > self.info.max_joint_dim(self.params):
             limit = self.info.max_joint_dim(self.params)
-            return f"{self.spec} accepts a joint dimension of at most {limit}; got {' + '.join(map(str, dims.values()))}"
+            return (
+                f"{self.spec} accepts a joint dimension of at most {limit}; got {' + '.join(map(str, dims.values()))}"
+            )
         return None
 
     def estimate(

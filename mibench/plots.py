@@ -96,8 +96,12 @@ def _facets(
     for ax, scenario in zip(axes.ravel(), scenarios, strict=False):
         draw(ax, frame[frame["scenario_label"] == scenario])
         ax.set_xscale("log")
+        _ticks_at(ax.xaxis, np.sort(frame["n"].unique()))
         if logy:
             ax.set_yscale("log")
+            ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.2g}"))
+            ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         ax.set_title(scenario if len(scenario) < 42 else scenario[:40] + "…", fontsize=8)
         ax.tick_params(labelsize=7)
         ax.set_xlabel("n", fontsize=8)
@@ -171,6 +175,14 @@ def runtime_figure(summary: pd.DataFrame, styles: Styles) -> plt.Figure:
     ax.legend(fontsize=7, ncol=2, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     figure.tight_layout()
     return figure
+
+
+def _ticks_at(axis: matplotlib.axis.Axis, values: np.ndarray) -> None:
+    """Ticks, labelled as plain numbers, at the measured values only (the sample sizes of a run):
+    a log axis over one or two decades otherwise labels its minor ticks on top of each other."""
+    axis.set_major_locator(matplotlib.ticker.FixedLocator(values))
+    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    axis.set_minor_locator(matplotlib.ticker.NullLocator())
 
 
 def _readable_log_axis(axis: matplotlib.axis.Axis, values: np.ndarray) -> None:

@@ -20,24 +20,29 @@ REFERENCE_RECORDS = "records.csv.gz"
 CLOSE = float(np.log(2))
 
 
-def reference_summary() -> pd.DataFrame:
-    """The summary of the committed reference run (results/reference, installed as mibench.reference)."""
+#: The committed reference runs, by whether they condition: MI (results/reference) and conditional
+#: MI (results/cmi), installed as these packages.
+REFERENCE_PACKAGES = {False: ("mibench.reference", "results/reference"), True: ("mibench.reference_cmi", "results/cmi")}
+
+
+def reference_summary(conditional: bool = False) -> pd.DataFrame:
+    """The summary of the committed reference run of MI, or of conditional MI if ``conditional``."""
+    package, folder = REFERENCE_PACKAGES[conditional]
     try:
-        source = resources.files("mibench.reference") / REFERENCE_FILE
-        with resources.as_file(source) as path:
-            return pd.read_csv(path)
+        with resources.as_file(resources.files(package) / REFERENCE_FILE) as path:
+            return pd.read_csv(path, keep_default_na=False, na_values=[""]).fillna({"z_type": ""})
     except (ModuleNotFoundError, FileNotFoundError):
         raise FileNotFoundError(
-            "no reference results are installed (results/reference/summary.csv); name a run with --run"
+            f"no reference results are installed ({folder}/{REFERENCE_FILE}); name a run with --run"
         ) from None
 
 
-def reference_records() -> pd.DataFrame | None:
-    """The records of the committed reference run (for paired ties in its rankings), if installed."""
+def reference_records(conditional: bool = False) -> pd.DataFrame | None:
+    """The records of a committed reference run (for paired ties in its rankings), if installed."""
     from .store import load_records
 
     try:
-        with resources.as_file(resources.files("mibench.reference") / REFERENCE_RECORDS) as path:
+        with resources.as_file(resources.files(REFERENCE_PACKAGES[conditional][0]) / REFERENCE_RECORDS) as path:
             return load_records(path) if path.exists() else None
     except (ModuleNotFoundError, FileNotFoundError):
         return None
@@ -71,6 +76,8 @@ def recommend(
     dim_y: int = 1,
     n: int = 1000,
     *,
+    z_type: str | None = None,
+    dim_z: int = 1,
     records: pd.DataFrame | None = None,
     summary: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -78,7 +85,9 @@ def recommend(
 
     Scenarios must have the requested types; among them, those whose dimensions are closest are
     used: nearest in Σ|ln(dim / requested dim)| over x and y, ties broken by the nearest joint
-    dimension dim_x + dim_y. The ranking is at the available n nearest to ``n`` (in ln n); the
+    dimension dim_x + dim_y. With ``z_type``, the request is for I(X;Y|Z): only conditional
+    scenarios with a z of that type count (from the conditional reference run, results/cmi), and
+    z's dimension joins the distance; without it, only unconditional ones. The ranking is at the available n nearest to ``n`` (in ln n); the
     columns ``expected_bias`` and ``expected_rmse`` (with ``_low``/``_high`` bounds of their 95 %
     intervals) are the medians over those scenarios, interpolated to ``n`` itself.
 
@@ -87,16 +96,26 @@ def recommend(
     dimension), ``extrapolated`` (``n`` outside the measured range) and ``source``.
     """
     source = "run" if records is not None or summary is not None else "reference results"
+    conditional = bool(z_type)
     if summary is None and records is None:
-        summary, records = reference_summary(), reference_records()
+        summary, records = reference_summary(conditional), reference_records(conditional)
     elif summary is None:
         summary = summarize(records)
-    cells = summary[(summary["x_type"] == x_type) & (summary["y_type"] == y_type)]
+    for column, default in (("z_type", ""), ("dim_z", 0)):  # summaries written before conditional MI
+        if column not in summary:
+            summary = summary.assign(**{column: default})
+    cells = summary[
+        (summary["x_type"] == x_type) & (summary["y_type"] == y_type) & (summary["z_type"] == (z_type or ""))
+    ]
     if cells.empty:
-        available = sorted(set(zip(summary["x_type"], summary["y_type"], strict=True)))
-        raise ValueError(f"no scenarios with x {x_type} and y {y_type} in the {source}; available: {available}")
-    distance = (np.abs(np.log(cells["dim_x"] / dim_x)) + np.abs(np.log(cells["dim_y"] / dim_y))).round(9)
-    joint = np.abs(np.log((cells["dim_x"] + cells["dim_y"]) / (dim_x + dim_y))).round(9)
+        available = sorted(set(zip(summary["x_type"], summary["y_type"], summary["z_type"], strict=True)))
+        given = f" and a {z_type} z" if z_type else ""
+        raise ValueError(
+            f"no scenarios with x {x_type}, y {y_type}{given} in the {source}; available (x, y, z types): {available}"
+        )
+    requested = {"dim_x": dim_x, "dim_y": dim_y, **({"dim_z": dim_z} if conditional else {})}
+    distance = sum(np.abs(np.log(cells[key] / value)) for key, value in requested.items()).round(9)
+    joint = np.abs(np.log(sum(cells[key] for key in requested) / sum(requested.values()))).round(9)
     nearest_distance = distance.min()
     cells = cells[(distance == nearest_distance) & (joint == joint[distance == nearest_distance].min())]
     sizes = np.sort(cells["n"].unique())
@@ -112,7 +131,7 @@ def recommend(
         scenarios=len(scenarios),
         scenario_labels=[labels[s] for s in scenarios],
         n=nearest,
-        dims=(int(cells["dim_x"].iloc[0]), int(cells["dim_y"].iloc[0])),
+        dims=tuple(int(cells[key].iloc[0]) for key in requested),
         close=bool(nearest_distance <= CLOSE + 1e-6),
         extrapolated=bool(expected["extrapolated"].any()),
         source=source,

@@ -1,4 +1,5 @@
-"""MI on a user's own table: type inference, an estimator choice, an uncertainty and a permutation p-value."""
+"""MI (or conditional MI) on a user's own table: type inference, an estimator choice, an uncertainty and a
+permutation p-value."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .estimator import Estimator, TiedDataError, get_estimator
+from .estimator import Estimator, TiedDataError, UserData, get_estimator
 from .seeding import derived_generator
 from .validation import infer_variable_type
 
@@ -68,14 +69,13 @@ class TableEstimate:
     expected_bias_interval: tuple[float, float]
     expected_rmse: float
     expected_rmse_interval: tuple[float, float]
+    z_type: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
-def _half_sample_stderr(
-    estimator: Estimator, x: np.ndarray, y: np.ndarray, types: dict[str, str], repeats: int, seed: int
-) -> float:
+def _half_sample_stderr(estimator: Estimator, data: UserData, repeats: int, seed: int) -> float:
     """Standard error at full n from disjoint half-samples (no resampling with replacement).
 
     Each repeat splits a random permutation into two disjoint halves a, b; being independent,
@@ -89,13 +89,48 @@ def _half_sample_stderr(
     rng = derived_generator(seed, 2)
     squared_gaps = []
     for _ in range(repeats):
-        order = rng.permutation(len(x))
+        order = rng.permutation(len(data.x))
         a, b = (
-            estimator.estimate_validated(x[part], y[part], **types, rng=derived_generator(seed, 3))
+            estimator.estimate_validated(
+                data.x[part],
+                data.y[part],
+                **{**data.types, "z": None if data.z is None else data.z[part]},
+                rng=derived_generator(seed, 3),
+            )
             for part in np.array_split(order, 2)
         )
         squared_gaps.append((a - b) ** 2 / 2)
     return float(np.sqrt(np.mean(squared_gaps) / 2))
+
+
+#: Neighbours in z among which a conditional permutation moves each y (Runge 2018 uses 5 to 10).
+LOCAL_PERMUTATION_NEIGHBOURS = 5
+
+
+def null_permutation(rng: np.random.Generator, z: np.ndarray, z_type: str) -> np.ndarray:
+    """A permutation of the samples under conditional independence given z: with a discrete z,
+    one within each class of z (X ⊥ Y | Z then holds exactly); with a continuous or mixed z, the
+    local permutation of Runge (2018): in random order, each sample takes the y of one of its
+    ``LOCAL_PERMUTATION_NEIGHBOURS`` nearest neighbours in z (itself included) not taken yet, or
+    of any of them when all are taken."""
+    n = len(z)
+    order = np.arange(n)
+    if z_type == "discrete":
+        classes = np.unique(z, axis=0, return_inverse=True)[1].reshape(-1)
+        for label in np.unique(classes):
+            members = np.flatnonzero(classes == label)
+            order[members] = rng.permutation(members)
+        return order
+    from scipy.spatial import cKDTree
+
+    neighbours = cKDTree(z).query(z, k=min(LOCAL_PERMUTATION_NEIGHBOURS, n), p=np.inf)[1].reshape(n, -1)
+    taken = np.zeros(n, dtype=bool)
+    for i in rng.permutation(n):
+        candidates = rng.permutation(neighbours[i])
+        free = candidates[~taken[candidates]]
+        order[i] = free[0] if free.size else candidates[0]
+        taken[order[i]] = True
+    return order
 
 
 def estimate_table(
@@ -104,32 +139,42 @@ def estimate_table(
     y: Sequence[str],
     estimator: str = "auto",
     *,
+    z: Sequence[str] | None = None,
     x_type: str | None = None,
     y_type: str | None = None,
+    z_type: str | None = None,
     permutations: int = 100,
     subsamples: int = 10,
     seed: int = 0,
     jitter: float = 0.0,
 ) -> TableEstimate:
-    """Estimate I(x; y) between columns of a table, with a standard error and a permutation p-value.
+    """Estimate I(x; y), or I(x; y | z) given ``z`` columns, between columns of a table, with a
+    standard error and a permutation p-value.
 
     ``estimator="auto"`` takes the top recommendation for the types, dimensions and n from the
     reference results. The data are checked as :meth:`mibench.Estimator.prepare` checks them
     (strictly: labels that look continuous are an error); ``jitter`` adds seeded, scale-aware
-    noise to continuous columns for estimators that refuse ties. The p-value is (b + 1)/(m + 1), b of m permutations of y giving an
-    estimate at least as large as the observed one.
+    noise to continuous columns for estimators that refuse ties. The p-value is (b + 1)/(m + 1), b of
+    m permutations of y giving an estimate at least as large as the observed one; given z, the
+    permutations keep y's relation to z (:func:`null_permutation`: exact within the classes of a
+    discrete z, approximate for a continuous one).
     """
     check_columns(table, x, "x")
     check_columns(table, y, "y")
+    if z:
+        check_columns(table, z, "z")
     x_type = x_type or infer_variable_type(table[list(x)], "x")
     y_type = y_type or infer_variable_type(table[list(y)], "y")
+    z_type = (z_type or infer_variable_type(table[list(z)], "z")) if z else None
     from .recommend import recommend
 
     try:
-        ranked = recommend(x_type, y_type, len(x), len(y), len(table))
+        ranked = recommend(x_type, y_type, len(x), len(y), len(table), z_type=z_type, dim_z=len(z) if z else 1)
+        dims = ranked.attrs["dims"]
+        given = f" given {z_type} z ({dims[2]}-D)" if z else ""
         basis = (
-            f"{ranked.attrs['scenarios']} reference scenario(s) with {x_type} x ({ranked.attrs['dims'][0]}-D) and "
-            f"{y_type} y ({ranked.attrs['dims'][1]}-D): {', '.join(ranked.attrs['scenario_labels'])}"
+            f"{ranked.attrs['scenarios']} reference scenario(s) with {x_type} x ({dims[0]}-D) and "
+            f"{y_type} y ({dims[1]}-D){given}: {', '.join(ranked.attrs['scenario_labels'])}"
             + ("" if ranked.attrs["close"] else " (nothing closer to your dimensions)")
         )
     except (ValueError, FileNotFoundError) as exc:  # no reference scenarios of these types
@@ -144,8 +189,10 @@ def estimate_table(
             data = chosen.prepare(
                 table[list(x)],
                 table[list(y)],
+                z=table[list(z)] if z else None,
                 x_type=x_type,
                 y_type=y_type,
+                z_type=z_type,
                 rng=derived_generator(seed, 5),
                 jitter=jitter,
             )
@@ -166,11 +213,14 @@ def estimate_table(
         for name in ("bias", "bias_low", "bias_high", "rmse", "rmse_low", "rmse_high")
     }
     xs, ys = data.x, data.y
-    types = {"x_type": x_type, "y_type": y_type}
-    value = chosen.estimate_validated(xs, ys, **types, rng=derived_generator(seed, 1))
+    value = chosen.estimate_validated(xs, ys, **data.types, rng=derived_generator(seed, 1))
     rng = derived_generator(seed, 4)
+
+    def shuffled() -> np.ndarray:
+        return rng.permutation(len(ys)) if data.z is None else null_permutation(rng, data.z, z_type)
+
     exceed = sum(
-        chosen.estimate_validated(xs, ys[rng.permutation(len(ys))], **types, rng=derived_generator(seed, 1)) >= value
+        chosen.estimate_validated(xs, ys[shuffled()], **data.types, rng=derived_generator(seed, 1)) >= value
         for _ in range(permutations)
     )
     return TableEstimate(
@@ -179,7 +229,7 @@ def estimate_table(
         y_type=y_type,
         n=len(xs),
         estimate=value,
-        stderr=_half_sample_stderr(chosen, xs, ys, types, subsamples, seed),
+        stderr=_half_sample_stderr(chosen, data, subsamples, seed),
         p_value=(exceed + 1) / (permutations + 1),
         permutations=permutations,
         subsamples=subsamples,
@@ -188,4 +238,5 @@ def estimate_table(
         expected_bias_interval=(expectation["bias_low"], expectation["bias_high"]),
         expected_rmse=expectation["rmse"],
         expected_rmse_interval=(expectation["rmse_low"], expectation["rmse_high"]),
+        z_type=z_type,
     )

@@ -2,7 +2,9 @@ r"""MI-preserving transforms of continuous scenarios.
 
 If f and g are injective, measurable and have measurable inverses (here: strictly increasing maps
 applied coordinate-wise, or norm-preserving rotations), then I(f(X); g(Y)) = I(X; Y), so a
-transformed scenario keeps its base scenario's truth. The pointwise MI is invariant too (the
+transformed scenario keeps its base scenario's truth. With a conditional base, z is mapped too:
+I(f(X); g(Y) | h(Z)) = I(X; Y | Z) for any such f, g and h (Cover & Thomas 2006, §2.8), so the
+conditional MI is preserved as well. The pointwise MI is invariant too (the
 Jacobians cancel), so ``log_pmi`` maps samples back to the base space and evaluates it there.
 Most estimators are *not* invariant — that is the point of these scenarios.
 
@@ -47,7 +49,10 @@ class Transformed(Scenario):
             raise ValueError(
                 f"base must be a continuous scenario; {self.base.spec} is {self.base.x_type}-{self.base.y_type}"
             )
+        if self.base.conditional and self.base.z_type != "continuous":
+            raise ValueError(f"base must have a continuous z; {self.base.spec} has a {self.base.z_type} z")
         self.dim_x, self.dim_y = self.base.dim_x, self.base.dim_y
+        self.quantity, self.z_type, self.dim_z = self.base.quantity, self.base.z_type, self.base.dim_z
         self.heavy_tails = self.base.heavy_tails
 
     def canonical_params(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -67,9 +72,8 @@ class Transformed(Scenario):
     def _truth(self) -> Truth:
         return self.base.truth
 
-    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        x, y = self.base.sample(n, rng)
-        return self.forward(x), self.forward(y)
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+        return tuple(self.forward(values) for values in self.base.sample(n, rng))
 
     @property
     def has_log_pmi(self) -> bool:
@@ -212,7 +216,7 @@ class Affine(Transformed):
 
 @register_scenario("swapped")
 class Swapped(Scenario):
-    r"""The base scenario with x and y exchanged: I(Y; X) = I(X; Y), for any variable types.
+    r"""The base scenario with x and y exchanged: I(Y; X) = I(X; Y) (and I(Y; X | Z) = I(X; Y | Z)), for any types.
 
     Gives every (x_type, y_type) pair its mirror image, e.g. continuous × discrete from
     discrete × continuous; the pointwise MI is the base's with its arguments exchanged.
@@ -231,6 +235,7 @@ class Swapped(Scenario):
         self.base = get_scenario(base)
         self.x_type, self.y_type = self.base.y_type, self.base.x_type
         self.dim_x, self.dim_y = self.base.dim_y, self.base.dim_x
+        self.quantity, self.z_type, self.dim_z = self.base.quantity, self.base.z_type, self.base.dim_z
         self.heavy_tails = self.base.heavy_tails
 
     def canonical_params(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -240,9 +245,9 @@ class Swapped(Scenario):
     def _truth(self) -> Truth:
         return self.base.truth
 
-    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        x, y = self.base.sample(n, rng)
-        return y, x
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+        x, y, *z = self.base.sample(n, rng)
+        return (y, x, *z)
 
     @property
     def has_log_pmi(self) -> bool:

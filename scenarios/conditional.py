@@ -1,0 +1,300 @@
+r"""Conditional scenarios: the conditional MI I(X;Y|Z) known exactly.
+
+.. math:: I(X;Y|Z) = \mathbb E\left[\ln \frac{p(x, y \mid z)}{p(x \mid z)\, p(y \mid z)}\right]
+          = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)
+
+Linear-Gaussian structural models (a fork with a direct link, a chain X → Z → Y and a collider
+X → Z ← Y) with the closed form from the covariance; discrete joint tables (noisy XOR, chains,
+colliders, random tables) with the exact sum; class-conditional Gaussians given a discrete z.
+
+References
+----------
+Cover, T. M., Thomas, J. A. (2006). Elements of Information Theory, 2nd ed., §2.5 (conditional MI)
+and §8.4 (Gaussian entropy). Pearl, J. (2009). Causality, 2nd ed., §1.2.3 (d-separation: chains and colliders).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mibench.plugin import Scenario, Truth, number, positive_int, probability, register_scenario
+
+GAUSSIAN_CITATION = "Cover & Thomas (2006), §8.4; Pearl (2009), Causality, §1.2.3"
+TABLE_CITATION = "Cover & Thomas (2006), eq. 2.60"
+
+
+def gaussian_cmi(covariance: np.ndarray, dim_x: int, dim_y: int) -> float:
+    r"""½ ln(det Σ_xz det Σ_yz / (det Σ_z det Σ_xyz)) for a covariance ordered (x, y, z)."""
+    x = np.arange(dim_x)
+    y = np.arange(dim_x, dim_x + dim_y)
+    z = np.arange(dim_x + dim_y, covariance.shape[0])
+
+    def log_det(index: np.ndarray) -> float:
+        return float(np.linalg.slogdet(covariance[np.ix_(index, index)])[1])
+
+    xz, yz = np.concatenate([x, z]), np.concatenate([y, z])
+    return 0.5 * (log_det(xz) + log_det(yz) - log_det(z) - log_det(np.arange(covariance.shape[0])))
+
+
+class LinearGaussian(Scenario):
+    r"""Jointly Gaussian (X, Y, Z) from a linear structural model with unit-variance noise.
+
+    Every variable is a block of coordinates; an edge U → V with coefficient c adds
+    :math:`c\,M_{VU} U` to V, where :math:`M_{VU}` is the all-ones :math:`d_V \times d_U` matrix over
+    :math:`\sqrt{d_U}`. With W = (X, Y, Z) and noise e ~ N(0, I), W = BW + e, so
+    :math:`W = (I - B)^{-1} e` and :math:`\Sigma = (I-B)^{-1}(I-B)^{-\top}`; the truth is the closed form
+    :func:`gaussian_cmi`.
+    """
+
+    family = "gaussian structural"
+    citation = GAUSSIAN_CITATION
+    quantity = "cmi"
+    z_type = "continuous"
+
+    def _set_structure(self, dim_x: int, dim_y: int, dim_z: int, edges: dict[tuple[str, str], float]) -> None:
+        self.dim_x, self.dim_y, self.dim_z = (
+            positive_int(d, name) for d, name in ((dim_x, "dim_x"), (dim_y, "dim_y"), (dim_z, "dim_z"))
+        )
+        starts = {"x": 0, "y": self.dim_x, "z": self.dim_x + self.dim_y}
+        sizes = {"x": self.dim_x, "y": self.dim_y, "z": self.dim_z}
+        total = sum(sizes.values())
+        structure = np.zeros((total, total))
+        for (source, target), coefficient in edges.items():
+            rows = slice(starts[target], starts[target] + sizes[target])
+            columns = slice(starts[source], starts[source] + sizes[source])
+            structure[rows, columns] = number(coefficient, f"{source}→{target} coefficient") / np.sqrt(sizes[source])
+        self.mixing = np.linalg.inv(np.eye(total) - structure)
+        self.covariance = self.mixing @ self.mixing.T
+
+    def _truth(self) -> Truth:
+        return Truth(gaussian_cmi(self.covariance, self.dim_x, self.dim_y), "closed form")
+
+    @property
+    def unconditional_mi(self) -> float:
+        """I(X; Y) without conditioning: ½ ln(det Σ_xx det Σ_yy / det Σ_xy)."""
+        block = self.covariance[: self.dim_x + self.dim_y, : self.dim_x + self.dim_y]
+        return gaussian_cmi(block, self.dim_x, self.dim_y)
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        joint = rng.standard_normal((n, self.covariance.shape[0])) @ self.mixing.T
+        return np.split(joint, [self.dim_x, self.dim_x + self.dim_y], axis=1)
+
+
+@register_scenario("gaussian_cmi")
+class GaussianCMI(LinearGaussian):
+    r"""A common cause with a direct link: Z → X (a), Z → Y (b), X → Y (c), any block dimensions.
+
+    Z ~ N(0, I); X = a M Z + e_x; Y = b M Z + c M X + e_y. The truth is the Gaussian closed form
+    from the covariance; c = 0 gives I(X;Y|Z) = 0 while I(X;Y) > 0 (confounding).
+
+    References
+    ----------
+    Cover, T. M., Thomas, J. A. (2006). Elements of Information Theory, 2nd ed., §8.4.
+    """
+
+    def __init__(
+        self, dim_x: int = 1, dim_y: int = 1, dim_z: int = 1, a: float = 1.0, b: float = 1.0, c: float = 0.5
+    ) -> None:
+        self._set_structure(dim_x, dim_y, dim_z, {("z", "x"): a, ("z", "y"): b, ("x", "y"): c})
+
+
+@register_scenario("gaussian_chain")
+class GaussianChain(LinearGaussian):
+    r"""A Gaussian chain X → Z → Y: I(X;Y|Z) = 0 exactly while I(X;Y) > 0.
+
+    X ~ N(0, I); Z = a M X + e_z; Y = b M Z + e_y. Z separates X from Y (d-separation), so the
+    conditional MI is 0 (the closed form of the covariance agrees to rounding; tested).
+
+    References
+    ----------
+    Pearl, J. (2009). Causality, 2nd ed., §1.2.3.
+    """
+
+    family = "gaussian chain"
+
+    def __init__(self, dim_x: int = 1, dim_y: int = 1, dim_z: int = 1, a: float = 1.0, b: float = 1.0) -> None:
+        self._set_structure(dim_x, dim_y, dim_z, {("x", "z"): a, ("z", "y"): b})
+
+    def _truth(self) -> Truth:
+        return Truth(0.0, "closed form")
+
+
+@register_scenario("gaussian_collider")
+class GaussianCollider(LinearGaussian):
+    r"""A Gaussian collider X → Z ← Y: I(X;Y) = 0 while I(X;Y|Z) > 0 (explaining away).
+
+    X, Y ~ N(0, I) independent; Z = a M X + b M Y + e_z. The truth is the closed form; for 1-D
+    blocks it is :math:`\tfrac12\ln\frac{(1+a^2)(1+b^2)}{1+a^2+b^2}`.
+
+    References
+    ----------
+    Pearl, J. (2009). Causality, 2nd ed., §1.2.3.
+    """
+
+    family = "gaussian collider"
+
+    def __init__(self, dim_x: int = 1, dim_y: int = 1, dim_z: int = 1, a: float = 1.0, b: float = 1.0) -> None:
+        self._set_structure(dim_x, dim_y, dim_z, {("x", "z"): a, ("y", "z"): b})
+
+
+def table_cmi(table: np.ndarray) -> float:
+    r"""Σ p(x,y,z) ln [p(x,y,z) p(z) / (p(x,z) p(y,z))] over the non-zero cells of a 3-D pmf."""
+    pz = table.sum(axis=(0, 1), keepdims=True)
+    pxz = table.sum(axis=1, keepdims=True)
+    pyz = table.sum(axis=0, keepdims=True)
+    nonzero = table > 0
+    ratio = (table * pz) / (pxz * pyz)
+    return float(np.sum(table[nonzero] * np.log(ratio[nonzero])))
+
+
+class ConditionalTable(Scenario):
+    """Discrete X, Y and Z drawn from a 3-D joint probability table; the exact sum :func:`table_cmi`."""
+
+    family = "discrete table"
+    citation = TABLE_CITATION
+    quantity = "cmi"
+    x_type = y_type = z_type = "discrete"
+    dim_z = 1
+
+    def _set_table(self, table: Any) -> None:
+        table = np.asarray(table, dtype=np.float64)
+        if table.ndim != 3 or (table < 0).any() or not np.isclose(table.sum(), 1.0, atol=1e-12):
+            raise ValueError("the joint table must be a 3-D array of probabilities summing to 1")
+        self.table = table / table.sum()
+        self._cumulative = np.cumsum(self.table.ravel())
+        self._cumulative[-1] = 1.0
+
+    def _truth(self) -> Truth:
+        return Truth(table_cmi(self.table), "exact sum", 1e-12)
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+        flat = np.searchsorted(self._cumulative, rng.random(n), side="right")
+        return np.unravel_index(np.minimum(flat, self.table.size - 1), self.table.shape)
+
+
+def _noisy_copy(k: int, noise: float) -> np.ndarray:
+    """p(b | a): b = a with probability 1 − noise, else uniform over k values."""
+    return (1 - noise) * np.eye(k) + noise / k
+
+
+@register_scenario("noisy_xor")
+class NoisyXOR(ConditionalTable):
+    r"""X, Z ~ Bernoulli(½) independent, Y = X ⊕ Z ⊕ B with B ~ Bernoulli(p).
+
+    I(X;Y) = 0 while :math:`I(X;Y|Z) = \ln 2 - h(p)`, h the binary entropy in nats: a purely
+    synergistic dependence. Truth: the exact sum over the 2 × 2 × 2 table.
+
+    References
+    ----------
+    Cover, T. M., Thomas, J. A. (2006). Elements of Information Theory, 2nd ed., eq. 2.60.
+    """
+
+    family = "noisy xor"
+
+    def __init__(self, p: float = 0.1) -> None:
+        p = probability(p, "p")
+        x, y, z = np.indices((2, 2, 2))
+        self._set_table(np.where(y == x ^ z, 1 - p, p) / 4)
+
+
+@register_scenario("discrete_chain")
+class DiscreteChain(ConditionalTable):
+    r"""A discrete chain X → Z → Y on k symbols: I(X;Y|Z) = 0 exactly while I(X;Y) > 0.
+
+    X uniform; Z = X with probability 1 − noise, else uniform; Y = Z likewise.
+
+    References
+    ----------
+    Pearl, J. (2009). Causality, 2nd ed., §1.2.3.
+    """
+
+    family = "discrete chain"
+
+    def __init__(self, k: int = 4, noise: float = 0.3) -> None:
+        k, noise = positive_int(k, "k", minimum=2), probability(noise, "noise")
+        copy = _noisy_copy(k, noise)
+        self._set_table(np.einsum("xz,zy->xyz", copy / k, copy))
+
+    def _truth(self) -> Truth:
+        return Truth(0.0, "closed form")
+
+
+@register_scenario("discrete_collider")
+class DiscreteCollider(ConditionalTable):
+    r"""A discrete collider X → Z ← Y on k symbols: I(X;Y) = 0 while I(X;Y|Z) > 0.
+
+    X, Y uniform and independent; Z = (X + Y) mod k with probability 1 − noise, else uniform.
+    Truth: the exact sum over the k × k × k table.
+
+    References
+    ----------
+    Pearl, J. (2009). Causality, 2nd ed., §1.2.3.
+    """
+
+    family = "discrete collider"
+
+    def __init__(self, k: int = 3, noise: float = 0.2) -> None:
+        k, noise = positive_int(k, "k", minimum=2), probability(noise, "noise")
+        x, y, z = np.indices((k, k, k))
+        self._set_table(np.where(z == (x + y) % k, 1 - noise, 0.0) / k**2 + noise / k**3)
+
+
+@register_scenario("random_cmi_pmf")
+class RandomCMIPMF(ConditionalTable):
+    r"""A kx × ky × kz joint table drawn from a symmetric Dirichlet(``concentration``) with its own ``seed``.
+
+    Truth: the exact sum over the table.
+
+    References
+    ----------
+    Cover, T. M., Thomas, J. A. (2006). Elements of Information Theory, 2nd ed., eq. 2.60.
+    """
+
+    def __init__(self, kx: int = 3, ky: int = 3, kz: int = 3, concentration: float = 0.5, seed: int = 0) -> None:
+        shape = tuple(positive_int(k, name) for k, name in ((kx, "kx"), (ky, "ky"), (kz, "kz")))
+        concentration = number(concentration, "concentration", 0, np.inf)
+        seed = positive_int(seed, "seed", minimum=0)
+        table = np.random.default_rng([seed, *shape]).dirichlet(np.full(int(np.prod(shape)), concentration))
+        self._set_table(table.reshape(shape))
+
+
+@register_scenario("gaussian_given_class")
+class GaussianGivenClass(Scenario):
+    r"""Continuous X and Y, correlated Gaussians given a discrete class Z (mixed types).
+
+    Z uniform on {0, …, classes − 1}; given Z = c, (X, Y) is bivariate normal with means
+    (shift·c, shift·c), unit variances and correlation :math:`\rho_c = \rho\,(c+1)/\text{classes}`, so
+
+    .. math:: I(X;Y|Z) = -\frac{1}{2\,\text{classes}} \sum_c \ln(1 - \rho_c^2)
+
+    (closed form), while I(X;Y) also carries the shared class means.
+
+    References
+    ----------
+    Cover, T. M., Thomas, J. A. (2006). Elements of Information Theory, 2nd ed., §2.5 and eq. 8.56.
+    """
+
+    family = "gaussian given class"
+    citation = "Cover & Thomas (2006), §2.5, eq. 8.56"
+    quantity = "cmi"
+    z_type = "discrete"
+    dim_z = 1
+
+    def __init__(self, classes: int = 3, rho: float = 0.8, shift: float = 1.0) -> None:
+        self.classes = positive_int(classes, "classes")
+        rho = number(rho, "rho", -1.0, 1.0)
+        self.shift = number(shift, "shift")
+        self.correlations = rho * np.arange(1, self.classes + 1) / self.classes
+
+    def _truth(self) -> Truth:
+        return Truth(float(-0.5 * np.mean(np.log1p(-(self.correlations**2)))), "closed form")
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        z = rng.integers(0, self.classes, n)
+        rho = self.correlations[z]
+        u, v = rng.standard_normal((2, n))
+        x = self.shift * z + u
+        y = self.shift * z + rho * u + np.sqrt(1 - rho**2) * v
+        return x, y, z

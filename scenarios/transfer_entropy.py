@@ -1,0 +1,198 @@
+r"""Transfer entropy scenarios: TE from X to Y as conditional MI on lagged series.
+
+.. math:: T_{X\to Y}^{(k,l)} = I\left(Y_t;\ X_{t-1}^{(l)} \mid Y_{t-1}^{(k)}\right),
+          \quad X_{t-1}^{(l)} = (X_{t-1}, \dots, X_{t-l}),\ Y_{t-1}^{(k)} = (Y_{t-1}, \dots, Y_{t-k})
+
+A sample of size n is n consecutive embedded time points of one stationary series (started from
+the stationary distribution, so no burn-in is needed): x holds the source history
+:math:`X_{t-1}^{(l)}` (``source_history`` columns), y the target's present :math:`Y_t`, z the
+target history :math:`Y_{t-1}^{(k)}` (``history`` columns). Any conditional-MI estimator then
+estimates the TE; the samples are serially dependent, as in every TE analysis.
+
+References
+----------
+Schreiber, T. (2000). Measuring information transfer. Phys. Rev. Lett. 85, 461.
+Barnett, L., Barrett, A. B., Seth, A. K. (2009). Granger causality and transfer entropy are
+equivalent for Gaussian variables. Phys. Rev. Lett. 103, 238701.
+"""
+
+from __future__ import annotations
+
+import itertools
+from functools import cached_property
+
+import numpy as np
+from scipy.linalg import solve_discrete_lyapunov
+from scipy.signal import lfilter
+
+from mibench.plugin import Scenario, Truth, number, positive_int, probability, register_scenario
+
+from .conditional import gaussian_cmi, table_cmi
+
+#: The states (x, y) of the binary pair, in the order of the transition matrix.
+STATES = list(itertools.product((0, 1), repeat=2))
+
+CITATION = "Schreiber (2000), PRL 85, 461; Barnett, Barrett & Seth (2009), PRL 103, 238701"
+
+
+def _embed(source: np.ndarray, target: np.ndarray, history: int, source_history: int, n: int) -> tuple:
+    """x = source lags 1..l, y = target at t, z = target lags 1..k, for the last n time points."""
+    lags = max(history, source_history)
+    times = np.arange(lags, lags + n)
+    x = np.column_stack([source[times - lag] for lag in range(1, source_history + 1)])
+    z = np.column_stack([target[times - lag] for lag in range(1, history + 1)])
+    return x, target[times], z
+
+
+class TransferEntropy(Scenario):
+    """Base of the TE scenarios: quantity ``te``, x = source history, y = target, z = target history."""
+
+    quantity = "te"
+    citation = CITATION
+
+    def _set_histories(self, history: int, source_history: int) -> None:
+        self.history = positive_int(history, "history")
+        self.source_history = positive_int(source_history, "source_history")
+        self.dim_x, self.dim_y, self.dim_z = self.source_history, 1, self.history
+
+
+@register_scenario("var1_te")
+class VAR1TransferEntropy(TransferEntropy):
+    r"""A linear-Gaussian VAR(1) pair with coupling X → Y; exact TE for the stated history lengths.
+
+    .. math:: X_t = a X_{t-1} + \varepsilon_t, \qquad Y_t = b Y_{t-1} + c X_{t-1} + \eta_t,
+
+    with independent standard normal noise, |a|, |b| < 1. The stationary covariance Γ(0) solves
+    Γ(0) = A Γ(0) Aᵀ + I, and Γ(h) = Aʰ Γ(0); the covariance of (X^{(l)}_{t-1}, Y_t, Y^{(k)}_{t-1})
+    built from them gives the TE in closed form (Gaussian conditional MI). Y alone is not Markov,
+    so the TE depends on the target history k; it equals ½ ln(Var(Y_t | Y^{(k)}) / 1) for any l ≥ 1.
+    The reverse coupling is 0, so TE from Y to X is 0.
+
+    References
+    ----------
+    Barnett, L., Barrett, A. B., Seth, A. K. (2009). Phys. Rev. Lett. 103, 238701.
+    """
+
+    family = "var1 transfer entropy"
+    x_type = y_type = z_type = "continuous"
+
+    def __init__(
+        self, a: float = 0.5, b: float = 0.5, c: float = 0.5, history: int = 1, source_history: int = 1
+    ) -> None:
+        self.a, self.b = number(a, "a", -1.0, 1.0), number(b, "b", -1.0, 1.0)
+        self.c = number(c, "c")
+        self._set_histories(history, source_history)
+        self.transition = np.array([[self.a, 0.0], [self.c, self.b]])
+        self.stationary = solve_discrete_lyapunov(self.transition, np.eye(2))
+
+    def _lagged_covariance(self, lag: int) -> np.ndarray:
+        """Cov(S_{t+lag}, S_t) for S = (X, Y); lag may be negative."""
+        if lag < 0:
+            return self._lagged_covariance(-lag).T
+        return np.linalg.matrix_power(self.transition, lag) @ self.stationary
+
+    def _truth(self) -> Truth:
+        # (variable, time offset) of each coordinate, in the order x, y, z.
+        coordinates = (
+            [(0, -lag) for lag in range(1, self.source_history + 1)]
+            + [(1, 0)]
+            + [(1, -lag) for lag in range(1, self.history + 1)]
+        )
+        size = len(coordinates)
+        covariance = np.empty((size, size))
+        for i, (u, s) in enumerate(coordinates):
+            for j, (v, t) in enumerate(coordinates):
+                covariance[i, j] = self._lagged_covariance(s - t)[u, v]
+        return Truth(gaussian_cmi(covariance, self.source_history, 1), "closed form")
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+        steps = n + max(self.history, self.source_history)
+        start = rng.multivariate_normal(np.zeros(2), self.stationary)
+        noise_x, noise_y = rng.standard_normal((2, steps - 1))
+        x = np.concatenate([[start[0]], lfilter([1.0], [1.0, -self.a], noise_x, zi=[self.a * start[0]])[0]])
+        drive = self.c * x[:-1] + noise_y
+        y = np.concatenate([[start[1]], lfilter([1.0], [1.0, -self.b], drive, zi=[self.b * start[1]])[0]])
+        return _embed(x, y, self.history, self.source_history, n)
+
+
+@register_scenario("markov_te")
+class MarkovTransferEntropy(TransferEntropy):
+    r"""A binary Markov pair with coupling X → Y; exact TE by enumerating the stationary paths.
+
+    X flips with probability ``flip`` at each step; Y copies :math:`X_{t-1}` with probability
+    ``coupling``, and otherwise keeps :math:`Y_{t-1}` flipped with probability ``noise``. (X, Y) is
+    a Markov chain on four states; the probability of each path of m + 1 states
+    (m = max(k, l)) is the stationary probability of its first state times the transition
+    probabilities, and the TE is the exact sum :func:`table_cmi` over the table of
+    (X^{(l)}_{t-1}, Y_t, Y^{(k)}_{t-1}) so obtained.
+
+    References
+    ----------
+    Schreiber, T. (2000). Measuring information transfer. Phys. Rev. Lett. 85, 461.
+    """
+
+    family = "markov transfer entropy"
+    x_type = y_type = z_type = "discrete"
+
+    def __init__(
+        self,
+        flip: float = 0.1,
+        coupling: float = 0.6,
+        noise: float = 0.1,
+        history: int = 1,
+        source_history: int = 1,
+    ) -> None:
+        self.flip = probability(flip, "flip")
+        self.coupling = probability(coupling, "coupling")
+        self.noise = probability(noise, "noise")
+        self._set_histories(history, source_history)
+
+    def _step(self, state: tuple[int, int], following: tuple[int, int]) -> float:
+        (x, y), (x_next, y_next) = state, following
+        p_x = self.flip if x_next != x else 1 - self.flip
+        keep = self.noise if y_next != y else 1 - self.noise
+        p_y = self.coupling * (y_next == x) + (1 - self.coupling) * keep
+        return p_x * p_y
+
+    @cached_property
+    def chain(self) -> tuple[np.ndarray, np.ndarray]:
+        """The 4 × 4 transition matrix over the states (x, y) in STATES' order, and its stationary law."""
+        transition = np.array([[self._step(s, t) for t in STATES] for s in STATES])
+        eigenvalues, eigenvectors = np.linalg.eig(transition.T)
+        stationary = np.real(eigenvectors[:, np.argmin(np.abs(eigenvalues - 1))])
+        return transition, stationary / stationary.sum()
+
+    def _truth(self) -> Truth:
+        states = STATES
+        transition, stationary = self.chain
+        lags = max(self.history, self.source_history)
+        k, m = self.history, self.source_history
+        table = np.zeros((2**m, 2, 2**k))
+        for path in itertools.product(range(4), repeat=lags + 1):  # oldest first; the last is time t
+            probability_ = stationary[path[0]] * np.prod([transition[a, b] for a, b in itertools.pairwise(path)])
+            xs = [states[path[lags - lag]][0] for lag in range(1, m + 1)]
+            ys = [states[path[lags - lag]][1] for lag in range(1, k + 1)]
+            table[_code(xs), states[path[lags]][1], _code(ys)] += probability_
+        return Truth(table_cmi(table), "exact sum", 1e-12)
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+        steps = n + max(self.history, self.source_history)
+        x0 = int(rng.integers(2))
+        flips = rng.random(steps - 1) < self.flip
+        x = np.concatenate([[x0], x0 ^ (np.cumsum(flips) % 2)]).astype(np.int64)
+        # Y_t = X_{t-1} if it copies at t, else Y_{t-1} xor a flip; so Y_t is the last copied X
+        # (or Y_0) xor the parity of the flips since then. Y_0 from its stationary law given X_0.
+        copies = rng.random(steps - 1) < self.coupling
+        noise = np.concatenate([[0], (rng.random(steps - 1) < self.noise).astype(np.int64)])
+        parity = np.cumsum(noise) % 2
+        stationary = self.chain[1]
+        y0 = int(rng.random() * (stationary[2 * x0] + stationary[2 * x0 + 1]) < stationary[2 * x0 + 1])
+        time = np.arange(steps)
+        last_copy = np.maximum.accumulate(np.where(np.concatenate([[False], copies]), time, 0))
+        source = np.where(last_copy > 0, x[np.maximum(last_copy - 1, 0)], y0)
+        y = (source ^ parity ^ parity[last_copy]).astype(np.int64)
+        return _embed(x, y, self.history, self.source_history, n)
+
+
+def _code(bits: list[int]) -> int:
+    return int(sum(bit << i for i, bit in enumerate(bits)))

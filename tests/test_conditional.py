@@ -1,0 +1,470 @@
+"""Conditional MI and transfer entropy: estimators against independent computations, scenario
+truths against Monte Carlo or exact tables, bad z, and the whole pipeline."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.special import digamma
+from scipy.stats import multivariate_normal, norm
+
+import mibench
+from mibench.harness import Experiment, plan, run_task
+from mibench.records import records_frame
+from mibench.userdata import estimate_table, null_permutation
+
+# -- estimators against independent computations ----------------------------------------------
+
+
+def brute_force_frenzel_pompe(x, y, z, k):
+    """Frenzel & Pompe (2007) eq. (7) by an O(n²) loop over max-norm distances."""
+    n = len(x)
+    xyz, xz, yz = np.hstack([x, y, z]), np.hstack([x, z]), np.hstack([y, z])
+    total = 0.0
+    for i in range(n):
+        joint = np.abs(xyz - xyz[i]).max(axis=1)
+        joint[i] = np.inf
+        eps = np.sort(joint)[k - 1]
+        counts = []
+        for space in (xz, yz, z):
+            distance = np.abs(space - space[i]).max(axis=1)
+            distance[i] = np.inf
+            counts.append(int(np.sum(distance < eps)))
+        total += digamma(counts[0] + 1) + digamma(counts[1] + 1) - digamma(counts[2] + 1)
+    return digamma(k) - total / n
+
+
+@pytest.mark.parametrize("dims", [(1, 1, 1), (2, 1, 3)])
+def test_ksg_with_z_is_the_frenzel_pompe_estimator(dims):
+    rng = np.random.default_rng(3)
+    n = 300
+    z = rng.normal(size=(n, dims[2]))
+    x = z[:, :1] + rng.normal(size=(n, dims[0]))
+    y = x[:, :1] + z[:, :1] + rng.normal(size=(n, dims[1]))
+    for k in (1, 3, 7):
+        expected = brute_force_frenzel_pompe(x, y, z, k)
+        assert mibench.estimate(x, y, "ksg", z=z, k=k) == pytest.approx(expected, abs=1e-9)
+
+
+def brute_force_mesner_shalizi(x, y, z, k):
+    """Mesner & Shalizi (2021): ψ(k̃) − ψ(n_xz) − ψ(n_yz) + ψ(n_z), counts ≤ ρ excluding i, by a loop."""
+    n = len(x)
+    xyz, xz, yz = np.hstack([x, y, z]), np.hstack([x, z]), np.hstack([y, z])
+    total = 0.0
+    for i in range(n):
+        joint = np.abs(xyz - xyz[i]).max(axis=1)
+        joint[i] = np.inf
+        rho = np.sort(joint)[k - 1]
+        k_tilde = k if rho > 0 else int(np.sum(joint == 0))
+        counts = []
+        for space in (xz, yz, z):
+            distance = np.abs(space - space[i]).max(axis=1)
+            distance[i] = np.inf
+            counts.append(int(np.sum(distance <= rho)))
+        total += digamma(k_tilde) - digamma(counts[0]) - digamma(counts[1]) + digamma(counts[2])
+    return total / n
+
+
+def test_mesner_shalizi_matches_its_definition_on_mixed_data_with_atoms():
+    rng = np.random.default_rng(5)
+    n = 250
+    z = rng.integers(0, 3, n).astype(float)[:, None]  # declared mixed: numbers with atoms
+    x = np.where(rng.random(n) < 0.3, 0.0, z[:, 0] + rng.normal(size=n))[:, None]
+    y = np.round(x[:, 0] + rng.normal(size=n))[:, None]  # many repeated values
+    for k in (2, 5):
+        expected = brute_force_mesner_shalizi(x, y, z, k)
+        value = mibench.estimate(x, y, "mesner_shalizi", z=z, k=k, x_type="mixed", y_type="mixed", z_type="mixed")
+        assert value == pytest.approx(expected, abs=1e-9)
+
+
+def test_gaussian_with_z_is_the_conditional_covariance_formula():
+    """½ ln(det Σ_x|z det Σ_y|z / det Σ_xy|z) from Schur complements, another route to the same number."""
+    rng = np.random.default_rng(0)
+    n = 500
+    z = rng.normal(size=(n, 2))
+    x = z @ [[1.0], [0.5]] + rng.normal(size=(n, 1))
+    y = np.hstack([x + z[:, :1], rng.normal(size=(n, 1))]) + rng.normal(size=(n, 2))
+    covariance = np.cov(np.hstack([x, y, z]), rowvar=False)
+    xy, zz = np.arange(3), np.arange(3, 5)
+    residual = covariance[np.ix_(xy, xy)] - covariance[np.ix_(xy, zz)] @ np.linalg.solve(
+        covariance[np.ix_(zz, zz)], covariance[np.ix_(zz, xy)]
+    )
+    expected = 0.5 * np.log(residual[0, 0] * np.linalg.det(residual[1:, 1:]) / np.linalg.det(residual))
+    assert mibench.estimate(x, y, "gaussian", z=z) == pytest.approx(expected, rel=1e-10)
+
+
+def hand_plugin_cmi(x, y, z):
+    """Σ (n_xyz/N) ln(n_z n_xyz / (n_xz n_yz)), counted with a Counter."""
+    from collections import Counter
+
+    triples = list(zip(x, y, z, strict=True))
+    n = len(triples)
+    xyz, xz = Counter(triples), Counter((a, c) for a, _, c in triples)
+    yz, zs = Counter((b, c) for _, b, c in triples), Counter(c for *_, c in triples)
+    return sum(m / n * np.log(zs[c] * m / (xz[a, c] * yz[b, c])) for (a, b, c), m in xyz.items())
+
+
+def test_plugin_and_miller_madow_with_z_against_a_hand_count():
+    rng = np.random.default_rng(1)
+    n = 400
+    z = rng.choice(["u", "v", "w"], n)
+    x = rng.integers(0, 3, n)
+    y = (x + (z == "v") + (rng.random(n) < 0.3)) % 4
+    expected = hand_plugin_cmi(x, y, z)
+    kinds = {"x_type": "discrete", "y_type": "discrete", "z_type": "discrete"}
+    assert mibench.estimate(x, y, "plugin", z=z, **kinds) == pytest.approx(expected, abs=1e-12)
+    occupied = [
+        len(set(zip(*columns, strict=True))) for columns in ((x, z), (y, z), (x, y, z), (z,))
+    ]  # K_xz, K_yz, K_xyz, K_z
+    correction = (occupied[0] + occupied[1] - occupied[2] - occupied[3]) / (2 * n)
+    assert mibench.estimate(x, y, "miller_madow", z=z, **kinds) == pytest.approx(expected + correction, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", ["plugin", "miller_madow", "jackknife", "chao_shen", "grassberger", "nsb", "bayes"])
+def test_discrete_conditional_estimators_find_the_noisy_xor(name):
+    """I(X;Y) = 0 but I(X;Y|Z) = ln 2 − h(0.1): at n = 5000 every discrete estimator is within 0.03."""
+    scenario = mibench.get_scenario("noisy_xor(p=0.1)")
+    x, y, z = scenario.sample(5000, 7)
+    kinds = {"x_type": "discrete", "y_type": "discrete"}
+    truth = np.log(2) + 0.1 * np.log(0.1) + 0.9 * np.log(0.9)
+    assert mibench.estimate(x, y, name, z=z, z_type="discrete", **kinds) == pytest.approx(truth, abs=0.03)
+    assert abs(mibench.estimate(x, y, name, **kinds)) < 0.01
+
+
+def test_gcmi_with_z_is_rank_invariant_and_near_the_gaussian_value():
+    scenario = mibench.get_scenario("gaussian_cmi(c=0.5)")
+    x, y, z = scenario.sample(20_000, 2)
+    value = mibench.estimate(x, y, "gcmi", z=z)
+    assert value == pytest.approx(scenario.mi, abs=0.015)
+    assert mibench.estimate(np.exp(x), y**3, "gcmi", z=np.arctan(z)) == pytest.approx(value, abs=1e-12)
+
+
+def test_gcmi_with_a_discrete_z_weights_the_per_class_values():
+    scenario = mibench.get_scenario("gaussian_given_class(classes=3, rho=0.8)")
+    x, y, z = scenario.sample(6000, 4)
+    per_class = [(np.mean(z == c), mibench.estimate(x[z[:, 0] == c], y[z[:, 0] == c], "gcmi")) for c in range(3)]
+    expected = sum(weight * value for weight, value in per_class)
+    assert mibench.estimate(x, y, "gcmi", z=z, z_type="discrete") == pytest.approx(expected, abs=1e-12)
+    assert expected == pytest.approx(scenario.mi, abs=0.03)
+
+
+def test_peers_condition_on_the_same_samples():
+    pytest.importorskip("npeet_plus")
+    pytest.importorskip("infomeasure")
+    x, y, z = mibench.get_scenario("gaussian_cmi(dim_z=2)").sample(800, 1)
+    # NPEET and infomeasure add noise of 1e-10 before the search; the neighbour structure is unchanged.
+    assert mibench.estimate(x, y, "npeet", z=z) == pytest.approx(mibench.estimate(x, y, "ksg", z=z), abs=1e-6)
+    assert mibench.estimate(x, y, "infomeasure", z=z) == pytest.approx(
+        mibench.estimate(x, y, "ksg", z=z, k=4), abs=1e-6
+    )
+
+
+def test_ennemi_conditions_on_the_same_samples():
+    pytest.importorskip("ennemi")
+    scenario = mibench.get_scenario("gaussian_cmi")
+    x, y, z = scenario.sample(4000, 2)
+    # ennemi rescales each variable to unit variance first: on standardised data it is the conditional KSG.
+    standard = [(v - v.mean(axis=0)) / v.std(axis=0) for v in (x, y, z)]
+    assert mibench.estimate(x, y, "ennemi", z=z) == pytest.approx(
+        mibench.estimate(*standard[:2], "ksg", z=standard[2]), abs=2e-3
+    )
+
+
+# -- the chain and the collider at large n ------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_chain_and_collider_show_the_textbook_behaviour():
+    chain = mibench.get_scenario("gaussian_chain")
+    x, y, z = chain.sample(20_000, 0)
+    assert abs(mibench.estimate(x, y, "ksg", z=z)) < 0.01 < 0.2 < mibench.estimate(x, y, "ksg")
+    collider = mibench.get_scenario("gaussian_collider")
+    x, y, z = collider.sample(20_000, 0)
+    assert abs(mibench.estimate(x, y, "ksg")) < 0.01
+    assert mibench.estimate(x, y, "ksg", z=z) == pytest.approx(collider.mi, abs=0.02)
+    assert collider.mi > 0.1
+    chain = mibench.get_scenario("discrete_chain(k=4, noise=0.3)")
+    kinds = {"x_type": "discrete", "y_type": "discrete"}
+    x, y, z = chain.sample(20_000, 0)
+    assert abs(mibench.estimate(x, y, "miller_madow", z=z, z_type="discrete", **kinds)) < 0.005
+    assert mibench.estimate(x, y, "miller_madow", **kinds) > 0.1
+
+
+# -- scenario truths --------------------------------------------------------------------------
+
+
+def monte_carlo_gaussian_cmi(covariance, dim_x, dim_y, n=200_000, seed=0):
+    """Mean of ln p(x,y,z) + ln p(z) − ln p(x,z) − ln p(y,z) over draws, with its standard error."""
+    rng = np.random.default_rng(seed)
+    size = covariance.shape[0]
+    w = rng.multivariate_normal(np.zeros(size), covariance, size=n)
+    x, y, z = np.arange(dim_x), np.arange(dim_x, dim_x + dim_y), np.arange(dim_x + dim_y, size)
+
+    def log_density(index):
+        index = np.asarray(index)
+        return multivariate_normal(np.zeros(index.size), covariance[np.ix_(index, index)]).logpdf(w[:, index])
+
+    pointwise = (
+        log_density(np.arange(size)) + log_density(z) - log_density(np.r_[x, z]) - log_density(np.r_[y, z])
+    )
+    return pointwise.mean(), pointwise.std() / np.sqrt(n)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "gaussian_cmi",
+        "gaussian_cmi(dim_x=2, dim_y=2, dim_z=3)",
+        "gaussian_chain(dim_x=2, dim_y=1, dim_z=2)",
+        "gaussian_collider(a=2.0, b=0.5)",
+        "gaussian_collider(dim_x=2, dim_y=2, dim_z=2)",
+    ],
+)
+def test_gaussian_cmi_truths_by_monte_carlo(spec):
+    scenario = mibench.get_scenario(spec)
+    x, y, z = scenario.sample(50_000, 1)
+    sample_covariance = np.cov(np.hstack([x, y, z]), rowvar=False)
+    assert np.allclose(sample_covariance, scenario.covariance, atol=0.05 * scenario.covariance.max())
+    value, error = monte_carlo_gaussian_cmi(scenario.covariance, scenario.dim_x, scenario.dim_y)
+    assert abs(value - scenario.mi) < 5 * error + 1e-9
+
+
+def test_the_chain_has_zero_cmi_and_the_collider_zero_mi():
+    chain = mibench.get_scenario("gaussian_chain(dim_x=2, dim_z=3)")
+    from mibench.scenarios.conditional import gaussian_cmi
+
+    assert chain.mi == 0 and abs(gaussian_cmi(chain.covariance, 2, 1)) < 1e-12 and chain.unconditional_mi > 0.1
+    collider = mibench.get_scenario("gaussian_collider(a=1.0, b=1.0)")
+    assert collider.unconditional_mi == pytest.approx(0, abs=1e-12)
+    assert collider.mi == pytest.approx(0.5 * np.log(2 * 2 / 3), abs=1e-12)  # ½ ln((1+a²)(1+b²)/(1+a²+b²))
+
+
+def entropy_of(counts):
+    p = np.asarray(counts, dtype=float).ravel()
+    p = p[p > 0] / p.sum()
+    return float(-np.sum(p * np.log(p)))
+
+
+def table_by_entropies(table):
+    return (
+        entropy_of(table.sum(axis=1))
+        + entropy_of(table.sum(axis=0))
+        - entropy_of(table)
+        - entropy_of(table.sum(axis=(0, 1)))
+    )
+
+
+@pytest.mark.parametrize(
+    "spec", ["noisy_xor(p=0.2)", "discrete_chain(k=3, noise=0.5)", "discrete_collider(k=4, noise=0.1)", "random_cmi_pmf"]
+)
+def test_discrete_cmi_truths_by_entropies(spec):
+    scenario = mibench.get_scenario(spec)
+    assert scenario.mi == pytest.approx(table_by_entropies(scenario.table), abs=1e-12)
+    x, y, z = scenario.sample(200_000, 3)
+    empirical = np.zeros(scenario.table.shape)
+    np.add.at(empirical, (x[:, 0], y[:, 0], z[:, 0]), 1)
+    assert np.allclose(empirical / empirical.sum(), scenario.table, atol=0.005)
+
+
+def test_noisy_xor_and_the_collider_have_zero_mi():
+    xor = mibench.get_scenario("noisy_xor(p=0.2)")
+    assert xor.mi == pytest.approx(np.log(2) + 0.2 * np.log(0.2) + 0.8 * np.log(0.8), abs=1e-12)
+    for scenario in (xor, mibench.get_scenario("discrete_collider")):
+        pair = scenario.table.sum(axis=2)
+        assert entropy_of(pair.sum(1)) + entropy_of(pair.sum(0)) - entropy_of(pair) == pytest.approx(0, abs=1e-12)
+
+
+def test_gaussian_given_class_truth_by_monte_carlo():
+    scenario = mibench.get_scenario("gaussian_given_class(classes=4, rho=0.9, shift=2.0)")
+    x, y, z = scenario.sample(200_000, 0)
+    c, u, v = z[:, 0], x[:, 0] - 2.0 * z[:, 0], y[:, 0] - 2.0 * z[:, 0]
+    rho = 0.9 * (c + 1) / 4
+    joint = -np.log(2 * np.pi) - 0.5 * np.log(1 - rho**2) - (u**2 - 2 * rho * u * v + v**2) / (2 * (1 - rho**2))
+    pointwise = joint - norm.logpdf(u) - norm.logpdf(v)
+    assert abs(pointwise.mean() - scenario.mi) < 5 * pointwise.std() / np.sqrt(len(u))
+
+
+def test_transforms_keep_z_and_the_conditional_truth():
+    base = mibench.get_scenario("gaussian_cmi(dim_z=2)")
+    for spec in ("half_cube(base='gaussian_cmi(dim_z=2)')", "swapped(base='gaussian_cmi(dim_z=2)')"):
+        scenario = mibench.get_scenario(spec)
+        assert scenario.mi == base.mi and scenario.quantity == "cmi" and scenario.dim_z == 2
+        assert [v.shape[1] for v in scenario.sample(10, 0)] == [1, 1, 2]
+    x, y, z = base.sample(500, 3)
+    hx, hy, hz = mibench.get_scenario("half_cube(base='gaussian_cmi(dim_z=2)')").sample(500, 3)
+    assert np.allclose(hz, z * np.sqrt(np.abs(z)))
+
+
+@pytest.mark.parametrize("history", [1, 2, 4])
+def test_var1_transfer_entropy_by_regression_on_a_long_series(history):
+    """½ ln of the residual variances of Y_t regressed on its own past, then on its past and X's."""
+    scenario = mibench.get_scenario(f"var1_te(a=0.6, b=0.4, c=0.8, history={history}, source_history=2)")
+    x, y, z = scenario.sample(300_000, 11)
+
+    def residual_variance(*regressors):
+        design = np.hstack([np.ones((len(y), 1)), *regressors])
+        coefficients = np.linalg.lstsq(design, y, rcond=None)[0]
+        return float(np.var(y - design @ coefficients))
+
+    expected = 0.5 * np.log(residual_variance(z) / residual_variance(z, x))
+    assert scenario.mi == pytest.approx(expected, abs=0.006)
+    assert residual_variance(z, x) == pytest.approx(1.0, abs=0.01)  # the noise variance: X's lag 1 suffices
+    assert mibench.get_scenario("var1_te(c=0.0)").mi == pytest.approx(0, abs=1e-12)
+
+
+def test_var1_transfer_entropy_depends_on_the_history():
+    values = [mibench.get_scenario(f"var1_te(a=0.9, b=0.5, c=1.0, history={k})").mi for k in (1, 2, 8)]
+    assert values[0] > values[1] > values[2] > 0
+
+
+@pytest.mark.parametrize("history, source_history", [(1, 1), (2, 1), (3, 2)])
+def test_markov_transfer_entropy_by_counting_a_long_series(history, source_history):
+    spec = f"markov_te(flip=0.2, coupling=0.5, noise=0.15, history={history}, source_history={source_history})"
+    scenario = mibench.get_scenario(spec)
+    x, y, z = scenario.sample(400_000, 5)
+    codes = [np.ravel_multi_index(v.T, [2] * v.shape[1]) for v in (x, y, z)]
+    assert hand_plugin_cmi(*codes) == pytest.approx(scenario.mi, abs=0.004)
+    assert mibench.get_scenario("markov_te(coupling=0.0)").mi == pytest.approx(0, abs=1e-12)
+
+
+def test_markov_series_follows_its_transition_rule():
+    scenario = mibench.get_scenario("markov_te(flip=0.2, coupling=0.5, noise=0.15)")
+    x, y, z = scenario.sample(200_000, 1)  # x = X_{t-1}, y = Y_t, z = Y_{t-1}
+    same = x[:, 0] == z[:, 0]
+    # P(Y_t = X_{t-1}) = c + (1 − c)·[(1 − noise) if Y_{t-1} = X_{t-1} else noise]
+    assert np.mean(y[same, 0] == x[same, 0]) == pytest.approx(0.5 + 0.5 * 0.85, abs=0.01)
+    assert np.mean(y[~same, 0] == x[~same, 0]) == pytest.approx(0.5 + 0.5 * 0.15, abs=0.01)
+
+
+# -- bad z --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "z, kwargs, error, message",
+    [
+        (np.zeros(99), {}, ValueError, "x, y and z must have the same number of samples"),
+        (np.r_[np.nan, np.arange(99.0)], {}, ValueError, "z contains NaN"),
+        (np.r_[np.inf, np.arange(99.0)], {}, ValueError, "z contains infinite"),
+        (np.array(["a", "b"] * 50), {"z_type": "continuous"}, TypeError, "z must be numeric"),
+        (np.arange(100.0), {"estimator": "kde"}, ValueError, "kde cannot condition on z"),
+        (np.arange(100) % 3, {"z_type": "discrete"}, ValueError, "ksg cannot condition on a discrete z"),
+        (np.ones(100), {"z_type": "continuous"}, ValueError, "z column 0 is constant"),
+    ],
+)
+def test_a_bad_z_gets_a_clear_error(z, kwargs, error, message):
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=100), rng.normal(size=100)
+    estimator = kwargs.pop("estimator", "ksg")
+    with pytest.raises(error, match=message):
+        mibench.estimate(x, y, estimator, z=z, **kwargs)
+
+
+def test_z_type_without_z_is_refused():
+    from mibench.validation import validate_sample
+
+    with pytest.raises(ValueError, match="z_type='continuous' is given without z"):
+        validate_sample([1.0, 2.0, 3.0], [1.0, 3.0, 2.0], z_type="continuous")
+
+
+def test_ties_in_z_are_refused_by_ksg_and_jittered_on_request():
+    rng = np.random.default_rng(0)
+    x, y, z = rng.normal(size=200), rng.normal(size=200), np.round(rng.normal(size=200), 1)
+    with pytest.raises(ValueError, match="z has .* tied values"):
+        mibench.estimate(x, y, "ksg", z=z, z_type="continuous")
+    assert np.isfinite(mibench.estimate(x, y, "ksg", z=z, z_type="continuous", jitter=1e-10))
+
+
+# -- the pipeline -----------------------------------------------------------------------------
+
+
+def test_conditional_tasks_are_recorded_with_their_quantity_and_z():
+    experiment = Experiment.resolve(
+        ["ksg", "kde", "plugin", "gcmi"], ["gaussian_chain", "markov_te", "gaussian(rho=0.5)"], [300], reps=2
+    )
+    tasks, skipped = plan(experiment)
+    assert any("kde" in line and "cannot condition" in line for line in skipped)
+    frame = records_frame([run_task(task) for task in tasks])
+    assert (frame["status"] == "ok").all()
+    described = frame.groupby("scenario")[["quantity", "z_type", "dim_z"]].first()
+    assert sorted(map(tuple, described.to_numpy().tolist())) == [
+        ("cmi", "continuous", 1),
+        ("mi", "", 0),
+        ("te", "discrete", 1),
+    ]
+    again = records_frame([run_task(task) for task in tasks])
+    assert again["estimate"].equals(frame["estimate"])  # seeded by the task: reproducible bit for bit
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "mibench", *args], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.mark.slow
+def test_a_cmi_run_goes_to_report_and_compare(tmp_path):
+    common = ["-e", "ksg", "-e", "gaussian", "-s", "gaussian_cmi", "-s", "gaussian_collider", "-n", "300", "--reps", "3"]
+    first = run_cli("run", *common, "--out", str(tmp_path / "a"))
+    assert first.returncode == 0, first.stderr
+    second = run_cli("run", *common, "--seed", "1", "--out", str(tmp_path / "b"))
+    assert second.returncode == 0, second.stderr
+    report = run_cli("report", str(tmp_path / "a"), "--out", str(tmp_path / "report"))
+    assert report.returncode == 0, report.stderr
+    assert "gaussian_collider" in (tmp_path / "report" / "report.md").read_text()
+    compared = run_cli("compare", str(tmp_path / "a"), str(tmp_path / "b"))
+    assert compared.returncode in (0, 1), compared.stderr
+    assert "4 cells compared" in compared.stderr
+    summary = run_cli("summarize", str(tmp_path / "a"))
+    table = pd.read_csv(__import__("io").StringIO(summary.stdout))
+    assert set(table["quantity"]) == {"cmi"} and set(table["z_type"]) == {"continuous"}
+
+
+def test_estimate_on_a_table_with_z_columns(tmp_path):
+    x, y, z = mibench.get_scenario("gaussian_cmi(c=0.0, dim_z=2)").sample(600, 0)
+    table = pd.DataFrame({"x": x[:, 0], "y": y[:, 0], "z1": z[:, 0], "z2": z[:, 1]})
+    result = estimate_table(table, ["x"], ["y"], "ksg", z=["z1", "z2"], permutations=30, subsamples=4)
+    assert result.z_type == "continuous" and abs(result.estimate) < 0.05
+    assert result.p_value > 0.05  # X ⊥ Y | Z: the conditional permutation test does not reject
+    path = tmp_path / "table.csv"
+    table.to_csv(path, index=False)
+    out = run_cli("estimate", str(path), "--x", "x", "--y", "y", "--z", "z1,z2", "-e", "gaussian", "--permutations",
+                  "10", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["z_type"] == "continuous"
+
+
+def test_conditional_permutations_keep_y_with_its_z():
+    rng = np.random.default_rng(0)
+    z = rng.integers(0, 4, (500, 1))
+    order = null_permutation(rng, z, "discrete")
+    assert sorted(order) == list(range(500)) and (z[order] == z).all()
+    continuous = rng.normal(size=(500, 1))
+    order = null_permutation(rng, continuous, "continuous")
+    assert len(set(order)) > 400  # mostly a permutation
+    assert np.corrcoef(continuous[order, 0], continuous[:, 0])[0, 1] > 0.95  # y moves among neighbours in z
+
+
+def test_conditional_permutation_p_values_are_uniform_under_the_null():
+    """Under X ⊥ Y | Z (a discrete confounder) the p-value rejects at 5 % about 5 % of the time."""
+    rejections = 0
+    trials = 60
+    for seed in range(trials):
+        rng = np.random.default_rng(seed)
+        z = rng.integers(0, 3, 200)
+        table = pd.DataFrame({"x": z + rng.normal(size=200), "y": z + rng.normal(size=200), "z": z})
+        result = estimate_table(table, ["x"], ["y"], "gcmi", z=["z"], z_type="discrete", permutations=19, subsamples=0)
+        rejections += result.p_value <= 0.05
+    assert rejections <= 8  # binomial(60, 0.05): P(> 8) < 1 %
+
+
+def test_recommend_for_conditional_data_ranks_on_conditional_scenarios():
+    from mibench.recommend import recommend
+
+    table = recommend("continuous", "continuous", 1, 1, 1000, z_type="continuous", dim_z=1)
+    assert "ksg(k=3, noise=0.0)" in set(table["estimator"]) and "kde" not in " ".join(table["estimator"])
+    assert len(table.attrs["dims"]) == 3
+    with pytest.raises(ValueError, match="a mixed z"):
+        recommend("continuous", "continuous", z_type="mixed")
