@@ -9,6 +9,7 @@ from pathlib import Path
 text = Path("README.md").read_text()
 quickstart = re.search(r"## Python quickstart\n\n```python\n(.*?)```", text, re.S).group(1)
 plugin = re.search(r"```python\n(# my_plugins.py\n.*?)```", text, re.S).group(1)
+conditional = re.search(r"## Conditional MI and transfer entropy\n\n.*?```python\n(.*?)```", text, re.S).group(1)
 with tempfile.TemporaryDirectory() as scratch:
     # The quickstart at reduced size (fewer reps, smaller n); it writes runs/demo under a scratch folder.
     code = (
@@ -17,6 +18,7 @@ with tempfile.TemporaryDirectory() as scratch:
         .replace('out="runs/demo"', f'out="{scratch}/demo"')
     )
     exec(compile(code, "README quickstart", "exec"), {})
+    exec(compile(conditional.replace("reps=5", "reps=2"), "README conditional quickstart", "exec"), {})
     (Path(scratch) / "my_plugins.py").write_text(plugin)
     command = [
         sys.executable,

@@ -45,6 +45,15 @@ REFERENCE_SCENARIOS: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
+#: For estimators that condition: a scenario with I(X;Y|Z) > 0 and one with I(X;Y|Z) = 0 for each
+#: (x_type, y_type, z_type) with a reference (a collider or XOR, and a chain or a null).
+CONDITIONAL_REFERENCE_SCENARIOS: dict[tuple[str, str, str], tuple[str, str]] = {
+    ("continuous", "continuous", "continuous"): ("gaussian_collider", "gaussian_chain"),
+    ("continuous", "continuous", "discrete"): ("gaussian_given_class(rho=0.8)", "gaussian_given_class(rho=0.0)"),
+    ("discrete", "discrete", "discrete"): ("noisy_xor(p=0.1)", "discrete_chain(k=4, noise=0.3)"),
+}
+
+
 class CheckSkipped(Exception):  # noqa: N818 (a skip signal, like pytest.skip.Exception, not an error)
     """A contract check that does not apply to this estimator; the message says why."""
 
@@ -145,6 +154,30 @@ def estimator_checks(spec: str | Estimator, n: int = 400, types: tuple[str, str]
             f"{label}: RMSE did not shrink from n={small} ({a:.4f}) to n={large} ({b:.4f}) on {dependent.spec}"
         )
 
+    def conditions_on_z(tolerance: float = 0.05, size: int = 2000, reps: int = 4) -> None:
+        kinds = [kind for kind in estimator.info.z_types if (*pair, kind) in CONDITIONAL_REFERENCE_SCENARIOS]
+        if not kinds:
+            why = "it does not condition" if not estimator.info.z_types else f"no conditional reference for {pair}"
+            raise CheckSkipped(why)
+        dependent_spec, null_spec = CONDITIONAL_REFERENCE_SCENARIOS[(*pair, kinds[0])]
+        for spec in (dependent_spec, null_spec):
+            scenario = get_scenario(spec)
+            errors = []
+            for r in range(reps):
+                sx, sy, sz = scenario.sample(size, 20 + r)
+                value = estimator.estimate(sx, sy, z=sz, x_type=pair[0], y_type=pair[1], z_type=kinds[0], rng=r)
+                errors.append(value - scenario.mi)
+            bias = float(np.mean(errors))
+            assert abs(bias) <= tolerance, (
+                f"{label}: mean error {bias:+.4f} nats on I(X;Y|Z) of {scenario.spec} (n={size}), beyond ±{tolerance}"
+            )
+        try:
+            estimator.estimate(sx, sy, z=sz[:-1], x_type=pair[0], y_type=pair[1], z_type=kinds[0])
+        except ValueError as exc:
+            assert "same number of samples" in str(exc), f"{label}: a z of another length refused unclearly: {exc}"
+        else:
+            raise AssertionError(f"{label}: accepted a z of another length")
+
     def runs_on_smallest_n() -> None:
         size = max(estimator.min_samples, 2)
         for seed in range(5):
@@ -165,6 +198,7 @@ def estimator_checks(spec: str | Estimator, n: int = 400, types: tuple[str, str]
         refuses_bad_input,
         near_zero_under_independence,
         error_shrinks_with_n,
+        conditions_on_z,
         runs_on_smallest_n,
     ):
         yield Check(check.__name__, check)

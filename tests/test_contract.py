@@ -42,10 +42,13 @@ OTHER_PAIRS = [
 #: +0.06-0.07 nats at n = 2000 and decays slowly (independent_mixed: 0.116, 0.083, 0.055, 0.034 at
 #: n = 500, 2000, 8000, 32000; 4 reps each). Strict, so a fix shows up as a failure here.
 KNOWN_BIASED = {("mixed_ksg", pair) for pair in (("continuous", "mixed"), ("mixed", "continuous"), ("mixed", "mixed"))}
+#: Likewise mesner_shalizi, biased downwards there: mean −0.092 (class_atoms, independent, both
+#: orders) and −0.093 (independent_mixed) at n = 2000, 4 reps (measured 2026-11-26).
+KNOWN_BIASED |= {("mesner_shalizi", pair) for pair in (("discrete", "mixed"), ("mixed", "discrete"), ("mixed", "mixed"))}
 OTHER_PAIRS = [
     pytest.param(
         *case.values,
-        marks=pytest.mark.xfail(strict=True, reason="mixed_ksg is biased upwards under independence with atoms"),
+        marks=pytest.mark.xfail(strict=True, reason=f"{case.values[0]} is biased under independence with atoms"),
         id=case.id,
     )
     if (case.values[0], case.values[1]) in KNOWN_BIASED and case.values[2].name == "near_zero_under_independence"

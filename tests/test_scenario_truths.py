@@ -12,12 +12,13 @@ SPECS = [f"{entry.name}-v{entry.version}" for entry in SCENARIOS.entries()]
 @pytest.mark.parametrize("spec", SPECS)
 def test_shapes_types_and_determinism(spec):
     scenario = mibench.get_scenario(spec)
-    x, y = scenario.sample(50, 3)
-    assert x.shape == (50, scenario.dim_x) and y.shape == (50, scenario.dim_y)
+    drawn = scenario.sample(50, 3)
+    dims = (scenario.dim_x, scenario.dim_y, *((scenario.dim_z,) if scenario.conditional else ()))
+    assert [values.shape for values in drawn] == [(50, dim) for dim in dims]
     assert scenario.x_type in ("continuous", "discrete", "mixed")
-    x2, y2 = scenario.sample(50, np.random.default_rng(3))
-    np.testing.assert_array_equal(x, x2)
-    np.testing.assert_array_equal(y, y2)
+    assert scenario.quantity in ("mi", "cmi", "te") and (scenario.quantity == "mi") != scenario.conditional
+    for first, again in zip(drawn, scenario.sample(50, np.random.default_rng(3)), strict=True):
+        np.testing.assert_array_equal(first, again)
     assert np.isfinite(scenario.mi)
 
 
@@ -40,6 +41,7 @@ DISCRETE_SPECS = [
     WELL_SAMPLED.get(spec.split("-v")[0], spec)
     for spec in SPECS
     if {mibench.get_scenario(spec).x_type, mibench.get_scenario(spec).y_type} == {"discrete"}
+    and not mibench.get_scenario(spec).conditional  # conditional tables: tests/test_conditional.py
 ]
 
 
