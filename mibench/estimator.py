@@ -543,7 +543,7 @@ def estimate(
 
     Variable types not given are inferred: text, booleans and integers with at most 20 distinct
     values are discrete; other numbers continuous. With ``z``, the estimator must be one that
-    can condition (``mibench list estimators --conditional``).
+    can condition (the ``z types`` column of ``mibench list estimators``).
 
     Examples
     --------

@@ -11,7 +11,7 @@ from typing import Any
 
 from .spec import SpecError, format_spec, parse_spec
 
-__all__ = ["short_labels"]
+__all__ = ["short_labels", "type_pairing"]
 
 
 def short_labels(specs: Iterable[str]) -> dict[str, str]:
@@ -49,3 +49,13 @@ def _nested(value: Any) -> Any:
     except SpecError:
         return value
     return format_spec(name, {key: _nested(item) for key, item in params.items() if item is not None})
+
+
+def type_pairing(summary: Any) -> Any:
+    """Each summary row's pairing of variable types: ``continuous × discrete``, and ``| discrete z``
+    appended for a conditional cell (summaries written before conditional MI have no z)."""
+    pairing = summary["x_type"] + " × " + summary["y_type"]
+    if "z_type" not in summary:
+        return pairing
+    z_type = summary["z_type"].fillna("").astype(str)
+    return pairing + z_type.where(z_type == "", " | " + z_type + " z")

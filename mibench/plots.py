@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .labels import short_labels
+from .labels import short_labels, type_pairing
 from .spec import parse_spec
 from .stats import summarize
 
@@ -211,7 +211,7 @@ def _annotate_without_overlap(ax: plt.Axes, points: pd.DataFrame) -> None:
 def pareto_figure(summary: pd.DataFrame, styles: Styles, n: int | None = None) -> plt.Figure:
     """Median relative error against median runtime at one n, per pairing of variable types; Pareto fronts dashed."""
     n = n or int(summary["n"].max())
-    at_n = summary[summary["n"] == n].assign(types=lambda f: f["x_type"] + " × " + f["y_type"])
+    at_n = summary[summary["n"] == n].assign(types=type_pairing)
     groups = sorted(at_n["types"].unique())
     cols = min(3, max(1, len(groups)))
     rows = int(np.ceil(max(1, len(groups)) / cols))

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from .labels import short_labels
+from .labels import short_labels, type_pairing
 from .plots import CAPTIONS, plot
 from .ranking import at_largest_n, rank_estimators
 from .stats import MIN_RELIABLE_REPS, summarize
@@ -24,9 +24,7 @@ def _rankings(summary: pd.DataFrame, records: pd.DataFrame) -> dict[str, pd.Data
     """The ranking per pairing of variable types and per scenario family, at each scenario's largest n,
     with ties (paired tests on the records)."""
     largest = at_largest_n(summary)
-    largest = largest.assign(
-        pairing=largest["x_type"] + " × " + largest["y_type"], family=largest["scenario"].str.split("-v").str[0]
-    )
+    largest = largest.assign(pairing=type_pairing(largest), family=largest["scenario"].str.split("-v").str[0])
     shown = [
         "rank",
         "label",

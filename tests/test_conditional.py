@@ -209,9 +209,7 @@ def monte_carlo_gaussian_cmi(covariance, dim_x, dim_y, n=200_000, seed=0):
         index = np.asarray(index)
         return multivariate_normal(np.zeros(index.size), covariance[np.ix_(index, index)]).logpdf(w[:, index])
 
-    pointwise = (
-        log_density(np.arange(size)) + log_density(z) - log_density(np.r_[x, z]) - log_density(np.r_[y, z])
-    )
+    pointwise = log_density(np.arange(size)) + log_density(z) - log_density(np.r_[x, z]) - log_density(np.r_[y, z])
     return pointwise.mean(), pointwise.std() / np.sqrt(n)
 
 
@@ -260,7 +258,8 @@ def table_by_entropies(table):
 
 
 @pytest.mark.parametrize(
-    "spec", ["noisy_xor(p=0.2)", "discrete_chain(k=3, noise=0.5)", "discrete_collider(k=4, noise=0.1)", "random_cmi_pmf"]
+    "spec",
+    ["noisy_xor(p=0.2)", "discrete_chain(k=3, noise=0.5)", "discrete_collider(k=4, noise=0.1)", "random_cmi_pmf"],
 )
 def test_discrete_cmi_truths_by_entropies(spec):
     scenario = mibench.get_scenario(spec)
@@ -406,7 +405,20 @@ def run_cli(*args, cwd=None):
 
 @pytest.mark.slow
 def test_a_cmi_run_goes_to_report_and_compare(tmp_path):
-    common = ["-e", "ksg", "-e", "gaussian", "-s", "gaussian_cmi", "-s", "gaussian_collider", "-n", "300", "--reps", "3"]
+    common = [
+        "-e",
+        "ksg",
+        "-e",
+        "gaussian",
+        "-s",
+        "gaussian_cmi",
+        "-s",
+        "gaussian_collider",
+        "-n",
+        "300",
+        "--reps",
+        "3",
+    ]
     first = run_cli("run", *common, "--out", str(tmp_path / "a"))
     assert first.returncode == 0, first.stderr
     second = run_cli("run", *common, "--seed", "1", "--out", str(tmp_path / "b"))
@@ -430,8 +442,22 @@ def test_estimate_on_a_table_with_z_columns(tmp_path):
     assert result.p_value > 0.05  # X ⊥ Y | Z: the conditional permutation test does not reject
     path = tmp_path / "table.csv"
     table.to_csv(path, index=False)
-    out = run_cli("estimate", str(path), "--x", "x", "--y", "y", "--z", "z1,z2", "-e", "gaussian", "--permutations",
-                  "10", "--format", "json")
+    out = run_cli(
+        "estimate",
+        str(path),
+        "--x",
+        "x",
+        "--y",
+        "y",
+        "--z",
+        "z1,z2",
+        "-e",
+        "gaussian",
+        "--permutations",
+        "10",
+        "--format",
+        "json",
+    )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["z_type"] == "continuous"
 

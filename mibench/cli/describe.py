@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from ..scenario import Scenario
 
 NAME = "describe"
+
+QUANTITY_NAMES = {"mi": "I(X;Y)", "cmi": "I(X;Y|Z)", "te": "transfer entropy X → Y: I(X;Y|Z) on lagged series"}
 HELP = "Show an estimator's or scenario's parameters, conventions, truth and citation."
 EXAMPLES = """
     examples:
@@ -67,6 +69,7 @@ def describe_estimator(estimator: Estimator) -> str:
         f"  compute:      {estimator.compute_label or '(none)'} (settings that cannot change the result)",
         f"  defaults:     {estimator.entry.describe_parameters()}",
         f"  accepts:      {', '.join(f'({a}, {b})' for a, b in info.types)}",
+        f"  conditions:   {'on a ' + ' or '.join(info.z_types) + ' z: I(X;Y|Z) given z' if info.z_types else 'no (I(X;Y) only)'}",
         f"  multivariate: {'yes' if info.multivariate else 'no'}; symmetric: {'yes' if info.symmetric else 'no'}",
         f"  min samples:  {estimator.min_samples}",
         f"  code version: {estimator.code_version}",
@@ -87,7 +90,9 @@ def describe_scenario(scenario: Scenario) -> str:
         "",
         f"  defaults:     {SCENARIOS.entry(scenario.name, scenario.version).describe_parameters()}",
         f"  true MI:      {scenario.truth}",
-        f"  types:        x {scenario.x_type} ({scenario.dim_x}-D), y {scenario.y_type} ({scenario.dim_y}-D)",
+        f"  types:        x {scenario.x_type} ({scenario.dim_x}-D), y {scenario.y_type} ({scenario.dim_y}-D)"
+        + (f", z {scenario.z_type} ({scenario.dim_z}-D)" if scenario.conditional else ""),
+        f"  quantity:     {QUANTITY_NAMES[scenario.quantity]}",
         f"  tags:         {', '.join(f'{k}={v}' for k, v in scenario.tags.items())}",
         f"  log_pmi:      {'available' if scenario.has_log_pmi else 'not tractable'}",
     ]

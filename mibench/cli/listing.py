@@ -13,8 +13,8 @@ HELP = "List registered estimators, scenarios and suites."
 EXAMPLES = """
     examples:
       mibench list                  every estimator, scenario and suite
-      mibench list estimators       estimators with the data types they accept
-      mibench list scenarios        scenarios with their true MI and how it is known
+      mibench list estimators       estimators with the data types they accept (and the z they condition on)
+      mibench list scenarios        scenarios with their true MI (or conditional MI, TE) and how it is known
       mibench list suites
     """
 
@@ -38,12 +38,13 @@ def run(args: argparse.Namespace) -> int:
                 [
                     entry.name,
                     types,
+                    ", ".join(kind[:4] for kind in info.z_types) or "-",
                     "yes" if info.multivariate else "no",
                     ", ".join(info.requires) or "-",
                     entry.summary[:70],
                 ]
             )
-        table = pd.DataFrame(rows, columns=["name", "x/y types", "multivariate", "needs", "summary"])
+        table = pd.DataFrame(rows, columns=["name", "x/y types", "z types", "multivariate", "needs", "summary"])
         sections.append("estimators\n" + render_table(table))
     if args.what in (None, "scenarios"):
         rows = []
@@ -52,13 +53,15 @@ def run(args: argparse.Namespace) -> int:
             rows.append(
                 [
                     f"{entry.name}-v{entry.version}",
-                    f"{scenario.x_type[:4]}/{scenario.y_type[:4]}",
-                    f"{scenario.dim_x}x{scenario.dim_y}",
+                    scenario.quantity,
+                    f"{scenario.x_type[:4]}/{scenario.y_type[:4]}"
+                    + (f"|{scenario.z_type[:4]}" if scenario.conditional else ""),
+                    f"{scenario.dim_x}x{scenario.dim_y}" + (f"|{scenario.dim_z}" if scenario.conditional else ""),
                     f"{scenario.mi:.4f}",
                     scenario.truth.method,
                 ]
             )
-        table = pd.DataFrame(rows, columns=["name", "x/y types", "dims", "true MI", "truth"])
+        table = pd.DataFrame(rows, columns=["name", "quantity", "x/y|z types", "dims", "true value", "truth"])
         sections.append("scenarios (at default parameters)\n" + render_table(table))
     if args.what in (None, "suites"):
         table = pd.DataFrame(list(list_suites().items()), columns=["name", "description"])
