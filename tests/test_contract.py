@@ -88,7 +88,10 @@ def asymmetric_probe(x, y):
 def test_a_check_that_does_not_apply_is_skipped_with_its_reason():
     if "test_asymmetric" not in mibench.list_estimators():
         mibench.register_estimator("test_asymmetric", multivariate=False, symmetric=False)(asymmetric_probe)
-    assert check_estimator("test_asymmetric") == {"symmetric": "the estimator declares itself not symmetric"}
+    assert check_estimator("test_asymmetric") == {
+        "symmetric": "the estimator declares itself not symmetric",
+        "conditions_on_z": "it does not condition",
+    }
     symmetric = next(check for check in estimator_checks("test_asymmetric") if check.name == "symmetric")
     with pytest.raises(CheckSkipped, match="not symmetric"):
         symmetric.run()
