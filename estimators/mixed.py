@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mibench.plugin import Conventions, joint_codes, register_estimator
+from mibench.plugin import VARIABLE_TYPES, Conventions, joint_codes, register_estimator
 
 from ._neighbours import check_k, count_within, digamma_table, kth_neighbour_distance, more_than_k, neighbour_params
 
@@ -62,6 +62,13 @@ def ross(x: np.ndarray, y: np.ndarray, k: int = 3, workers: int = 1, *, x_type: 
     return _ross(labels, values, k, workers)
 
 
+ANY_PAIR = [(a, b) for a in VARIABLE_TYPES for b in VARIABLE_TYPES]
+DISCRETE_METRIC = (
+    "no; discrete variables (integer codes) use the discrete metric (0 if equal, else farther than any continuous "
+    "distance)"
+)
+
+
 def _metric_space(values: np.ndarray, discrete: bool, scale: float) -> np.ndarray:
     """Discrete codes spread farther apart than any continuous distance: the discrete (0/∞) metric."""
     return values.astype(np.float64) * scale if discrete else values
@@ -72,7 +79,7 @@ def _metric_space(values: np.ndarray, discrete: bool, scale: float) -> np.ndarra
     ties="handled",
     check=neighbour_params,
     compute=("workers",),
-    types=[(a, b) for a in ("continuous", "discrete", "mixed") for b in ("continuous", "discrete", "mixed")],
+    types=ANY_PAIR,
     min_samples=more_than_k,
     conventions=Conventions(
         variant="Gao et al. (2017) mixed KSG, the authors' code form, with exact comparisons instead of 1e-15",
@@ -81,8 +88,7 @@ def _metric_space(values: np.ndarray, discrete: bool, scale: float) -> np.ndarra
         ties="handled by the method: atoms and repeated values are its point",
         complexity="O(n log n)",
         citation="Gao, Kannan, Oh, Viswanath (2017), NeurIPS 30",
-        standardises="no; discrete variables (integer codes) use the discrete metric (0 if equal, else farther "
-        "than any continuous distance)",
+        standardises=DISCRETE_METRIC,
     ),
 )
 def mixed_ksg(
@@ -135,8 +141,8 @@ def mixed_ksg(
     ties="handled",
     check=neighbour_params,
     compute=("workers",),
-    types=[(a, b) for a in ("continuous", "discrete", "mixed") for b in ("continuous", "discrete", "mixed")],
-    z_types=("continuous", "discrete", "mixed"),
+    types=ANY_PAIR,
+    z_types=VARIABLE_TYPES,
     min_samples=more_than_k,
     conventions=Conventions(
         variant="Mesner & Shalizi (2021) kNN conditional MI for mixed data; without z, its reduction with Z trivial "
@@ -147,8 +153,7 @@ def mixed_ksg(
         clipping="none: the raw mean of xi_i, may be negative",
         complexity="O(n log n)",
         citation="Mesner & Shalizi (2021), IEEE Trans. Inf. Theory 67(1), 464",
-        standardises="no; discrete variables (integer codes) use the discrete metric (0 if equal, else farther "
-        "than any continuous distance)",
+        standardises=DISCRETE_METRIC,
     ),
 )
 def mesner_shalizi(

@@ -15,11 +15,11 @@ and §8.4 (Gaussian entropy). Pearl, J. (2009). Causality, 2nd ed., §1.2.3 (d-s
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from mibench.plugin import Scenario, Truth, number, positive_int, probability, register_scenario
+
+from .discrete import JointTable
 
 GAUSSIAN_CITATION = "Cover & Thomas (2006), §8.4; Pearl (2009), Causality, §1.2.3"
 TABLE_CITATION = "Cover & Thomas (2006), eq. 2.60"
@@ -149,29 +149,21 @@ def table_cmi(table: np.ndarray) -> float:
     return float(np.sum(table[nonzero] * np.log(ratio[nonzero])))
 
 
-class ConditionalTable(Scenario):
+class ConditionalTable(JointTable):
     """Discrete X, Y and Z drawn from a 3-D joint probability table; the exact sum :func:`table_cmi`."""
 
-    family = "discrete table"
     citation = TABLE_CITATION
     quantity = "cmi"
-    x_type = y_type = z_type = "discrete"
+    z_type = "discrete"
     dim_z = 1
-
-    def _set_table(self, table: Any) -> None:
-        table = np.asarray(table, dtype=np.float64)
-        if table.ndim != 3 or (table < 0).any() or not np.isclose(table.sum(), 1.0, atol=1e-12):
-            raise ValueError("the joint table must be a 3-D array of probabilities summing to 1")
-        self.table = table / table.sum()
-        self._cumulative = np.cumsum(self.table.ravel())
-        self._cumulative[-1] = 1.0
+    table_dims = 3
 
     def _truth(self) -> Truth:
         return Truth(table_cmi(self.table), "exact sum", 1e-12)
 
-    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
-        flat = np.searchsorted(self._cumulative, rng.random(n), side="right")
-        return np.unravel_index(np.minimum(flat, self.table.size - 1), self.table.shape)
+    @property
+    def has_log_pmi(self) -> bool:
+        return False
 
 
 def _noisy_copy(k: int, noise: float) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -22,14 +22,15 @@ def table_mi(table: np.ndarray) -> float:
 
 
 class JointTable(Scenario):
-    """Discrete X and Y drawn from a joint probability table; exact MI from the table."""
+    """Discrete X and Y (and Z, with ``table_dims`` 3) drawn from a joint probability table; exact MI from the table."""
 
     family = "discrete table"
+    table_dims: ClassVar[int] = 2
 
     def _set_table(self, table: Any) -> None:
         table = np.asarray(table, dtype=np.float64)
-        if table.ndim != 2 or (table < 0).any() or not np.isclose(table.sum(), 1.0, atol=1e-12):
-            raise ValueError("the joint table must be a 2-D array of probabilities summing to 1")
+        if table.ndim != self.table_dims or (table < 0).any() or not np.isclose(table.sum(), 1.0, atol=1e-12):
+            raise ValueError(f"the joint table must be a {self.table_dims}-D array of probabilities summing to 1")
         self.table = table / table.sum()
         self._cumulative = np.cumsum(self.table.ravel())
         self._cumulative[-1] = 1.0
@@ -38,7 +39,7 @@ class JointTable(Scenario):
     def _truth(self) -> Truth:
         return Truth(table_mi(self.table), "exact sum", 1e-12)
 
-    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
         flat = np.searchsorted(self._cumulative, rng.random(n), side="right")
         return np.unravel_index(np.minimum(flat, self.table.size - 1), self.table.shape)
 

@@ -21,22 +21,29 @@ from mibench.userdata import estimate_table, null_permutation
 # -- estimators against independent computations ----------------------------------------------
 
 
-def brute_force_frenzel_pompe(x, y, z, k):
-    """Frenzel & Pompe (2007) eq. (7) by an O(n²) loop over max-norm distances."""
-    n = len(x)
+def brute_force_counts(x, y, z, k, strict):
+    """Per point, by an O(n²) loop over max-norm distances: the k-th joint neighbour's distance, the
+    number of other points at distance 0 in the joint space, and the counts of other points within
+    it (< if strict, else <=) in the (x, z), (y, z) and z spaces."""
     xyz, xz, yz = np.hstack([x, y, z]), np.hstack([x, z]), np.hstack([y, z])
-    total = 0.0
-    for i in range(n):
+    rows = []
+    for i in range(len(x)):
         joint = np.abs(xyz - xyz[i]).max(axis=1)
         joint[i] = np.inf
-        eps = np.sort(joint)[k - 1]
+        radius = np.sort(joint)[k - 1]
         counts = []
         for space in (xz, yz, z):
             distance = np.abs(space - space[i]).max(axis=1)
             distance[i] = np.inf
-            counts.append(int(np.sum(distance < eps)))
-        total += digamma(counts[0] + 1) + digamma(counts[1] + 1) - digamma(counts[2] + 1)
-    return digamma(k) - total / n
+            counts.append(int(np.sum(distance < radius if strict else distance <= radius)))
+        rows.append((radius, int(np.sum(joint == 0)), *counts))
+    return np.array(rows)
+
+
+def brute_force_frenzel_pompe(x, y, z, k):
+    """Frenzel & Pompe (2007) eq. (7): ψ(k) − ⟨ψ(n_xz + 1) + ψ(n_yz + 1) − ψ(n_z + 1)⟩, strict counts."""
+    _, _, xz, yz, zz = brute_force_counts(x, y, z, k, strict=True).T
+    return digamma(k) - np.mean(digamma(xz + 1) + digamma(yz + 1) - digamma(zz + 1))
 
 
 @pytest.mark.parametrize("dims", [(1, 1, 1), (2, 1, 3)])
@@ -52,22 +59,11 @@ def test_ksg_with_z_is_the_frenzel_pompe_estimator(dims):
 
 
 def brute_force_mesner_shalizi(x, y, z, k):
-    """Mesner & Shalizi (2021): ψ(k̃) − ψ(n_xz) − ψ(n_yz) + ψ(n_z), counts ≤ ρ excluding i, by a loop."""
-    n = len(x)
-    xyz, xz, yz = np.hstack([x, y, z]), np.hstack([x, z]), np.hstack([y, z])
-    total = 0.0
-    for i in range(n):
-        joint = np.abs(xyz - xyz[i]).max(axis=1)
-        joint[i] = np.inf
-        rho = np.sort(joint)[k - 1]
-        k_tilde = k if rho > 0 else int(np.sum(joint == 0))
-        counts = []
-        for space in (xz, yz, z):
-            distance = np.abs(space - space[i]).max(axis=1)
-            distance[i] = np.inf
-            counts.append(int(np.sum(distance <= rho)))
-        total += digamma(k_tilde) - digamma(counts[0]) - digamma(counts[1]) + digamma(counts[2])
-    return total / n
+    """Mesner & Shalizi (2021): ⟨ψ(k̃) − ψ(n_xz) − ψ(n_yz) + ψ(n_z)⟩, counts <= ρ excluding the point,
+    k̃ = k unless ρ = 0 (then the number of other points equal to it)."""
+    radius, zeros, xz, yz, zz = brute_force_counts(x, y, z, k, strict=False).T
+    k_tilde = np.where(radius > 0, k, zeros)
+    return np.mean(digamma(k_tilde) - digamma(xz) - digamma(yz) + digamma(zz))
 
 
 def test_mesner_shalizi_matches_its_definition_on_mixed_data_with_atoms():
