@@ -240,7 +240,15 @@ class DaskExecutor:
 
                 # A worker death surfaces at once (mibench isolates and records it) instead of after retries,
                 # and a worker holds only the task it runs, so that its death takes no queued bystander.
-                settings = {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}
+                # On Linux workers are forked, as the processes executor's are: they inherit the imported
+                # estimators instead of importing them again in a fresh interpreter (most of the start-up).
+                settings = {
+                    "distributed.scheduler.allowed-failures": 0,
+                    "distributed.scheduler.worker-saturation": 1.0,
+                    "distributed.worker.multiprocessing-method": "fork"
+                    if sys.platform.startswith("linux")
+                    else "spawn",
+                }
                 stack.enter_context(dask.config.set(settings))
                 cluster = stack.enter_context(
                     LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None)
