@@ -68,3 +68,37 @@ class Accuracy:
 
     def track_rmse(self, estimator: str) -> float:
         return self.rmse
+
+
+def _best_seconds(function, repeat: int = 3) -> float:  # noqa: ANN001
+    import time
+
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+class SpeedRatios:
+    """Ratios measured side by side in one process (issue 16's targets), tracked across commits."""
+
+    unit = "ratio"
+    timeout = 300
+
+    def setup(self) -> None:
+        self.x, self.y = mibench.get_scenario("gaussian(rho=0.6)").sample(10_000, 12345)
+        self.ksg = mibench.get_estimator("ksg")
+
+    def track_kde_binned_over_ksg_1e4(self) -> float:
+        kde = mibench.get_estimator("kde")
+        return _best_seconds(lambda: kde.estimate(self.x, self.y)) / _best_seconds(
+            lambda: self.ksg.estimate(self.x, self.y)
+        )
+
+    def track_sklearn_over_ksg_1e4(self) -> float:
+        from sklearn.feature_selection import mutual_info_regression
+
+        peer = _best_seconds(lambda: mutual_info_regression(self.x, self.y[:, 0], n_neighbors=3, random_state=0))
+        return peer / _best_seconds(lambda: self.ksg.estimate(self.x, self.y))
