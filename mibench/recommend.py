@@ -30,11 +30,14 @@ def reference_summary(conditional: bool = False) -> pd.DataFrame:
     package, folder = REFERENCE_PACKAGES[conditional]
     try:
         with resources.as_file(resources.files(package) / REFERENCE_FILE) as path:
-            return pd.read_csv(path, keep_default_na=False, na_values=[""]).fillna({"z_type": ""})
+            summary = pd.read_csv(path)
     except (ModuleNotFoundError, FileNotFoundError):
         raise FileNotFoundError(
             f"no reference results are installed ({folder}/{REFERENCE_FILE}); name a run with --run"
         ) from None
+    if "z_type" in summary:  # an empty column reads as NaN
+        summary["z_type"] = summary["z_type"].astype(object).where(summary["z_type"].notna(), "")
+    return summary
 
 
 def reference_records(conditional: bool = False) -> pd.DataFrame | None:
