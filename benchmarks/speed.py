@@ -143,6 +143,15 @@ def main() -> None:
             f"peak memory added at n = 10^6: {memory:.0f} MB"
         )
         figures["exponent"], figures["peak_mb_1e6"] = exponent, memory
+        threaded = mibench.get_estimator("ksg(k=3, workers=2)")
+        for n in (10**5, 10**6):
+            x, y = sample(n)
+            one = best_of(args.repeat, lambda x=x, y=y: ours(x, y))[0]
+            two = best_of(args.repeat, lambda x=x, y=y: threaded.estimate(x, y))[0]
+            emit(
+                f"ksg at n = {n:,}: 1 thread {one:.3f} s, 2 threads (workers=2) {two:.3f} s, speed-up {one / two:.2f}×"
+            )
+            figures[f"threads_{n}"] = {"1": one, "2": two}
 
         if args.highdim:
             emit()

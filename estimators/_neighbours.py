@@ -7,6 +7,8 @@ the results do not depend on rounding at the boundary.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from scipy.spatial import cKDTree
 from scipy.special import digamma
@@ -87,7 +89,7 @@ def count_within(points: np.ndarray, radius: np.ndarray, strict: bool, workers: 
     """For each point i: #{j != i : ||p_j - p_i||_max < radius_i} (strict) or <= (not strict)."""
     n, dim = points.shape
     if dim == 1:
-        return _count_within_1d(points[:, 0], radius, strict)
+        return _count_within_1d(points[:, 0], radius, strict, workers)
     # scikit-learn's KDTree counts whole nodes that lie inside the radius without visiting their
     # points (measured: 3.5× faster than cKDTree.query_ball_point in 5-D at n = 10^5). Queries
     # go in the tree's own order, for locality.
@@ -112,35 +114,48 @@ def count_within(points: np.ndarray, radius: np.ndarray, strict: bool, workers: 
     return counts
 
 
-def _count_within_1d(values: np.ndarray, radius: np.ndarray, strict: bool) -> np.ndarray:
+def _count_within_1d(values: np.ndarray, radius: np.ndarray, strict: bool, workers: int = 1) -> np.ndarray:
     order = np.argsort(values, kind="stable")
     sorted_values = values[order]
     r = radius[order]
     n = values.size
-    # Searching in sorted order keeps the binary searches cache-friendly.
-    margin = 4 * np.finfo(float).eps * (np.abs(sorted_values) + r) + np.finfo(float).tiny
-    low = np.searchsorted(sorted_values, sorted_values - r - margin, side="left")
-    high = np.searchsorted(sorted_values, sorted_values + r + margin, side="right")  # exclusive
-
-    def inside(j: np.ndarray, i: np.ndarray) -> np.ndarray:
-        distance = np.abs(sorted_values[j] - sorted_values[i])
-        return distance < r[i] if strict else distance <= r[i]
-
-    # The widened window may hold a few points just outside the radius at either end; trim them exactly.
-    active = np.flatnonzero(low < high)
-    while active.size:
-        active = active[~inside(low[active], active)]
-        low[active] += 1
-        active = active[low[active] < high[active]]
-    active = np.flatnonzero(low < high)
-    while active.size:
-        active = active[~inside(high[active] - 1, active)]
-        high[active] -= 1
-        active = active[low[active] < high[active]]
-    # The point itself is inside unless the radius is 0 with a strict count.
-    self_inside = r > 0 if strict else np.ones(n, dtype=bool)
     counts = np.empty(n, dtype=np.int64)
-    counts[order] = high - low - self_inside
+
+    def count(part: slice) -> None:  # the points of one slice of the sorted order
+        v, radii = sorted_values[part], r[part]
+        # Searching in sorted order keeps the binary searches cache-friendly.
+        margin = 4 * np.finfo(float).eps * (np.abs(v) + radii) + np.finfo(float).tiny
+        low = np.searchsorted(sorted_values, v - radii - margin, side="left")
+        high = np.searchsorted(sorted_values, v + radii + margin, side="right")  # exclusive
+
+        def inside(j: np.ndarray, i: np.ndarray) -> np.ndarray:
+            distance = np.abs(sorted_values[j] - v[i])
+            return distance < radii[i] if strict else distance <= radii[i]
+
+        # The widened window may hold a few points just outside the radius at either end; trim them exactly.
+        active = np.flatnonzero(low < high)
+        while active.size:
+            active = active[~inside(low[active], active)]
+            low[active] += 1
+            active = active[low[active] < high[active]]
+        active = np.flatnonzero(low < high)
+        while active.size:
+            active = active[~inside(high[active] - 1, active)]
+            high[active] -= 1
+            active = active[low[active] < high[active]]
+        # The point itself is inside unless the radius is 0 with a strict count.
+        self_inside = radii > 0 if strict else np.ones(v.size, dtype=bool)
+        counts[order[part]] = high - low - self_inside
+
+    bounds = np.linspace(0, n, max(1, min(workers, n // 10_000)) + 1).astype(int)
+    parts = [slice(a, b) for a, b in itertools.pairwise(bounds)]
+    if len(parts) == 1:
+        count(parts[0])
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(len(parts)) as pool:  # numpy releases the GIL in searchsorted and indexing
+            list(pool.map(count, parts))
     return counts
 
 

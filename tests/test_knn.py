@@ -54,6 +54,24 @@ def test_ksg_threads_give_the_same_value():
     assert mibench.estimate(x, y, "ksg", workers=2) == mibench.estimate(x, y, "ksg", workers=1)
 
 
+@pytest.mark.parametrize("strict", [True, False])
+def test_one_dimensional_counts_split_across_threads_match_a_brute_force_count(strict):
+    """Above 10,000 points the 1-D counts run in slices of the sorted order, one thread each."""
+    from mibench.estimators._neighbours import count_within
+
+    rng = np.random.default_rng(4)
+    values = np.round(rng.normal(size=(30_000, 1)), 2)  # many ties at the slice boundaries
+    radius = np.abs(rng.normal(size=30_000)) * 0.01
+    radius[::5] = 0.0
+    threaded = count_within(values, radius, strict, workers=3)
+    assert np.array_equal(threaded, count_within(values, radius, strict, workers=1))
+    sample = rng.choice(30_000, 200, replace=False)
+    distance = np.abs(values[:, 0][None, :] - values[sample, 0][:, None])
+    inside = distance < radius[sample, None] if strict else distance <= radius[sample, None]
+    inside[np.arange(200), sample] = False
+    assert np.array_equal(threaded[sample], inside.sum(axis=1))
+
+
 def test_ksg_is_not_clipped_at_zero():
     rng = np.random.default_rng(11)
     values = [mibench.estimate(rng.normal(size=200), rng.normal(size=200), "ksg") for _ in range(20)]
