@@ -180,6 +180,10 @@ def mesner_shalizi(
     :math:`\tilde k_i = k` unless :math:`\rho_i = 0`, when it is the number of other points equal to
     :math:`w_i`. Without z, Z is trivial: :math:`n_{z,i} = N - 1` and the subspaces are x and y.
 
+    Measured (results/cmi, README): +0.01 to +0.07 nats on continuous data at n = 5,000; on discrete
+    tables whose cells hold fewer than k + 1 samples the neighbour ball reaches other cells (−0.047
+    on ``discrete_chain`` at n = 5,000, −0.74 at n = 200), where the discrete estimators do far better.
+
     References
     ----------
     Mesner, O. C., Shalizi, C. R. (2021). Conditional mutual information estimation for mixed,
