@@ -267,7 +267,7 @@ def _estimate(estimator: Estimator, ready: list[tuple[Task, tuple, int]]) -> dic
     if first.warmup and first.run_spec not in _warmed_up:
         _warmed_up.add(first.run_spec)
         try:
-            one = {**types, **({"zs": zs[:1]} if first.z_type else {})}
+            one = {**types, "zs": zs[:1]} if first.z_type else types
             estimator.estimate_batch(xs[:1], ys[:1], **one, rngs=[derived_generator(first.seed, ESTIMATOR_STREAM)])
         except Exception:
             pass  # the timed call below reports it
