@@ -69,6 +69,16 @@ DISCRETE_METRIC = (
 )
 
 
+#: What the two mixed kNN estimators declare alike.
+MIXED_NEIGHBOURS = {
+    "ties": "handled",
+    "check": neighbour_params,
+    "compute": ("workers",),
+    "types": ANY_PAIR,
+    "min_samples": more_than_k,
+}
+
+
 def _metric_space(values: np.ndarray, discrete: bool, scale: float) -> np.ndarray:
     """Discrete codes spread farther apart than any continuous distance: the discrete (0/∞) metric."""
     return values.astype(np.float64) * scale if discrete else values
@@ -76,11 +86,7 @@ def _metric_space(values: np.ndarray, discrete: bool, scale: float) -> np.ndarra
 
 @register_estimator(
     "mixed_ksg",
-    ties="handled",
-    check=neighbour_params,
-    compute=("workers",),
-    types=ANY_PAIR,
-    min_samples=more_than_k,
+    **MIXED_NEIGHBOURS,
     conventions=Conventions(
         variant="Gao et al. (2017) mixed KSG, the authors' code form, with exact comparisons instead of 1e-15",
         counting="rho_i > 0: counts strictly within rho_i, self included, k~ = k; rho_i = 0: counts of exact "
@@ -138,12 +144,8 @@ def mixed_ksg(
 
 @register_estimator(
     "mesner_shalizi",
-    ties="handled",
-    check=neighbour_params,
-    compute=("workers",),
-    types=ANY_PAIR,
+    **MIXED_NEIGHBOURS,
     z_types=VARIABLE_TYPES,
-    min_samples=more_than_k,
     conventions=Conventions(
         variant="Mesner & Shalizi (2021) kNN conditional MI for mixed data; without z, its reduction with Z trivial "
         "(n_z = N − 1)",

@@ -367,7 +367,7 @@ class Estimator:
         given = {"x": (x, x_type), "y": (y, y_type), **({"z": (z, z_type)} if z is not None else {})}
         inferred = {name: kind is None for name, (_, kind) in given.items()}
         kinds = {name: kind or infer_variable_type(values, name) for name, (values, kind) in given.items()}
-        x_type, y_type, z_type = kinds["x"], kinds["y"], kinds.get("z")
+        x_type, y_type, z_type = kinds["x"], kinds["y"], kinds.get("z", z_type)  # a z_type alone is refused below
         x_array, y_array, z_array = validate_sample(x, y, x_type, y_type, 1, z=z, z_type=z_type)
         arrays = {"x": x_array, "y": y_array, **({"z": z_array} if z_array is not None else {})}
         dim_z = 0 if z_array is None else z_array.shape[1]

@@ -90,8 +90,8 @@ def recommend(
     used: nearest in Σ|ln(dim / requested dim)| over x and y, ties broken by the nearest joint
     dimension dim_x + dim_y. With ``z_type``, the request is for I(X;Y|Z): only conditional
     scenarios with a z of that type count (from the conditional reference run, results/cmi), and
-    z's dimension joins the distance; without it, only unconditional ones. The ranking is at the available n nearest to ``n`` (in ln n); the
-    columns ``expected_bias`` and ``expected_rmse`` (with ``_low``/``_high`` bounds of their 95 %
+    z's dimension joins the distance; without it, only unconditional ones. The ranking is at the
+    available n nearest to ``n`` (in ln n); the columns ``expected_bias`` and ``expected_rmse`` (with ``_low``/``_high`` bounds of their 95 %
     intervals) are the medians over those scenarios, interpolated to ``n`` itself.
 
     ``attrs`` say what the ranking rests on: ``scenarios`` (how many), ``scenario_labels``,

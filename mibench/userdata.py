@@ -3,7 +3,7 @@ permutation p-value."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -107,30 +107,40 @@ def _half_sample_stderr(estimator: Estimator, data: UserData, repeats: int, seed
 LOCAL_PERMUTATION_NEIGHBOURS = 5
 
 
-def null_permutation(rng: np.random.Generator, z: np.ndarray, z_type: str) -> np.ndarray:
-    """A permutation of the samples under conditional independence given z: with a discrete z,
-    one within each class of z (X ⊥ Y | Z then holds exactly); with a continuous or mixed z, the
-    local permutation of Runge (2018): in random order, each sample takes the y of one of its
-    ``LOCAL_PERMUTATION_NEIGHBOURS`` nearest neighbours in z (itself included) not taken yet, or
-    of any of them when all are taken."""
+def null_permutations(z: np.ndarray, z_type: str) -> Callable[[np.random.Generator], np.ndarray]:
+    """Permutations of the samples under conditional independence given z, one per call with a
+    generator: with a discrete z, within each class of z (X ⊥ Y | Z then holds exactly); with a
+    continuous or mixed z, the local permutation of Runge (2018): in random order, each sample
+    takes the y of one of its ``LOCAL_PERMUTATION_NEIGHBOURS`` nearest neighbours in z (itself
+    included) not taken yet, or of any of them when all are taken. The classes or neighbours are
+    found once, here."""
     n = len(z)
-    order = np.arange(n)
     if z_type == "discrete":
         classes = np.unique(z, axis=0, return_inverse=True)[1].reshape(-1)
-        for label in np.unique(classes):
-            members = np.flatnonzero(classes == label)
-            order[members] = rng.permutation(members)
-        return order
+        groups = [np.flatnonzero(classes == label) for label in np.unique(classes)]
+
+        def within_classes(rng: np.random.Generator) -> np.ndarray:
+            order = np.arange(n)
+            for members in groups:
+                order[members] = rng.permutation(members)
+            return order
+
+        return within_classes
     from scipy.spatial import cKDTree
 
     neighbours = cKDTree(z).query(z, k=min(LOCAL_PERMUTATION_NEIGHBOURS, n), p=np.inf)[1].reshape(n, -1)
-    taken = np.zeros(n, dtype=bool)
-    for i in rng.permutation(n):
-        candidates = rng.permutation(neighbours[i])
-        free = candidates[~taken[candidates]]
-        order[i] = free[0] if free.size else candidates[0]
-        taken[order[i]] = True
-    return order
+
+    def among_neighbours(rng: np.random.Generator) -> np.ndarray:
+        order = np.arange(n)
+        taken = np.zeros(n, dtype=bool)
+        for i in rng.permutation(n):
+            candidates = rng.permutation(neighbours[i])
+            free = candidates[~taken[candidates]]
+            order[i] = free[0] if free.size else candidates[0]
+            taken[order[i]] = True
+        return order
+
+    return among_neighbours
 
 
 def estimate_table(
@@ -156,13 +166,15 @@ def estimate_table(
     (strictly: labels that look continuous are an error); ``jitter`` adds seeded, scale-aware
     noise to continuous columns for estimators that refuse ties. The p-value is (b + 1)/(m + 1), b of
     m permutations of y giving an estimate at least as large as the observed one; given z, the
-    permutations keep y's relation to z (:func:`null_permutation`: exact within the classes of a
+    permutations keep y's relation to z (:func:`null_permutations`: exact within the classes of a
     discrete z, approximate for a continuous one).
     """
     check_columns(table, x, "x")
     check_columns(table, y, "y")
     if z:
         check_columns(table, z, "z")
+    elif z_type:
+        raise ValueError(f"z_type={z_type!r} is given without z columns")
     x_type = x_type or infer_variable_type(table[list(x)], "x")
     y_type = y_type or infer_variable_type(table[list(y)], "y")
     z_type = (z_type or infer_variable_type(table[list(z)], "z")) if z else None
@@ -215,12 +227,11 @@ def estimate_table(
     xs, ys = data.x, data.y
     value = chosen.estimate_validated(xs, ys, **data.types, rng=derived_generator(seed, 1))
     rng = derived_generator(seed, 4)
-
-    def shuffled() -> np.ndarray:
-        return rng.permutation(len(ys)) if data.z is None else null_permutation(rng, data.z, z_type)
-
+    shuffle = (
+        (lambda generator: generator.permutation(len(ys))) if data.z is None else null_permutations(data.z, z_type)
+    )
     exceed = sum(
-        chosen.estimate_validated(xs, ys[shuffled()], **data.types, rng=derived_generator(seed, 1)) >= value
+        chosen.estimate_validated(xs, ys[shuffle(rng)], **data.types, rng=derived_generator(seed, 1)) >= value
         for _ in range(permutations)
     )
     return TableEstimate(

@@ -15,7 +15,6 @@ __all__ = [
     "as_2d",
     "infer_variable_type",
     "validate_variable",
-    "validate_pair",
     "validate_sample",
     "check_user_data",
     "tied_samples",
@@ -199,13 +198,6 @@ def validate_sample(
         raise ValueError(f"x, y and z must have the same number of samples; got {got}")
     check_sample_count(x_array.shape[0], min_samples)
     return x_array, y_array, z_array
-
-
-def validate_pair(
-    x: Any, y: Any, x_type: str = "continuous", y_type: str = "continuous", min_samples: int = 2
-) -> tuple[np.ndarray, np.ndarray]:
-    """Validate x and y together (:func:`validate_sample` without z)."""
-    return validate_sample(x, y, x_type, y_type, min_samples)[:2]
 
 
 def check_sample_count(n: int, min_samples: int) -> None:

@@ -16,7 +16,7 @@ from scipy.stats import multivariate_normal, norm
 import mibench
 from mibench.harness import Experiment, plan, run_task
 from mibench.records import records_frame
-from mibench.userdata import estimate_table, null_permutation
+from mibench.userdata import estimate_table, null_permutations
 
 # -- estimators against independent computations ----------------------------------------------
 
@@ -364,6 +364,12 @@ def test_z_type_without_z_is_refused():
 
     with pytest.raises(ValueError, match="z_type='continuous' is given without z"):
         validate_sample([1.0, 2.0, 3.0], [1.0, 3.0, 2.0], z_type="continuous")
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=100), rng.normal(size=100)
+    with pytest.raises(ValueError, match="z_type='discrete' is given without z"):
+        mibench.estimate(x, y, "gaussian", z_type="discrete")  # never silently an unconditional MI
+    with pytest.raises(ValueError, match="z_type='continuous' is given without z columns"):
+        estimate_table(pd.DataFrame({"x": x, "y": y}), ["x"], ["y"], "gaussian", z_type="continuous")
 
 
 def test_ties_in_z_are_refused_by_ksg_and_jittered_on_request():
@@ -461,10 +467,10 @@ def test_estimate_on_a_table_with_z_columns(tmp_path):
 def test_conditional_permutations_keep_y_with_its_z():
     rng = np.random.default_rng(0)
     z = rng.integers(0, 4, (500, 1))
-    order = null_permutation(rng, z, "discrete")
+    order = null_permutations(z, "discrete")(rng)
     assert sorted(order) == list(range(500)) and (z[order] == z).all()
     continuous = rng.normal(size=(500, 1))
-    order = null_permutation(rng, continuous, "continuous")
+    order = null_permutations(continuous, "continuous")(rng)
     assert len(set(order)) > 400  # mostly a permutation
     assert np.corrcoef(continuous[order, 0], continuous[:, 0])[0, 1] > 0.95  # y moves among neighbours in z
 

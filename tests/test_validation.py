@@ -3,11 +3,12 @@ import pandas as pd
 import pytest
 
 import mibench
-from mibench.validation import joint_codes, validate_pair, validate_variable
+from mibench.validation import joint_codes, validate_sample, validate_variable
 
 
 def test_one_dimensional_input_becomes_a_column():
-    x, y = validate_pair([1, 2, 3], np.array([4.0, 5.0, 6.0]))
+    x, y, z = validate_sample([1, 2, 3], np.array([4.0, 5.0, 6.0]))
+    assert z is None
     assert x.shape == (3, 1) and y.shape == (3, 1) and x.dtype == np.float64
 
 
@@ -40,7 +41,7 @@ def test_dataframe_input():
 )
 def test_bad_input_names_the_problem(x, y, error, fragment):
     with pytest.raises(error, match=fragment):
-        validate_pair(x, y)
+        validate_sample(x, y)
     with pytest.raises(error, match=fragment):
         mibench.estimate(x, y, "ksg")
 
