@@ -8,7 +8,7 @@ from scipy.special import digamma, gammaln
 from mibench.plugin import Conventions, number, register_estimator
 
 from ._neighbours import (
-    count_within,
+    count_within_each,
     digamma_table,
     knn_indices,
     kth_neighbour_distance,
@@ -90,8 +90,7 @@ def ksg(
     n = x.shape[0]
     order, eps = kth_neighbour_distance(np.hstack([x, y]), k, workers)
     x, y = x[order], y[order]
-    n_x = count_within(x, eps, strict=True, workers=workers)
-    n_y = count_within(y, eps, strict=True, workers=workers)
+    n_x, n_y = count_within_each([x, y], eps, strict=True, workers=workers)
     psi = digamma_table(n + 1)
     return float(psi[k] + psi[n] - np.mean(psi[n_x + 1] + psi[n_y + 1]))
 
@@ -99,9 +98,7 @@ def ksg(
 def _frenzel_pompe(x: np.ndarray, y: np.ndarray, z: np.ndarray, k: int, workers: int) -> float:
     order, eps = kth_neighbour_distance(np.hstack([x, y, z]), k, workers)
     x, y, z = x[order], y[order], z[order]
-    n_xz = count_within(np.hstack([x, z]), eps, strict=True, workers=workers)
-    n_yz = count_within(np.hstack([y, z]), eps, strict=True, workers=workers)
-    n_z = count_within(z, eps, strict=True, workers=workers)
+    n_xz, n_yz, n_z = count_within_each([np.hstack([x, z]), np.hstack([y, z]), z], eps, strict=True, workers=workers)
     psi = digamma_table(x.shape[0] + 1)
     return float(psi[k] - np.mean(psi[n_xz + 1] + psi[n_yz + 1] - psi[n_z + 1]))
 
@@ -154,8 +151,7 @@ def ksg2(
     neighbours = knn_indices(np.hstack([x, y]), k, workers)
     eps_x = max_norm(x, neighbours).max(axis=1)
     eps_y = max_norm(y, neighbours).max(axis=1)
-    n_x = count_within(x, eps_x, strict=False, workers=workers)
-    n_y = count_within(y, eps_y, strict=False, workers=workers)
+    n_x, n_y = count_within_each([x, y], [eps_x, eps_y], strict=False, workers=workers)
     psi = digamma_table(n + 1)
     return float(psi[k] - 1 / k + psi[n] - np.mean(psi[n_x] + psi[n_y]))
 

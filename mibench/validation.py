@@ -80,18 +80,25 @@ def infer_variable_type(values: Any, name: str = "x") -> str:
             kinds.add("discrete")
             continue
         numbers = series.dropna().to_numpy(dtype=float)
-        integral = bool(np.all(np.isfinite(numbers)) and np.all(np.mod(numbers, 1) == 0))
+        integral = all(_integral(part) for part in (numbers[:1024], numbers))  # the head settles most columns
         kinds.add("discrete" if integral and np.unique(numbers).size <= DISCRETE_MAX_LEVELS else "continuous")
     if len(kinds) > 1:
         raise ValueError(f"{name} mixes discrete and continuous columns; declare its type ({name}_type=...)")
     return kinds.pop()
 
 
+def _integral(numbers: np.ndarray) -> bool:
+    return bool(np.isfinite(numbers).all() and (numbers == np.trunc(numbers)).all())
+
+
 def tied_samples(values: np.ndarray) -> np.ndarray:
     """A boolean mask of the samples (rows) whose value equals another sample's."""
+    first = np.sort(values[:, 0])
+    if not (first[1:] == first[:-1]).any():  # rows cannot tie where one column does not
+        return np.zeros(values.shape[0], dtype=bool)
     if values.shape[1] == 1:
         column = values[:, 0]
-        order = np.argsort(column, kind="stable")
+        order = np.argsort(column)
         ordered = column[order]
         equal_next = ordered[1:] == ordered[:-1]
         tied = np.zeros(column.size, dtype=bool)

@@ -1,0 +1,361 @@
+"""A compiled max-norm k-d tree: the k-th neighbour distance and radius counts of every point.
+
+The kNN estimators need two exact queries on the sample itself: the max-norm distance from
+each point to its k-th nearest other point, and for each point the number of points within
+a radius of its own. Both are answered here by one balanced k-d tree (median splits on the
+widest coordinate, tight bounding boxes), compiled with numba and run without the GIL, so a
+caller may split the queries across threads.
+
+Exactness: a distance is max_c fl(|p_jc - p_ic|), the same floating-point value a brute-force
+loop computes. Boxes prune only by bounds of that same arithmetic (rounding is monotone), so
+neither query depends on the tree's shape or on rounding at the boundary.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["Tree", "sorted_counts"]
+
+LEAF_SIZE = 8
+
+
+@njit(cache=True, nogil=True)
+def _select(points: np.ndarray, index: np.ndarray, dim: int, start: int, stop: int, nth: int) -> None:
+    """Reorder rows start..stop-1 of points (and index with them) so that row nth holds the row of
+    rank nth on coordinate dim, with no larger coordinate before it and no smaller one after it
+    (Hoare's selection)."""
+    low, high = start, stop - 1
+    dims = points.shape[1]
+    while low < high:
+        middle = (low + high) // 2
+        a, b, c = points[low, dim], points[middle, dim], points[high, dim]
+        pivot = max(min(a, b), min(max(a, b), c))  # median of three
+        i, j = low, high
+        while i <= j:
+            while points[i, dim] < pivot:
+                i += 1
+            while points[j, dim] > pivot:
+                j -= 1
+            if i <= j:
+                for c in range(dims):
+                    points[i, c], points[j, c] = points[j, c], points[i, c]
+                index[i], index[j] = index[j], index[i]
+                i += 1
+                j -= 1
+        if nth <= j:
+            high = j
+        elif nth >= i:
+            low = i
+        else:
+            return
+
+
+@njit(cache=True, nogil=True)
+def _split(tree_points, index, start, stop, low, high, root, depths) -> None:
+    """Split the nodes of the subtree under root, depths levels deep, top-down: each at the median
+    of the coordinate along which its cell (the root's box cut by the splits above) is widest."""
+    dims = tree_points.shape[1]
+    for depth in range(depths):
+        leftmost = root * 2**depth + 2**depth - 1
+        for node in range(leftmost, leftmost + 2**depth):
+            a, b = start[node], stop[node]
+            widest, spread = 0, -1.0
+            for c in range(dims):
+                if high[node, c] - low[node, c] > spread:
+                    widest, spread = c, high[node, c] - low[node, c]
+            middle = (a + b) // 2
+            if b - a > 1:
+                _select(tree_points, index, widest, a, b, middle)
+            split = tree_points[middle, widest] if b > a else low[node, widest]
+            for child in (2 * node + 1, 2 * node + 2):
+                low[child], high[child] = low[node], high[node]
+            high[2 * node + 1, widest] = split
+            low[2 * node + 2, widest] = split
+            start[2 * node + 1], stop[2 * node + 1] = a, middle
+            start[2 * node + 2], stop[2 * node + 2] = middle, b
+
+
+@njit(cache=True, nogil=True)
+def _tighten(tree_points, start, stop, low, high, root, depths, leaves) -> None:
+    """Replace the cells of the subtree under root by tight bounding boxes, bottom-up: its leaves
+    (depths levels down) from their points if leaves, then each node above from its children."""
+    dims = tree_points.shape[1]
+    leftmost = root * 2**depths + 2**depths - 1
+    if leaves:
+        for node in range(leftmost, leftmost + 2**depths):
+            for c in range(dims):
+                lo, hi = np.inf, -np.inf
+                for j in range(start[node], stop[node]):
+                    v = tree_points[j, c]
+                    lo = min(lo, v)
+                    hi = max(hi, v)
+                low[node, c], high[node, c] = lo, hi
+    for depth in range(depths - 1, -1, -1):
+        leftmost = root * 2**depth + 2**depth - 1
+        for node in range(leftmost, leftmost + 2**depth):
+            for c in range(dims):
+                low[node, c] = min(low[2 * node + 1, c], low[2 * node + 2, c])
+                high[node, c] = max(high[2 * node + 1, c], high[2 * node + 2, c])
+
+
+def _build(points: np.ndarray, workers: int) -> tuple[np.ndarray, ...]:
+    """Tree-ordered copy of the points, its permutation, node ranges and bounding boxes.
+
+    The tree has 2^levels leaves of equal size (within one), about LEAF_SIZE points each. With
+    workers > 1 the top levels are split first, then the subtrees below them in parallel; the
+    tree is the same either way.
+    """
+    n, dims = points.shape
+    levels = max(0, int(np.ceil(np.log2(max(n, 1) / LEAF_SIZE))))
+    nodes = 2 ** (levels + 1) - 1
+    tree_points, index = points.copy(), np.arange(n)
+    start, stop = np.zeros(nodes, dtype=np.int64), np.zeros(nodes, dtype=np.int64)
+    low, high = np.zeros((nodes, dims)), np.zeros((nodes, dims))
+    stop[0] = n
+    if n:
+        low[0], high[0] = points.min(axis=0), points.max(axis=0)
+    arrays = (tree_points, index, start, stop, low, high)
+    top = min(levels, int(np.ceil(np.log2(workers)))) if workers > 1 and n > 10_000 else 0
+    _split(*arrays, 0, top)
+
+    def grow(root: int) -> None:
+        _split(*arrays, root, levels - top)
+        _tighten(tree_points, start, stop, low, high, root, levels - top, True)
+
+    roots = range(2**top - 1, 2 ** (top + 1) - 1)
+    if top == 0:
+        grow(0)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(grow, roots))
+    _tighten(tree_points, start, stop, low, high, 0, top, False)
+    return arrays
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _box_distances(low: np.ndarray, high: np.ndarray, node: int, q: np.ndarray) -> tuple[float, float]:
+    """Lower and upper bounds of the max-norm distance from q to any point in the node's box."""
+    near, far = 0.0, 0.0
+    for c in range(q.size):
+        below, above = low[node, c] - q[c], q[c] - high[node, c]
+        gap = max(below, above)
+        if gap > near:
+            near = gap
+        reach = max(q[c] - low[node, c], high[node, c] - q[c])
+        if reach > far:
+            far = reach
+    return near, far
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _near(low: np.ndarray, high: np.ndarray, node: int, q: np.ndarray) -> float:
+    """A lower bound of the max-norm distance from q to any point in the node's box."""
+    near = 0.0
+    for c in range(q.size):
+        gap = max(low[node, c] - q[c], q[c] - high[node, c])
+        if gap > near:
+            near = gap
+    return near
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _scan(tree_points, q, i, a, b, best, found) -> None:
+    """Merge the points a..b-1 (skipping point i) into the k nearest so far: distances in best,
+    positions in found, nearest first (among equal distances, the first found first)."""
+    k = best.size
+    worst = best[k - 1]
+    for j in range(a, b):
+        if j == i:
+            continue
+        distance = 0.0
+        for c in range(q.size):
+            d = abs(tree_points[j, c] - q[c])
+            if d > distance:
+                distance = d
+                if distance >= worst:
+                    break
+        if distance < worst:
+            m = k - 1
+            while m > 0 and best[m - 1] > distance:
+                best[m] = best[m - 1]
+                found[m] = found[m - 1]
+                m -= 1
+            best[m] = distance
+            found[m] = j
+            worst = best[k - 1]
+
+
+@njit(cache=True, nogil=True)
+def _neighbours(tree_points, start, stop, low, high, first, last, distances, positions) -> None:
+    """The k nearest other points of tree_points[i] for i in [first, last), k = distances.shape[1]:
+    their distances and tree positions, nearest first.
+
+    Each search starts in the query's own leaf and climbs to the root, searching at each step
+    the sibling subtree (nearer child first) where its box is closer than the k-th best so far.
+    """
+    nodes = start.size
+    first_leaf = nodes // 2
+    k = distances.shape[1]
+    stack = np.empty(128, dtype=np.int64)
+    stack_near = np.empty(128)
+    for i in range(first, last):
+        q = tree_points[i]
+        best, found = distances[i], positions[i]
+        best[:] = np.inf
+        found[:] = -1
+        leaf = 0
+        while leaf < first_leaf:
+            leaf = 2 * leaf + 1 if i < stop[2 * leaf + 1] else 2 * leaf + 2
+        _scan(tree_points, q, i, start[leaf], stop[leaf], best, found)
+        node = leaf
+        while node > 0:
+            sibling = node + 1 if node % 2 else node - 1
+            node = (node - 1) // 2
+            depth = 1
+            stack[0], stack_near[0] = sibling, _near(low, high, sibling, q)
+            while depth:
+                depth -= 1
+                visit = stack[depth]
+                if stack_near[depth] >= best[k - 1]:
+                    continue
+                if visit >= first_leaf:
+                    _scan(tree_points, q, i, start[visit], stop[visit], best, found)
+                    continue
+                left = 2 * visit + 1
+                near_left, near_right = _near(low, high, left, q), _near(low, high, left + 1, q)
+                if near_left <= near_right:
+                    stack[depth], stack[depth + 1] = left + 1, left
+                    stack_near[depth], stack_near[depth + 1] = near_right, near_left
+                else:
+                    stack[depth], stack[depth + 1] = left, left + 1
+                    stack_near[depth], stack_near[depth + 1] = near_left, near_right
+                depth += 2
+
+
+@njit(cache=True, nogil=True)
+def _counts(tree_points, start, stop, low, high, radius, strict, first, last, out) -> None:
+    """out[i] = #{j : dist(j, i) < radius[i]} (strict) or <= (not strict), the point itself included."""
+    nodes = start.size
+    stack = np.empty(64, dtype=np.int64)
+    for i in range(first, last):
+        q = tree_points[i]
+        r = radius[i]
+        total = 0
+        depth = 1
+        stack[0] = 0
+        while depth:
+            depth -= 1
+            node = stack[depth]
+            near, far = _box_distances(low, high, node, q)
+            if (near >= r) if strict else (near > r):
+                continue
+            if (far < r) if strict else (far <= r):
+                total += stop[node] - start[node]
+                continue
+            left = 2 * node + 1
+            if left >= nodes:
+                for j in range(start[node], stop[node]):
+                    p = tree_points[j]
+                    inside = True
+                    for c in range(q.size):
+                        d = abs(p[c] - q[c])
+                        if (d >= r) if strict else (d > r):
+                            inside = False
+                            break
+                    if inside:
+                        total += 1
+                continue
+            stack[depth], stack[depth + 1] = left, left + 1
+            depth += 2
+        out[i] = total
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _past(values, j, v, r, strict, upper) -> bool:
+    """Whether sorted position j is at or past the window's lower edge (upper=False: values[j] is
+    no longer below the window) or its upper edge (upper=True: values[j] is above it). Either is
+    monotone in j: False up to the edge, True from it on."""
+    gap = values[j] - v if upper else v - values[j]
+    outside = gap >= r if strict else gap > r
+    return outside == upper
+
+
+@njit(cache=True, nogil=True)
+def _edges(values, targets, by_target, radius, strict, upper, first, last, out) -> None:
+    """out[i] = the first j with ``_past`` for point i, for the points by_target[first:last].
+
+    The points come in the order of their approximate edges, targets = values ∓ radius, so one
+    merge with the sorted values finds them all; a step or two with the exact test then corrects
+    the rounding of the target.
+    """
+    n = values.size
+    p = np.searchsorted(values, targets[by_target[first]]) if last > first else 0
+    for s in range(first, last):
+        i = by_target[s]
+        while p < n and values[p] < targets[i]:
+            p += 1
+        v, r, edge = values[i], radius[i], p
+        while edge > 0 and _past(values, edge - 1, v, r, strict, upper):
+            edge -= 1
+        while edge < n and not _past(values, edge, v, r, strict, upper):
+            edge += 1
+        out[i] = edge
+
+
+def _ranges(n: int, workers: int) -> list[tuple[int, int]]:
+    """Contiguous query ranges, one per thread (one range below 10,000 points)."""
+    parts = max(1, min(workers, n // 10_000))
+    bounds = np.linspace(0, n, parts + 1).astype(np.int64)
+    return [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _run(kernel, n: int, workers: int, args: tuple, outputs: tuple) -> None:
+    """Run a query kernel over the n points, split across threads (the kernels release the GIL)."""
+    ranges = _ranges(n, workers)
+    if len(ranges) == 1:
+        kernel(*args, 0, n, *outputs)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(ranges)) as pool:
+        list(pool.map(lambda bounds: kernel(*args, *bounds, *outputs), ranges))
+
+
+class Tree:
+    """A balanced max-norm k-d tree over the rows of ``points``.
+
+    ``order`` is the tree's permutation of the rows; queries answer in that order (``result[i]``
+    belongs to ``points[order[i]]``), which keeps memory access local.
+    """
+
+    def __init__(self, points: np.ndarray, workers: int = 1) -> None:
+        self.points, self.order, *self._nodes = _build(np.ascontiguousarray(points, dtype=np.float64), workers)
+
+    def neighbours(self, k: int, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """Distances (n, k) and tree positions (n, k) of each point's k nearest other points,
+        nearest first."""
+        n = len(self.points)
+        distances, positions = np.empty((n, k)), np.empty((n, k), dtype=np.int64)
+        _run(_neighbours, n, workers, (self.points, *self._nodes), (distances, positions))
+        return distances, positions
+
+    def counts(self, radius: np.ndarray, strict: bool, workers: int = 1) -> np.ndarray:
+        """Points within radius[i] of point i (< if strict, else <=), itself included; tree order."""
+        counts = np.empty(len(self.points), dtype=np.int64)
+        radius = np.ascontiguousarray(radius, dtype=np.float64)
+        _run(_counts, len(self.points), workers, (self.points, *self._nodes, radius, strict), (counts,))
+        return counts
+
+
+def sorted_counts(values: np.ndarray, radius: np.ndarray, strict: bool, workers: int = 1) -> np.ndarray:
+    """For sorted 1-D values: points within radius[i] of values[i], itself included."""
+    values, radius = (np.ascontiguousarray(a, dtype=np.float64) for a in (values, radius))
+    lower, upper = np.empty(values.size, dtype=np.int64), np.empty(values.size, dtype=np.int64)
+    for is_upper, targets, edges in ((False, values - radius, lower), (True, values + radius, upper)):
+        by_target = np.argsort(targets)
+        _run(_edges, values.size, workers, (values, targets, by_target, radius, strict, is_upper), (edges,))
+    return np.maximum(upper - lower, 0)  # a strict window of radius 0 is empty
