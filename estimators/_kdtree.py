@@ -237,19 +237,22 @@ def _neighbours(tree_points, start, stop, low, high, first, last, distances, pos
 
 
 @njit(cache=True, nogil=True)
-def _counts(tree_points, start, stop, low, high, radius, strict, first, last, out) -> None:
-    """out[i] = #{j : dist(j, i) < radius[i]} (strict) or <= (not strict), the point itself included."""
+def _counts(tree_points, start, stop, low, high, radius, strict, queries, first, last, out, work) -> None:
+    """For i = queries[s], s in [first, last): out[s] = #{j : dist(j, i) < radius[i]} (strict) or
+    <= (not strict), the point itself included; work[s] = the nodes and points it visited."""
     nodes = start.size
-    stack = np.empty(64, dtype=np.int64)
-    for i in range(first, last):
+    stack = np.empty(128, dtype=np.int64)
+    for s in range(first, last):
+        i = queries[s]
         q = tree_points[i]
         r = radius[i]
-        total = 0
+        total, visits = 0, 0
         depth = 1
         stack[0] = 0
         while depth:
             depth -= 1
             node = stack[depth]
+            visits += 1
             near, far = _box_distances(low, high, node, q)
             if (near >= r) if strict else (near > r):
                 continue
@@ -258,6 +261,7 @@ def _counts(tree_points, start, stop, low, high, radius, strict, first, last, ou
                 continue
             left = 2 * node + 1
             if left >= nodes:
+                visits += stop[node] - start[node]
                 for j in range(start[node], stop[node]):
                     p = tree_points[j]
                     inside = True
@@ -271,7 +275,8 @@ def _counts(tree_points, start, stop, low, high, radius, strict, first, last, ou
                 continue
             stack[depth], stack[depth + 1] = left, left + 1
             depth += 2
-        out[i] = total
+        out[s] = total
+        work[s] = visits
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -343,19 +348,142 @@ class Tree:
         _run(_neighbours, n, workers, (self.points, *self._nodes), (distances, positions))
         return distances, positions
 
-    def counts(self, radius: np.ndarray, strict: bool, workers: int = 1) -> np.ndarray:
-        """Points within radius[i] of point i (< if strict, else <=), itself included; tree order."""
-        counts = np.empty(len(self.points), dtype=np.int64)
+    def counts(
+        self, radius: np.ndarray, strict: bool, workers: int = 1, queries: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Points within radius[i] of point i (< if strict, else <=), itself included, in tree
+        order, and the nodes and points each search visited; for the points at the tree positions
+        ``queries`` only, if given."""
+        queries = np.arange(len(self.points)) if queries is None else queries
+        counts, work = np.empty(queries.size, dtype=np.int64), np.empty(queries.size, dtype=np.int64)
         radius = np.ascontiguousarray(radius, dtype=np.float64)
-        _run(_counts, len(self.points), workers, (self.points, *self._nodes, radius, strict), (counts,))
-        return counts
+        args = (self.points, *self._nodes, radius, strict, queries)
+        _run(_counts, queries.size, workers, args, (counts, work))
+        return counts, work
 
 
-def sorted_counts(values: np.ndarray, radius: np.ndarray, strict: bool, workers: int = 1) -> np.ndarray:
-    """For sorted 1-D values: points within radius[i] of values[i], itself included."""
+def sorted_edges(
+    values: np.ndarray, radius: np.ndarray, strict: bool, workers: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted 1-D values: the window of each point, positions lower[i]:upper[i] of the points
+    within radius[i] of values[i] (< if strict, else <=), itself included; empty if upper <= lower."""
     values, radius = (np.ascontiguousarray(a, dtype=np.float64) for a in (values, radius))
     lower, upper = np.empty(values.size, dtype=np.int64), np.empty(values.size, dtype=np.int64)
     for is_upper, targets, edges in ((False, values - radius, lower), (True, values + radius, upper)):
         by_target = np.argsort(targets)
         _run(_edges, values.size, workers, (values, targets, by_target, radius, strict, is_upper), (edges,))
-    return np.maximum(upper - lower, 0)  # a strict window of radius 0 is empty
+    return lower, upper
+
+
+def sorted_counts(values: np.ndarray, radius: np.ndarray, strict: bool, workers: int = 1) -> np.ndarray:
+    """For sorted 1-D values: points within radius[i] of values[i], itself included."""
+    lower, upper = sorted_edges(values, radius, strict, workers)
+    return np.maximum(upper - lower, 0)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _popcount(word: np.uint64) -> int:
+    word = word - ((word >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    word = (word & np.uint64(0x3333333333333333)) + ((word >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    word = (word + (word >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return int((word * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@njit(cache=True, nogil=True)
+def _prefix_sets(labels, first_word, words, out) -> None:
+    """out[b] = the set of points at sorted positions 0..64b-1, as bits over the labels of one
+    tile (words first_word..first_word+words-1)."""
+    n = labels.size
+    out[0, :] = 0
+    low, high = first_word * 64, (first_word + words) * 64
+    for b in range(out.shape[0] - 1):
+        out[b + 1, :] = out[b, :]
+        for p in range(64 * b, min(64 * b + 64, n)):
+            label = labels[p]
+            if low <= label < high:
+                out[b + 1, (label - low) >> 6] |= np.uint64(1) << np.uint64((label - low) & 63)
+
+
+@njit(cache=True, nogil=True)
+def _window_counts(lower, upper, labels, prefixes, first_word, words, first, last, out) -> None:
+    """out[i] += |∩_c window_c(i)| over the labels of one tile, for points i in [first, last).
+
+    Point i's window in coordinate c is sorted positions lower[c, i]:upper[c, i]; points are
+    labelled by their position in coordinate 0's order, so that window is a range of labels and
+    the others are differences of two prefix sets, corrected at both ends.
+    """
+    dims = lower.shape[0]
+    low = first_word * 64
+    high = low + 64 * words
+    acc = np.empty(words, dtype=np.uint64)
+    window = np.empty(words, dtype=np.uint64)
+    for i in range(first, last):
+        a, b = max(lower[0, i], low), min(upper[0, i], high)
+        empty = a >= b
+        for c in range(1, dims):
+            empty = empty or lower[c, i] >= upper[c, i]
+        if empty:
+            continue
+        w_first, w_last = (a - low) >> 6, (b - 1 - low) >> 6
+        for w in range(w_first, w_last + 1):
+            acc[w] = ~np.uint64(0)
+        acc[w_first] &= ~np.uint64(0) << np.uint64((a - low) & 63)
+        acc[w_last] &= ~np.uint64(0) >> np.uint64(63 - ((b - 1 - low) & 63))
+        for c in range(1, dims):
+            s, e = lower[c, i], upper[c, i]
+            head, tail = prefixes[c - 1, s >> 6], prefixes[c - 1, e >> 6]
+            for w in range(w_first, w_last + 1):
+                window[w] = head[w] ^ tail[w]
+            for p in range(s & ~63, s):  # positions before s in the head's block: drop them
+                label = labels[c - 1, p] - low
+                if 0 <= label < 64 * words:
+                    window[label >> 6] ^= np.uint64(1) << np.uint64(label & 63)
+            for p in range(e & ~63, e):  # positions of the tail's block before e: add them
+                label = labels[c - 1, p] - low
+                if 0 <= label < 64 * words:
+                    window[label >> 6] ^= np.uint64(1) << np.uint64(label & 63)
+            for w in range(w_first, w_last + 1):
+                acc[w] &= window[w]
+        total = 0
+        for w in range(w_first, w_last + 1):
+            total += _popcount(acc[w])
+        out[i] += total
+
+
+#: Bits per tile of the window sets: 512 words, 32,768 points; fewer where the prefix sets
+#: of a tile would pass PREFIX_BYTES.
+TILE_WORDS = 512
+PREFIX_BYTES = 2**26
+
+
+def window_counts(points: np.ndarray, radius: np.ndarray, strict: bool, workers: int = 1) -> np.ndarray:
+    """Points within radius[i] of point i (max-norm, < if strict, else <=), itself included, as
+    the size of the intersection of the per-coordinate windows, held as bit sets.
+
+    O(n^2 d / 64) word operations whatever the radius: faster than a tree where the windows are
+    wide, as in 4 or more dimensions.
+    """
+    n, dims = points.shape
+    lower, upper = np.empty((dims, n), dtype=np.int64), np.empty((dims, n), dtype=np.int64)
+    order = np.argsort(points[:, 0])
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    labels = np.empty((max(dims - 1, 1), n), dtype=np.int64)
+    for c in range(dims):
+        by_value = order if c == 0 else np.argsort(points[:, c])
+        lower[c, by_value], upper[c, by_value] = sorted_edges(points[by_value, c], radius[by_value], strict)
+        if c:
+            labels[c - 1] = rank[by_value]
+    lower, upper = lower[:, order], upper[:, order]  # queries in label order
+    counts = np.zeros(n, dtype=np.int64)
+    blocks = n // 64 + 1
+    tile = max(64, min(TILE_WORDS, PREFIX_BYTES // (8 * blocks * max(dims - 1, 1))))
+    for first_word in range(0, (n + 63) // 64, tile):
+        words = min(tile, (n + 63) // 64 - first_word)
+        prefixes = np.empty((max(dims - 1, 1), blocks, words), dtype=np.uint64)
+        for c in range(dims - 1):
+            _prefix_sets(labels[c], first_word, words, prefixes[c])
+        _run(_window_counts, n, workers, (lower, upper, labels, prefixes, first_word, words), (counts,))
+    result = np.empty(n, dtype=np.int64)
+    result[order] = counts
+    return result

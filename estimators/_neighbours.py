@@ -33,7 +33,7 @@ def kth_neighbour_distance(points: np.ndarray, k: int, workers: int = 1) -> tupl
     that are sums over points use this order directly and skip a scatter back. Duplicates are
     neighbours at distance 0.
     """
-    from ._kdtree import Tree  # compiled on first use: importing numba costs 0.5 s
+    from ._kdtree import Tree  # compiled on first use; importing numba costs 0.5 s
 
     tree = Tree(points, workers)
     return tree.order, tree.neighbours(k, workers)[0][:, -1]
@@ -60,21 +60,30 @@ def max_norm(points: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
     return np.abs(points[neighbours] - points[:, None, :]).max(axis=2)
 
 
+#: Above this many points, count_within searches a k-d tree instead of intersecting
+#: per-coordinate windows: the windows cost O(n^2 d / 64) word operations, a tree O(n^a) with a
+#: constant that grows fast with the dimension. Measured on Gaussian samples with ksg's radii:
+#: windows 2–4.5× faster than the tree at n = 10^5 in 2 to 8 dimensions.
+WINDOWS_UP_TO = 200_000
+
+
 def count_within(points: np.ndarray, radius: np.ndarray, strict: bool, workers: int = 1) -> np.ndarray:
     """For each point i: #{j != i : ||p_j - p_i||_max < radius_i} (strict) or <= (not strict)."""
-    from ._kdtree import Tree, sorted_counts
+    from ._kdtree import Tree, sorted_counts, window_counts  # compiled on first use
 
-    if points.shape[1] == 1:
+    n, dims = points.shape
+    if dims == 1:
         order = np.argsort(points[:, 0])
-        within = sorted_counts(points[order, 0], radius[order], strict, workers)
+        within = np.empty(n, dtype=np.int64)
+        within[order] = sorted_counts(points[order, 0], radius[order], strict, workers)
+    elif n <= WINDOWS_UP_TO:
+        within = window_counts(points, radius, strict, workers)
     else:
         tree = Tree(points, workers)
-        order = tree.order
-        within = tree.counts(radius[order], strict, workers)
-    counts = np.empty_like(within)
+        within = np.empty(n, dtype=np.int64)
+        within[tree.order] = tree.counts(radius[tree.order], strict, workers)[0]
     # The point itself is inside unless the radius is 0 with a strict count.
-    counts[order] = within - ((radius[order] > 0) if strict else 1)
-    return counts
+    return within - ((radius > 0) if strict else 1)
 
 
 def count_within_each(

@@ -240,16 +240,21 @@ class DaskExecutor:
 
                 # A worker death surfaces at once (mibench isolates and records it) instead of after retries,
                 # and a worker holds only the task it runs, so that its death takes no queued bystander.
-                # On Linux workers are forked, as the processes executor's are: they inherit the imported
-                # estimators instead of importing them again in a fresh interpreter (most of the start-up).
+                # On Linux workers come from a fork server that has imported mibench's modules once, instead
+                # of each importing them in a fresh interpreter (most of the start-up). Not a plain fork:
+                # Dask forks from a thread while its event loop runs, and a child could inherit a held lock.
+                forkserver = sys.platform.startswith("linux")
                 settings = {
                     "distributed.scheduler.allowed-failures": 0,
                     "distributed.scheduler.worker-saturation": 1.0,
-                    "distributed.worker.multiprocessing-method": "fork"
-                    if sys.platform.startswith("linux")
-                    else "spawn",
+                    "distributed.worker.multiprocessing-method": "forkserver" if forkserver else "spawn",
                 }
                 stack.enter_context(dask.config.set(settings))
+                if forkserver:
+                    from distributed.utils import get_mp_context
+
+                    loaded = sorted(name for name in sys.modules if name.partition(".")[0] == "mibench")
+                    get_mp_context().set_forkserver_preload(["distributed", *loaded])
                 cluster = stack.enter_context(
                     LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None)
                 )

@@ -56,7 +56,7 @@ def test_ksg_threads_give_the_same_value():
 
 @pytest.mark.parametrize("strict", [True, False])
 def test_one_dimensional_counts_split_across_threads_match_a_brute_force_count(strict):
-    """Above 10,000 points the 1-D counts run in slices of the sorted order, one thread each."""
+    """Above 10,000 points the 1-D counts run on several threads."""
     from mibench.estimators._neighbours import count_within
 
     rng = np.random.default_rng(4)
@@ -70,6 +70,82 @@ def test_one_dimensional_counts_split_across_threads_match_a_brute_force_count(s
     inside = distance < radius[sample, None] if strict else distance <= radius[sample, None]
     inside[np.arange(200), sample] = False
     assert np.array_equal(threaded[sample], inside.sum(axis=1))
+
+
+def search_cases():
+    """Points with ties, exact duplicates, a constant column and a large offset, in 1 to 10 dimensions."""
+    rng = np.random.default_rng(21)
+    for dims in (1, 2, 3, 5, 10):
+        for n in (2, 9, 70, 400):
+            points = rng.normal(size=(n, dims))
+            points[: n // 4] = np.round(points[: n // 4], 1)
+            points[n // 2 : n // 2 + n // 8] = points[0]
+            if dims > 2:
+                points[:, 1] = 3.0
+                points[:, 2] = points[:, 2] * 1e3 + 1e6
+            yield f"{dims}-D n={n}", points
+
+
+@pytest.mark.parametrize("label, points", list(search_cases()), ids=[c[0] for c in search_cases()])
+def test_the_compiled_searches_match_a_brute_force_search(label, points):
+    """The k-d tree's k-th neighbour distances and neighbours, and radius counts by the tree, by
+    sorted windows (1-D) and by window bit sets (any dimension), against all pairs."""
+    from mibench.estimators._kdtree import Tree, sorted_counts, window_counts
+    from mibench.estimators._neighbours import knn_indices
+
+    n = len(points)
+    distance = chebyshev_matrix(points)
+    others = distance + np.diag(np.full(n, np.inf))
+    tree = Tree(points)
+    for k in range(1, min(n - 1, 4) + 1):
+        found_distance, found_position = tree.neighbours(k)
+        expected = np.sort(others, axis=1)[:, :k][tree.order]
+        assert np.array_equal(found_distance, expected)
+        index = tree.order[found_position]
+        assert np.array_equal(others[tree.order[:, None], index], expected)  # the distances are the neighbours'
+        assert np.array_equal(
+            np.sort(others[np.arange(n)[:, None], knn_indices(points, k)], axis=1), np.sort(others, axis=1)[:, :k]
+        )
+    rng = np.random.default_rng(n)
+    radius = np.sort(others, axis=1)[:, min(2, n - 2)] * rng.choice([0.0, 1.0, 1.0, 1.7], n)
+    for strict in (True, False):
+        expected = (distance < radius[:, None]).sum(axis=1) if strict else (distance <= radius[:, None]).sum(axis=1)
+        in_tree = np.empty(n, dtype=np.int64)
+        in_tree[tree.order] = tree.counts(radius[tree.order], strict)[0]
+        assert np.array_equal(in_tree, expected)
+        assert np.array_equal(window_counts(points, radius, strict), expected)
+        if points.shape[1] == 1:
+            order = np.argsort(points[:, 0])
+            assert np.array_equal(sorted_counts(points[order, 0], radius[order], strict), expected[order])
+
+
+def test_window_counts_across_tiles_and_threads(monkeypatch):
+    """Window bit sets held in several tiles and counted on several threads give the same counts."""
+    from mibench.estimators import _kdtree
+
+    rng = np.random.default_rng(5)
+    points = np.round(rng.normal(size=(20_500, 3)), 2)
+    radius = rng.uniform(0, 0.3, size=20_500)
+    radius[::7] = 0.0
+    expected = _kdtree.window_counts(points, radius, True)
+    monkeypatch.setattr(_kdtree, "TILE_WORDS", 64)
+    assert np.array_equal(_kdtree.window_counts(points, radius, True, workers=3), expected)
+    sample = rng.choice(20_500, 300, replace=False)
+    assert np.array_equal(expected[sample], (chebyshev_matrix_rows(points, sample) < radius[sample, None]).sum(axis=1))
+
+
+def test_the_tree_is_the_same_when_built_on_several_threads():
+    from mibench.estimators._kdtree import Tree
+
+    points = np.random.default_rng(6).normal(size=(40_000, 2))
+    one, three = Tree(points), Tree(points, workers=3)
+    assert np.array_equal(one.points, three.points) and np.array_equal(one.order, three.order)
+    assert all(np.array_equal(a, b) for a, b in zip(one._nodes, three._nodes, strict=True))
+    assert np.array_equal(one.neighbours(3)[0], three.neighbours(3, workers=3)[0])
+
+
+def chebyshev_matrix_rows(points: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    return np.abs(points[rows][:, None, :] - points[None, :, :]).max(axis=2)
 
 
 def test_ksg_is_not_clipped_at_zero():
