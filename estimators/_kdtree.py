@@ -114,8 +114,7 @@ def _build(points: np.ndarray, workers: int) -> tuple[np.ndarray, ...]:
     start, stop = np.zeros(nodes, dtype=np.int64), np.zeros(nodes, dtype=np.int64)
     low, high = np.zeros((nodes, dims)), np.zeros((nodes, dims))
     stop[0] = n
-    if n:
-        low[0], high[0] = points.min(axis=0), points.max(axis=0)
+    _tighten(tree_points, start, stop, low, high, 0, 0, True)  # the root's box
     arrays = (tree_points, index, start, stop, low, high)
     top = min(levels, int(np.ceil(np.log2(workers)))) if workers > 1 and n > 10_000 else 0
     _split(*arrays, 0, top)

@@ -91,15 +91,15 @@ def ksg(
     order, eps = kth_neighbour_distance(np.hstack([x, y]), k, workers)
     x, y = x[order], y[order]
     n_x, n_y = count_within_each([x, y], eps, strict=True, workers=workers)
-    psi = digamma_table(n + 1)
-    return float(psi[k] + psi[n] - np.mean(psi[n_x + 1] + psi[n_y + 1]))
+    psi = digamma_table(max(k, n_x.max() + 1, n_y.max() + 1))
+    return float(psi[k] + digamma(n) - np.mean(psi[n_x + 1] + psi[n_y + 1]))
 
 
 def _frenzel_pompe(x: np.ndarray, y: np.ndarray, z: np.ndarray, k: int, workers: int) -> float:
     order, eps = kth_neighbour_distance(np.hstack([x, y, z]), k, workers)
     x, y, z = x[order], y[order], z[order]
     n_xz, n_yz, n_z = count_within_each([np.hstack([x, z]), np.hstack([y, z]), z], eps, strict=True, workers=workers)
-    psi = digamma_table(x.shape[0] + 1)
+    psi = digamma_table(max(k, n_xz.max() + 1, n_yz.max() + 1, n_z.max() + 1))
     return float(psi[k] - np.mean(psi[n_xz + 1] + psi[n_yz + 1] - psi[n_z + 1]))
 
 
@@ -152,8 +152,8 @@ def ksg2(
     eps_x = max_norm(x, neighbours).max(axis=1)
     eps_y = max_norm(y, neighbours).max(axis=1)
     n_x, n_y = count_within_each([x, y], [eps_x, eps_y], strict=False, workers=workers)
-    psi = digamma_table(n + 1)
-    return float(psi[k] - 1 / k + psi[n] - np.mean(psi[n_x] + psi[n_y]))
+    psi = digamma_table(max(k, n_x.max(), n_y.max()))
+    return float(psi[k] - 1 / k + digamma(n) - np.mean(psi[n_x] + psi[n_y]))
 
 
 def check_norm(norm: str) -> None:
