@@ -102,3 +102,16 @@ class SpeedRatios:
 
         peer = _best_seconds(lambda: mutual_info_regression(self.x, self.y[:, 0], n_neighbors=3, random_state=0))
         return peer / _best_seconds(lambda: self.ksg.estimate(self.x, self.y))
+
+    def track_npeet_over_ksg_5d_1e4(self) -> float:
+        try:
+            from npeet_plus import mi
+        except ImportError:
+            raise NotImplementedError("NPEET is not installed (pip install 'mibench[peers]')") from None
+        x, y = mibench.get_scenario("gaussian(rho=0.6, dim=5)").sample(10_000, 12345)
+        return _best_seconds(lambda: mi(x, y, k=3)) / _best_seconds(lambda: self.ksg.estimate(x, y))
+
+    def track_two_threads_speedup_1e5(self) -> float:
+        x, y = mibench.get_scenario("gaussian(rho=0.6)").sample(100_000, 12345)
+        threaded = mibench.get_estimator("ksg", workers=2)
+        return _best_seconds(lambda: self.ksg.estimate(x, y)) / _best_seconds(lambda: threaded.estimate(x, y))

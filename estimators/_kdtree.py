@@ -79,8 +79,8 @@ def _split(tree_points, index, start, stop, low, high, root, depths) -> None:
 
 @njit(cache=True, nogil=True)
 def _tighten(tree_points, start, stop, low, high, root, depths, leaves) -> None:
-    """Replace the cells of the subtree under root by tight bounding boxes, bottom-up: its leaves
-    (depths levels down) from their points if leaves, then each node above from its children."""
+    """The tight bounding boxes of the subtree under root, bottom-up: its leaves (depths levels
+    down) from their points if leaves, then each node above from its children."""
     dims = tree_points.shape[1]
     leftmost = root * 2**depths + 2**depths - 1
     if leaves:
@@ -101,7 +101,7 @@ def _tighten(tree_points, start, stop, low, high, root, depths, leaves) -> None:
 
 
 def _build(points: np.ndarray, workers: int) -> tuple[np.ndarray, ...]:
-    """Tree-ordered copy of the points, its permutation, node ranges and bounding boxes.
+    """Tree-ordered copy of the points, its permutation, node ranges, bounding boxes and cells.
 
     The tree has 2^levels leaves of equal size (within one), about LEAF_SIZE points each. With
     workers > 1 the top levels are split first, then the subtrees below them in parallel; the
@@ -114,8 +114,9 @@ def _build(points: np.ndarray, workers: int) -> tuple[np.ndarray, ...]:
     start, stop = np.zeros(nodes, dtype=np.int64), np.zeros(nodes, dtype=np.int64)
     low, high = np.zeros((nodes, dims)), np.zeros((nodes, dims))
     stop[0] = n
-    _tighten(tree_points, start, stop, low, high, 0, 0, True)  # the root's box
-    arrays = (tree_points, index, start, stop, low, high)
+    _tighten(tree_points, start, stop, low, high, 0, 0, True)  # the root's box is its cell
+    cell_low, cell_high = low.copy(), high.copy()
+    arrays = (tree_points, index, start, stop, cell_low, cell_high)
     top = min(levels, int(np.ceil(np.log2(workers)))) if workers > 1 and n > 10_000 else 0
     _split(*arrays, 0, top)
 
@@ -132,7 +133,7 @@ def _build(points: np.ndarray, workers: int) -> tuple[np.ndarray, ...]:
         with ThreadPoolExecutor(workers) as pool:
             list(pool.map(grow, roots))
     _tighten(tree_points, start, stop, low, high, 0, top, False)
-    return arrays
+    return tree_points, index, start, stop, low, high, cell_low, cell_high
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -189,12 +190,13 @@ def _scan(tree_points, q, i, a, b, best, found) -> None:
 
 
 @njit(cache=True, nogil=True)
-def _neighbours(tree_points, start, stop, low, high, first, last, distances, positions) -> None:
+def _neighbours(tree_points, start, stop, low, high, cell_low, cell_high, first, last, distances, positions) -> None:
     """The k nearest other points of tree_points[i] for i in [first, last), k = distances.shape[1]:
     their distances and tree positions, nearest first.
 
-    Each search starts in the query's own leaf and climbs to the root, searching at each step
-    the sibling subtree (nearer child first) where its box is closer than the k-th best so far.
+    Each search starts in the query's own leaf and climbs towards the root, searching at each
+    step the sibling subtree (nearer child first) where its box is closer than the k-th best so
+    far, until the k-th best fits inside the cell of the subtree searched.
     """
     nodes = start.size
     first_leaf = nodes // 2
@@ -212,6 +214,15 @@ def _neighbours(tree_points, start, stop, low, high, first, last, distances, pos
         _scan(tree_points, q, i, start[leaf], stop[leaf], best, found)
         node = leaf
         while node > 0:
+            # Done once the k-th distance so far fits inside this subtree's cell: a point outside
+            # it is beyond a split value, at least as far as that split.
+            worst, inside = best[k - 1], True
+            for c in range(q.size):
+                if q[c] - cell_low[node, c] < worst or cell_high[node, c] - q[c] < worst:
+                    inside = False
+                    break
+            if inside:
+                break
             sibling = node + 1 if node % 2 else node - 1
             node = (node - 1) // 2
             depth = 1
@@ -337,14 +348,15 @@ class Tree:
     """
 
     def __init__(self, points: np.ndarray, workers: int = 1) -> None:
-        self.points, self.order, *self._nodes = _build(np.ascontiguousarray(points, dtype=np.float64), workers)
+        self.points, self.order, *nodes = _build(np.ascontiguousarray(points, dtype=np.float64), workers)
+        self._nodes, self._cells = tuple(nodes[:4]), tuple(nodes[4:])
 
     def neighbours(self, k: int, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """Distances (n, k) and tree positions (n, k) of each point's k nearest other points,
         nearest first."""
         n = len(self.points)
         distances, positions = np.empty((n, k)), np.empty((n, k), dtype=np.int64)
-        _run(_neighbours, n, workers, (self.points, *self._nodes), (distances, positions))
+        _run(_neighbours, n, workers, (self.points, *self._nodes, *self._cells), (distances, positions))
         return distances, positions
 
     def counts(

@@ -23,7 +23,7 @@ def bandwidth_factor(rule: str | float, n: int, dim: int) -> float:
     raise ValueError(f"bandwidth must be 'scott', 'silverman' or a positive number, got {rule!r}")
 
 
-def kde_log_density(values: np.ndarray, rule: str | float, leave_one_out: bool, block: int = 512) -> np.ndarray:
+def kde_log_density(values: np.ndarray, rule: str | float, leave_one_out: bool, block: int = 16) -> np.ndarray:
     """log f̂(v_i), f̂(v) = (1/M) Σ_j N(v; v_j, h² Ŝ), at every sample (M = N, or N − 1 leaving i out)."""
     n, dim = values.shape
     chol, h, white = _whitened(values, rule)
@@ -58,10 +58,11 @@ GRID_SPACING, MAX_SPACING, KERNEL_REACH, TARGET_GRID = 0.05, 0.1, 7.0, 250_000
 #: Up to this many samples the exact sum is as fast as the grid: method="binned" sums exactly.
 BINNED_ABOVE = 2000
 
-#: The grid covers the core of the samples: per coordinate, between the quantiles q and 1 − q, with
-#: q = min(CORE_TAIL, OUTLIER_PAIRS / (2 d n²)), so that the m samples outside it (heavy tails),
-#: summed exactly at a cost of about m n kernel evaluations, cost at most OUTLIER_PAIRS of them.
-CORE_TAIL, OUTLIER_PAIRS = 0.01, 2_000_000
+#: The grid covers the core of the samples: per coordinate, between the quantiles q and 1 − q, for
+#: the first q of CORE_TAILS whose grid fits (q = 0: all of them), each capped at
+#: OUTLIER_PAIRS / (2 d n²), so that the m samples outside it (heavy tails), summed exactly at a cost
+#: of about m n kernel evaluations, cost at most OUTLIER_PAIRS of them.
+CORE_TAILS, OUTLIER_PAIRS = (0.0, 1e-4, 1e-3, 1e-2), 2_000_000
 
 
 def binned_log_density(values: np.ndarray, rule: str | float) -> np.ndarray:
@@ -76,12 +77,16 @@ def binned_log_density(values: np.ndarray, rule: str | float) -> np.ndarray:
     """
     n, dim = values.shape
     chol, h, white = _whitened(values, rule)
-    tail = min(CORE_TAIL, OUTLIER_PAIRS / (2 * dim * n**2))
-    low, high = np.quantile(white, [tail, 1 - tail], axis=0)
-    extent = high - low + 2 * KERNEL_REACH
-    spacing = max(GRID_SPACING, float(np.prod(extent) / TARGET_GRID) ** (1 / dim))
-    if spacing > MAX_SPACING:
+    tails = sorted({min(q, OUTLIER_PAIRS / (2 * dim * n**2)) for q in CORE_TAILS})
+    cores = [(tail, *np.quantile(white, [tail, 1 - tail], axis=0)) for tail in tails]
+    # The finest grid first (the least outside it among those), else the least outside a coarser one.
+    for _, low, high in sorted(cores, key=lambda core: (_spacing(core[2] - core[1]) > GRID_SPACING, core[0])):
+        spacing = _spacing(high - low)
+        if spacing <= MAX_SPACING:
+            break
+    else:
         return kde_log_density(values, rule, leave_one_out=False)
+    extent = high - low + 2 * KERNEL_REACH
     core = np.all((white >= low) & (white <= high), axis=1)
     position = (white[core] - low + KERNEL_REACH) / spacing  # fractional grid index
     shape = tuple(np.ceil(extent / spacing).astype(int) + 2)
@@ -97,21 +102,29 @@ def binned_log_density(values: np.ndarray, rule: str | float) -> np.ndarray:
     smooth = fftconvolve(grid, kernel, mode="same")
     density = np.zeros(n)
     density[core] = map_coordinates(smooth, position.T, order=1, mode="nearest")
-    outside = ~core
-    if outside.any():
-        density += _kernel_sums(white, white[outside])
-        density[outside] += _kernel_sums(white[outside], white[core])
+    outside = np.flatnonzero(~core)
+    if outside.size:
+        # Every sample's kernel sum over the samples outside, and theirs over the core: one matrix.
+        kernels = _kernel_matrix(white, white[outside])
+        density += kernels.sum(axis=1)
+        density[outside] += kernels[core].sum(axis=0)
     log_norm = -0.5 * dim * np.log(2 * np.pi) - dim * np.log(h) - np.sum(np.log(np.diag(chol)))
     return np.log(np.maximum(density, np.finfo(float).tiny)) + log_norm - np.log(n)
 
 
-def _kernel_sums(at: np.ndarray, centres: np.ndarray, block: int = 4096) -> np.ndarray:
-    """Σ_j exp(−|a_i − c_j|² / 2) for each row a_i of ``at``, in blocks of rows."""
-    out = np.empty(len(at))
-    for start in range(0, len(at), block):
-        differences = at[start : start + block, None, :] - centres[None, :, :]
-        out[start : start + block] = np.exp(-0.5 * np.sum(differences**2, axis=2)).sum(axis=1)
-    return out
+def _spacing(width: np.ndarray) -> float:
+    """The grid spacing for a core of these widths: GRID_SPACING, or coarser to stay within TARGET_GRID."""
+    extent = width + 2 * KERNEL_REACH
+    return max(GRID_SPACING, float(np.prod(extent) / TARGET_GRID) ** (1 / len(extent)))
+
+
+def _kernel_matrix(at: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """exp(−|a_i − c_j|² / 2) for every row a_i of ``at`` and c_j of ``centres``, coordinate by coordinate."""
+    squared = np.zeros((len(at), len(centres)))
+    for c in range(at.shape[1]):
+        difference = np.subtract.outer(at[:, c], centres[:, c])
+        squared += difference * difference
+    return np.exp(-0.5 * squared, out=squared)
 
 
 def _whitened(values: np.ndarray, rule: str | float) -> tuple[np.ndarray, float, np.ndarray]:
@@ -163,8 +176,9 @@ def kde(
     h from Scott's rule :math:`N^{-1/(d+4)}`, Silverman's :math:`(N(d+2)/4)^{-1/(d+4)}`, or a number.
     ``leave_one_out=True`` excludes j = i from each density. ``method="binned"`` (the default)
     evaluates the densities of spaces with at most 2 dimensions, from ``BINNED_ABOVE`` samples on,
-    by linear binning and FFT convolution (:func:`binned_log_density`: within 1.5e-4 nats of the
-    exact MI where measured, tested to 1e-3) and the others exactly; ``"exact"`` sums every pair.
+    by linear binning and FFT convolution (:func:`binned_log_density`: within 2.5e-4 nats of the
+    exact MI on seven scenarios at n = 3,000 and 10,000, three seeds each, tested to 1e-3; with
+    Cauchy tails at n = 30,000, up to 2.2e-3) and the others exactly; ``"exact"`` sums every pair.
 
     References
     ----------

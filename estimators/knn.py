@@ -75,7 +75,7 @@ def ksg(
         Relative amplitude of Gaussian jitter added to each column before the
         search (0: none). The jitter is drawn from the run's seeded rng.
     workers : int
-        Threads for the kd-tree searches.
+        Threads for the neighbour searches and counts; the value does not depend on it.
 
     References
     ----------
