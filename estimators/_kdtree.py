@@ -163,9 +163,10 @@ def _near(low: np.ndarray, high: np.ndarray, node: int, q: np.ndarray) -> float:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _scan(tree_points, q, i, a, b, best, found) -> None:
+def _scan(tree_points, order, q, i, a, b, best, found) -> None:
     """Merge the points a..b-1 (skipping point i) into the k nearest so far: distances in best,
-    positions in found, nearest first (among equal distances, the first found first)."""
+    tree positions in found, nearest first; among equal distances the lower original index
+    (order[j]) first, so that the k chosen do not depend on the tree."""
     k = best.size
     worst = best[k - 1]
     for j in range(a, b):
@@ -176,11 +177,11 @@ def _scan(tree_points, q, i, a, b, best, found) -> None:
             d = abs(tree_points[j, c] - q[c])
             if d > distance:
                 distance = d
-                if distance >= worst:
+                if distance > worst:
                     break
-        if distance < worst:
+        if distance < worst or (distance == worst and order[j] < order[found[k - 1]]):
             m = k - 1
-            while m > 0 and best[m - 1] > distance:
+            while m > 0 and (best[m - 1] > distance or (best[m - 1] == distance and order[found[m - 1]] > order[j])):
                 best[m] = best[m - 1]
                 found[m] = found[m - 1]
                 m -= 1
@@ -190,7 +191,9 @@ def _scan(tree_points, q, i, a, b, best, found) -> None:
 
 
 @njit(cache=True, nogil=True)
-def _neighbours(tree_points, start, stop, low, high, cell_low, cell_high, first, last, distances, positions) -> None:
+def _neighbours(
+    tree_points, order, start, stop, low, high, cell_low, cell_high, first, last, distances, positions
+) -> None:
     """The k nearest other points of tree_points[i] for i in [first, last), k = distances.shape[1]:
     their distances and tree positions, nearest first.
 
@@ -211,14 +214,14 @@ def _neighbours(tree_points, start, stop, low, high, cell_low, cell_high, first,
         leaf = 0
         while leaf < first_leaf:
             leaf = 2 * leaf + 1 if i < stop[2 * leaf + 1] else 2 * leaf + 2
-        _scan(tree_points, q, i, start[leaf], stop[leaf], best, found)
+        _scan(tree_points, order, q, i, start[leaf], stop[leaf], best, found)
         node = leaf
         while node > 0:
-            # Done once the k-th distance so far fits inside this subtree's cell: a point outside
-            # it is beyond a split value, at least as far as that split.
+            # Done once the k-th distance so far fits strictly inside this subtree's cell: a point
+            # outside it is beyond a split value, at least as far as that split.
             worst, inside = best[k - 1], True
             for c in range(q.size):
-                if q[c] - cell_low[node, c] < worst or cell_high[node, c] - q[c] < worst:
+                if q[c] - cell_low[node, c] <= worst or cell_high[node, c] - q[c] <= worst:
                     inside = False
                     break
             if inside:
@@ -230,10 +233,10 @@ def _neighbours(tree_points, start, stop, low, high, cell_low, cell_high, first,
             while depth:
                 depth -= 1
                 visit = stack[depth]
-                if stack_near[depth] >= best[k - 1]:
+                if stack_near[depth] > best[k - 1]:  # a box at the k-th distance may hold a tie
                     continue
                 if visit >= first_leaf:
-                    _scan(tree_points, q, i, start[visit], stop[visit], best, found)
+                    _scan(tree_points, order, q, i, start[visit], stop[visit], best, found)
                     continue
                 left = 2 * visit + 1
                 near_left, near_right = _near(low, high, left, q), _near(low, high, left + 1, q)
@@ -353,10 +356,10 @@ class Tree:
 
     def neighbours(self, k: int, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """Distances (n, k) and tree positions (n, k) of each point's k nearest other points,
-        nearest first."""
+        nearest first; among equal distances, the lower row of ``points`` first."""
         n = len(self.points)
         distances, positions = np.empty((n, k)), np.empty((n, k), dtype=np.int64)
-        _run(_neighbours, n, workers, (self.points, *self._nodes, *self._cells), (distances, positions))
+        _run(_neighbours, n, workers, (self.points, self.order, *self._nodes, *self._cells), (distances, positions))
         return distances, positions
 
     def counts(

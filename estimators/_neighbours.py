@@ -40,7 +40,8 @@ def kth_neighbour_distance(points: np.ndarray, k: int, workers: int = 1) -> tupl
 
 
 def knn_indices(points: np.ndarray, k: int, workers: int = 1) -> np.ndarray:
-    """Indices of the k nearest neighbours of each point (max-norm, self excluded), nearest first."""
+    """Indices of the k nearest neighbours of each point (max-norm, self excluded), nearest first;
+    among equal distances the lower index first, whatever the tree."""
     from ._kdtree import Tree
 
     tree = Tree(points, workers)

@@ -106,6 +106,8 @@ def test_gcmi_with_a_discrete_side():
         "gaussian(rho=0.6, dim=2)",
         "affine(base='gaussian(rho=0.8)')",
         "student_t(dof=1, rho=0.5)",
+        "quantized(rho=0.8, step=0.5)",
+        "gamma_exponential(theta=1.0)",
     ],
 )
 @pytest.mark.parametrize("n", [300, 3000, pytest.param(10_000, marks=pytest.mark.slow)])
