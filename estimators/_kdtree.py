@@ -1,14 +1,15 @@
-"""A compiled max-norm k-d tree: the k-th neighbour distance and radius counts of every point.
+"""Compiled neighbour searches: the k nearest neighbours and radius counts of every point, max-norm.
 
-The kNN estimators need two exact queries on the sample itself: the max-norm distance from
-each point to its k-th nearest other point, and for each point the number of points within
-a radius of its own. Both are answered here by one balanced k-d tree (median splits on the
-widest coordinate, tight bounding boxes), compiled with numba and run without the GIL, so a
-caller may split the queries across threads.
+The kNN estimators need exact queries on the sample itself: each point's k nearest other points
+(or just the k-th distance), and the number of points within a radius of each point. ``Tree``
+answers both with a balanced k-d tree (median splits, tight bounding boxes); ``sorted_counts``
+counts in one dimension by a merge of sorted window edges; ``window_counts`` counts in several
+dimensions by intersecting per-coordinate windows held as bit sets. All are compiled with numba
+and release the GIL, so a caller may split the queries across threads.
 
 Exactness: a distance is max_c fl(|p_jc - p_ic|), the same floating-point value a brute-force
-loop computes. Boxes prune only by bounds of that same arithmetic (rounding is monotone), so
-neither query depends on the tree's shape or on rounding at the boundary.
+loop computes. Boxes, cells and windows prune only by bounds of that same arithmetic (rounding
+is monotone), so no result depends on the tree's shape or on rounding at the boundary.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["Tree", "sorted_counts"]
+__all__ = ["Tree", "sorted_counts", "sorted_edges", "window_counts"]
 
 LEAF_SIZE = 8
 
