@@ -251,22 +251,20 @@ def _neighbours(
 
 
 @njit(cache=True, nogil=True)
-def _counts(tree_points, start, stop, low, high, radius, strict, queries, first, last, out, work) -> None:
-    """For i = queries[s], s in [first, last): out[s] = #{j : dist(j, i) < radius[i]} (strict) or
-    <= (not strict), the point itself included; work[s] = the nodes and points it visited."""
+def _counts(tree_points, start, stop, low, high, radius, strict, first, last, out) -> None:
+    """out[i] = #{j : dist(j, i) < radius[i]} (strict) or <= (not strict), the point itself
+    included, for i in [first, last)."""
     nodes = start.size
     stack = np.empty(128, dtype=np.int64)
-    for s in range(first, last):
-        i = queries[s]
+    for i in range(first, last):
         q = tree_points[i]
         r = radius[i]
-        total, visits = 0, 0
+        total = 0
         depth = 1
         stack[0] = 0
         while depth:
             depth -= 1
             node = stack[depth]
-            visits += 1
             near, far = _box_distances(low, high, node, q)
             if (near >= r) if strict else (near > r):
                 continue
@@ -275,7 +273,6 @@ def _counts(tree_points, start, stop, low, high, radius, strict, queries, first,
                 continue
             left = 2 * node + 1
             if left >= nodes:
-                visits += stop[node] - start[node]
                 for j in range(start[node], stop[node]):
                     p = tree_points[j]
                     inside = True
@@ -289,8 +286,7 @@ def _counts(tree_points, start, stop, low, high, radius, strict, queries, first,
                 continue
             stack[depth], stack[depth + 1] = left, left + 1
             depth += 2
-        out[s] = total
-        work[s] = visits
+        out[i] = total
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -363,18 +359,12 @@ class Tree:
         _run(_neighbours, n, workers, (self.points, self.order, *self._nodes, *self._cells), (distances, positions))
         return distances, positions
 
-    def counts(
-        self, radius: np.ndarray, strict: bool, workers: int = 1, queries: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Points within radius[i] of point i (< if strict, else <=), itself included, in tree
-        order, and the nodes and points each search visited; for the points at the tree positions
-        ``queries`` only, if given."""
-        queries = np.arange(len(self.points)) if queries is None else queries
-        counts, work = np.empty(queries.size, dtype=np.int64), np.empty(queries.size, dtype=np.int64)
+    def counts(self, radius: np.ndarray, strict: bool, workers: int = 1) -> np.ndarray:
+        """Points within radius[i] of point i (< if strict, else <=), itself included; tree order."""
+        counts = np.empty(len(self.points), dtype=np.int64)
         radius = np.ascontiguousarray(radius, dtype=np.float64)
-        args = (self.points, *self._nodes, radius, strict, queries)
-        _run(_counts, queries.size, workers, args, (counts, work))
-        return counts, work
+        _run(_counts, len(self.points), workers, (self.points, *self._nodes, radius, strict), (counts,))
+        return counts
 
 
 def sorted_edges(

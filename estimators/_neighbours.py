@@ -82,7 +82,7 @@ def count_within(points: np.ndarray, radius: np.ndarray, strict: bool, workers: 
     else:
         tree = Tree(points, workers)
         within = np.empty(n, dtype=np.int64)
-        within[tree.order] = tree.counts(radius[tree.order], strict, workers)[0]
+        within[tree.order] = tree.counts(radius[tree.order], strict, workers)
     # The point itself is inside unless the radius is 0 with a strict count.
     return within - ((radius > 0) if strict else 1)
 

@@ -147,8 +147,12 @@ def ksg2(
     Phys. Rev. E 69, 066138.
     """
     x, y = prepare(x, y, k, noise, rng)
-    n = x.shape[0]
-    neighbours = knn_indices(np.hstack([x, y]), k, workers)
+    return _ksg2_given(x, y, knn_indices(np.hstack([x, y]), k, workers), workers)
+
+
+def _ksg2_given(x: np.ndarray, y: np.ndarray, neighbours: np.ndarray, workers: int) -> float:
+    """KSG algorithm 2 from the k joint neighbours of each point (shared with lnc)."""
+    n, k = neighbours.shape
     eps_x = max_norm(x, neighbours).max(axis=1)
     eps_y = max_norm(y, neighbours).max(axis=1)
     n_x, n_y = count_within_each([x, y], [eps_x, eps_y], strict=False, workers=workers)
@@ -298,5 +302,4 @@ def lnc(
     x, y = prepare(x, y, k, noise, rng)
     joint = np.hstack([x, y])
     neighbours = knn_indices(joint, k, workers)
-    base = ksg2(x, y, k=k, workers=workers)
-    return base + lnc_correction(joint, neighbours, alpha)
+    return _ksg2_given(x, y, neighbours, workers) + lnc_correction(joint, neighbours, alpha)

@@ -111,7 +111,7 @@ def test_the_compiled_searches_match_a_brute_force_search(label, points):
     for strict in (True, False):
         expected = (distance < radius[:, None]).sum(axis=1) if strict else (distance <= radius[:, None]).sum(axis=1)
         in_tree = np.empty(n, dtype=np.int64)
-        in_tree[tree.order] = tree.counts(radius[tree.order], strict)[0]
+        in_tree[tree.order] = tree.counts(radius[tree.order], strict)
         assert np.array_equal(in_tree, expected)
         assert np.array_equal(window_counts(points, radius, strict), expected)
         if points.shape[1] == 1:
