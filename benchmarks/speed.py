@@ -5,6 +5,7 @@ Run from the repository root (peers are skipped when not installed: pip install 
     python benchmarks/speed.py                 # 1-D kNN, scaling exponent, memory, discrete
     python benchmarks/speed.py --highdim       # also 5-D x and 5-D y at n = 10^5 (a minute)
     python benchmarks/speed.py --output results/speed.md
+    python benchmarks/speed.py --sections threads 5d --threads 2 4 8    # a subset, more threads
 
 Every figure is the best of --repeat runs, single-threaded (BLAS pinned to one thread, kd-tree
 workers=1), on data drawn once per size. Timings are wall-clock seconds of the estimate call.
@@ -69,6 +70,9 @@ KDE_SCENARIOS = (
 )
 
 
+SECTIONS = ["1d", "threads", "5d", "shared", "kde", "discrete"]
+
+
 def sample(n: int, dim: int = 1) -> tuple[np.ndarray, np.ndarray]:
     return mibench.get_scenario("gaussian", rho=0.6, dim=dim).sample(n, 12345)
 
@@ -107,6 +111,8 @@ def main() -> None:
     parser.add_argument("--max-peer-n", type=int, default=10**6, help="skip peers above this n")
     parser.add_argument("--output", help="write the tables as Markdown here")
     parser.add_argument("--json", help="write the raw figures as JSON here")
+    parser.add_argument("--sections", nargs="+", choices=SECTIONS, default=SECTIONS, help="which tables (default all)")
+    parser.add_argument("--threads", nargs="+", type=int, default=[2], help="thread counts against 1 (default 2)")
     args = parser.parse_args()
     lines: list[str] = []
     figures: dict[str, object] = {}
@@ -117,119 +123,128 @@ def main() -> None:
 
     with threadpool_limits(limits=1):
         peers = peers_1d()
-        emit(f"## kNN MI, 1-D x and 1-D y, k = 3 (seconds, best of {args.repeat})")
-        emit()
-        names = ["mibench ksg", *peers]
-        emit("| n | " + " | ".join(names) + " | fastest peer / ksg |")
-        emit("|---|" + "---|" * (len(names) + 1))
-        ksg_times = {}
-        for n in (10**4, 10**5, 10**6):
-            x, y = sample(n)
-            row = {"mibench ksg": best_of(args.repeat, lambda x=x, y=y: ours(x, y))[0]}
-            for name, peer in peers.items():
-                if n <= args.max_peer_n:
-                    repeat = 1 if n >= 10**6 else args.repeat
-                    row[name] = best_of(repeat, lambda peer=peer, x=x, y=y: peer(x, y))[0]
-            ksg_times[n] = row["mibench ksg"]
-            fastest = min((t for k, t in row.items() if k != "mibench ksg"), default=float("nan"))
-            cells = [f"{row[k]:.3f}" if k in row else "–" for k in names]
-            emit(f"| {n:,} | " + " | ".join(cells) + f" | {fastest / row['mibench ksg']:.2f}× |")
-            figures[f"1d_{n}"] = row
-        exponent = np.log(ksg_times[10**6] / ksg_times[10**4]) / np.log(100)
-        memory = peak_memory_mb(10**6)
-        emit()
-        emit(
-            f"ksg cost exponent between n = 10^4 and 10^6: {exponent:.2f}; "
-            f"peak memory added at n = 10^6: {memory:.0f} MB"
-        )
-        figures["exponent"], figures["peak_mb_1e6"] = exponent, memory
-        threaded = mibench.get_estimator("ksg(k=3, workers=2)")
-        for n in (10**5, 10**6):
-            x, y = sample(n)
-            one = best_of(args.repeat, lambda x=x, y=y: ours(x, y))[0]
-            two = best_of(args.repeat, lambda x=x, y=y: threaded.estimate(x, y))[0]
+        for workers in {1, *args.threads}:  # load the compiled kernels before any timing
+            for dim in (1, 5):
+                mibench.get_estimator(f"ksg(k=3, workers={workers})").estimate(*sample(2000, dim))
+        if "1d" in args.sections:
+            emit(f"## kNN MI, 1-D x and 1-D y, k = 3 (seconds, best of {args.repeat})")
+            emit()
+            names = ["mibench ksg", *peers]
+            emit("| n | " + " | ".join(names) + " | fastest peer / ksg |")
+            emit("|---|" + "---|" * (len(names) + 1))
+            ksg_times = {}
+            for n in (10**4, 10**5, 10**6):
+                x, y = sample(n)
+                row = {"mibench ksg": best_of(args.repeat, lambda x=x, y=y: ours(x, y))[0]}
+                for name, peer in peers.items():
+                    if n <= args.max_peer_n:
+                        repeat = 1 if n >= 10**6 else args.repeat
+                        row[name] = best_of(repeat, lambda peer=peer, x=x, y=y: peer(x, y))[0]
+                ksg_times[n] = row["mibench ksg"]
+                fastest = min((t for k, t in row.items() if k != "mibench ksg"), default=float("nan"))
+                cells = [f"{row[k]:.3f}" if k in row else "–" for k in names]
+                emit(f"| {n:,} | " + " | ".join(cells) + f" | {fastest / row['mibench ksg']:.2f}× |")
+                figures[f"1d_{n}"] = row
+            exponent = np.log(ksg_times[10**6] / ksg_times[10**4]) / np.log(100)
+            memory = peak_memory_mb(10**6)
+            emit()
             emit(
-                f"ksg at n = {n:,}: 1 thread {one:.3f} s, 2 threads (workers=2) {two:.3f} s, speed-up {one / two:.2f}×"
+                f"ksg cost exponent between n = 10^4 and 10^6: {exponent:.2f}; "
+                f"peak memory added at n = 10^6: {memory:.0f} MB"
             )
-            figures[f"threads_{n}"] = {"1": one, "2": two}
+            figures["exponent"], figures["peak_mb_1e6"] = exponent, memory
+            emit()
+        if "threads" in args.sections:
+            for n, dim in ((10**5, 1), (10**6, 1), (3 * 10**4, 5)):
+                x, y = sample(n, dim)
+                one = best_of(args.repeat, lambda x=x, y=y: ours(x, y))[0]
+                cells = [f"1 thread {one:.3f} s"]
+                figures[f"threads_{dim}d_{n}"] = {"1": one}
+                for threads in args.threads:
+                    threaded = mibench.get_estimator(f"ksg(k=3, workers={threads})")
+                    seconds = best_of(args.repeat, lambda x=x, y=y: threaded.estimate(x, y))[0]
+                    cells.append(f"{threads} threads {seconds:.3f} s ({one / seconds:.2f}×)")
+                    figures[f"threads_{dim}d_{n}"][str(threads)] = seconds
+                emit(f"ksg, {dim}-D x and y, n = {n:,}: " + ", ".join(cells))
+            emit()
+        if "5d" in args.sections:
+            sizes = (10**4, 3 * 10**4, 10**5) if args.highdim else (10**4, 3 * 10**4)
+            emit(f"## kNN MI, 5-D x and 5-D y, k = 3 (seconds, best of {args.repeat}; peers one run above 10^4)")
+            emit()
+            # scikit-learn and ennemi estimate one MI per column of x: no joint 5-D × 5-D MI
+            high = {k: v for k, v in peers.items() if k in ("NPEET (npeet-plus)", "infomeasure")}
+            names = ["mibench ksg", *high]
+            emit("| n | " + " | ".join(names) + " | NPEET / ksg |")
+            emit("|---|" + "---|" * (len(names) + 1))
+            for n in sizes:
+                x, y = sample(n, dim=5)
+                repeat = args.repeat if n <= 3 * 10**4 else 1
+                row = {"mibench ksg": best_of(repeat, lambda x=x, y=y: ours(x, y))[0]}
+                for name, peer in high.items():
+                    if name != "infomeasure" or n <= 3 * 10**4:  # infomeasure takes minutes at 10^5
+                        row[name] = best_of(1 if n > 10**4 else repeat, lambda peer=peer, x=x, y=y: peer(x, y))[0]
+                npeet = row.get("NPEET (npeet-plus)", float("nan"))
+                cells = [f"{row[k]:.3f}" if k in row else "–" for k in names]
+                emit(f"| {n:,} | " + " | ".join(cells) + f" | {npeet / row['mibench ksg']:.2f}× |")
+                figures[f"5d_{n}"] = row
+            emit()
+        if "shared" in args.sections:
+            emit(f"## The kNN estimators that share ksg's searches, n = 10^5, 1-D x and y (seconds, best of {args.repeat})")
+            emit()
+            x, y = sample(10**5)
+            label = (x[:, 0] > 0).astype(int)
+            emit("| estimator | seconds | / ksg | peer on the same data | peer / mibench |")
+            emit("|---|---|---|---|---|")
+            base = best_of(args.repeat, lambda: ours(x, y))[0]
+            for name in ("ksg", "ksg2", "kl", "lnc", "mixed_ksg", "mesner_shalizi", "ross"):
+                estimator = mibench.get_estimator(name)
+                if name == "ross":  # continuous y against a discrete label: scikit-learn's mutual_info_classif
+                    from sklearn.feature_selection import mutual_info_classif
 
-        emit()
-        sizes = (10**4, 3 * 10**4, 10**5) if args.highdim else (10**4, 3 * 10**4)
-        emit(f"## kNN MI, 5-D x and 5-D y, k = 3 (seconds, best of {args.repeat}; peers one run above 10^4)")
-        emit()
-        # scikit-learn and ennemi estimate one MI per column of x: no joint 5-D × 5-D MI
-        high = {k: v for k, v in peers.items() if k in ("NPEET (npeet-plus)", "infomeasure")}
-        names = ["mibench ksg", *high]
-        emit("| n | " + " | ".join(names) + " | NPEET / ksg |")
-        emit("|---|" + "---|" * (len(names) + 1))
-        for n in sizes:
-            x, y = sample(n, dim=5)
-            repeat = args.repeat if n <= 3 * 10**4 else 1
-            row = {"mibench ksg": best_of(repeat, lambda x=x, y=y: ours(x, y))[0]}
-            for name, peer in high.items():
-                if name != "infomeasure" or n <= 3 * 10**4:  # infomeasure takes minutes at 10^5
-                    row[name] = best_of(1 if n > 10**4 else repeat, lambda peer=peer, x=x, y=y: peer(x, y))[0]
-            npeet = row.get("NPEET (npeet-plus)", float("nan"))
-            cells = [f"{row[k]:.3f}" if k in row else "–" for k in names]
-            emit(f"| {n:,} | " + " | ".join(cells) + f" | {npeet / row['mibench ksg']:.2f}× |")
-            figures[f"5d_{n}"] = row
-
-        emit()
-        emit(f"## The kNN estimators that share ksg's searches, n = 10^5, 1-D x and y (seconds, best of {args.repeat})")
-        emit()
-        x, y = sample(10**5)
-        label = (x[:, 0] > 0).astype(int)
-        emit("| estimator | seconds | / ksg | peer on the same data | peer / mibench |")
-        emit("|---|---|---|---|---|")
-        base = best_of(args.repeat, lambda: ours(x, y))[0]
-        for name in ("ksg", "ksg2", "kl", "lnc", "mixed_ksg", "mesner_shalizi", "ross"):
-            estimator = mibench.get_estimator(name)
-            if name == "ross":  # continuous y against a discrete label: scikit-learn's mutual_info_classif
-                from sklearn.feature_selection import mutual_info_classif
-
-                seconds = best_of(
-                    args.repeat, lambda estimator=estimator: estimator.estimate(y, label, y_type="discrete")
-                )[0]
-                peer = best_of(args.repeat, lambda: mutual_info_classif(y, label, n_neighbors=3, random_state=0))[0]
+                    seconds = best_of(
+                        args.repeat, lambda estimator=estimator: estimator.estimate(y, label, y_type="discrete")
+                    )[0]
+                    peer = best_of(args.repeat, lambda: mutual_info_classif(y, label, n_neighbors=3, random_state=0))[0]
+                    emit(
+                        f"| {name} | {seconds:.3f} | {seconds / base:.1f}× | scikit-learn mutual_info_classif {peer:.3f} "
+                        f"| {peer / seconds:.1f}× |"
+                    )
+                else:
+                    seconds = best_of(args.repeat, lambda estimator=estimator: estimator.estimate(x, y))[0]
+                    emit(f"| {name} | {seconds:.3f} | {seconds / base:.1f}× | | |")
+                figures[f"shared_{name}"] = seconds
+            emit()
+        if "kde" in args.sections:
+            emit(f"## kde at n = 10^4 against ksg on the same samples (seconds, best of {args.repeat})")
+            emit()
+            emit("| scenario | ksg | kde (binned, default) | kde (exact) | binned / ksg | exact / ksg | |binned − exact| |")
+            emit("|---|---|---|---|---|---|---|")
+            for spec in KDE_SCENARIOS:
+                x, y = mibench.get_scenario(spec).sample(10**4, 12345)
+                fast, ksg_value = best_of(args.repeat, lambda x=x, y=y: ours(x, y))
+                binned, binned_value = best_of(args.repeat, lambda x=x, y=y: mibench.estimate(x, y, "kde"))
+                exact, exact_value = best_of(1, lambda x=x, y=y: mibench.estimate(x, y, "kde", method="exact"))
                 emit(
-                    f"| {name} | {seconds:.3f} | {seconds / base:.1f}× | scikit-learn mutual_info_classif {peer:.3f} "
-                    f"| {peer / seconds:.1f}× |"
+                    f"| {spec} | {fast:.3f} | {binned:.3f} | {exact:.2f} | {binned / fast:.1f}× | {exact / fast:.0f}× "
+                    f"| {abs(binned_value - exact_value):.1e} |"
                 )
-            else:
-                seconds = best_of(args.repeat, lambda estimator=estimator: estimator.estimate(x, y))[0]
-                emit(f"| {name} | {seconds:.3f} | {seconds / base:.1f}× | | |")
-            figures[f"shared_{name}"] = seconds
-
-        emit()
-        emit(f"## kde at n = 10^4 against ksg on the same samples (seconds, best of {args.repeat})")
-        emit()
-        emit("| scenario | ksg | kde (binned, default) | kde (exact) | binned / ksg | exact / ksg | |binned − exact| |")
-        emit("|---|---|---|---|---|---|---|")
-        for spec in KDE_SCENARIOS:
-            x, y = mibench.get_scenario(spec).sample(10**4, 12345)
-            fast, ksg_value = best_of(args.repeat, lambda x=x, y=y: ours(x, y))
-            binned, binned_value = best_of(args.repeat, lambda x=x, y=y: mibench.estimate(x, y, "kde"))
-            exact, exact_value = best_of(1, lambda x=x, y=y: mibench.estimate(x, y, "kde", method="exact"))
-            emit(
-                f"| {spec} | {fast:.3f} | {binned:.3f} | {exact:.2f} | {binned / fast:.1f}× | {exact / fast:.0f}× "
-                f"| {abs(binned_value - exact_value):.1e} |"
-            )
-            figures[f"kde_{spec}"] = {"ksg": fast, "binned": binned, "exact": exact}
-
-        emit()
-        emit(f"## Discrete estimators, n = 10^6 samples over 1,000 × 1,000 symbols (seconds, best of {args.repeat})")
-        emit()
-        rng = np.random.default_rng(0)
-        x = rng.integers(0, 1000, 10**6)
-        y = (x + rng.integers(0, 50, 10**6)) % 1000
-        emit("| estimator | seconds |")
-        emit("|---|---|")
-        for name in ("plugin", "miller_madow", "jackknife", "chao_shen", "grassberger", "james_stein", "nsb", "bayes"):
-            seconds = best_of(
-                args.repeat, lambda name=name: mibench.estimate(x, y, name, x_type="discrete", y_type="discrete")
-            )[0]
-            emit(f"| {name} | {seconds:.3f} |")
-            figures[f"discrete_{name}"] = seconds
+                figures[f"kde_{spec}"] = {"ksg": fast, "binned": binned, "exact": exact}
+            emit()
+        if "discrete" in args.sections:
+            emit(f"## Discrete estimators, n = 10^6 samples over 1,000 × 1,000 symbols (seconds, best of {args.repeat})")
+            emit()
+            rng = np.random.default_rng(0)
+            x = rng.integers(0, 1000, 10**6)
+            y = (x + rng.integers(0, 50, 10**6)) % 1000
+            emit("| estimator | seconds |")
+            emit("|---|---|")
+            for name in ("plugin", "miller_madow", "jackknife", "chao_shen", "grassberger", "james_stein", "nsb", "bayes"):
+                seconds = best_of(
+                    args.repeat, lambda name=name: mibench.estimate(x, y, name, x_type="discrete", y_type="discrete")
+                )[0]
+                emit(f"| {name} | {seconds:.3f} |")
+                figures[f"discrete_{name}"] = seconds
+            emit()
 
     if args.output:
         with open(args.output, "w") as handle:
