@@ -162,7 +162,7 @@ def main() -> None:
                 figures[f"threads_{dim}d_{n}"] = {"1": one}
                 for threads in args.threads:
                     threaded = mibench.get_estimator(f"ksg(k=3, workers={threads})")
-                    seconds = best_of(args.repeat, lambda x=x, y=y: threaded.estimate(x, y))[0]
+                    seconds = best_of(args.repeat, lambda x=x, y=y, threaded=threaded: threaded.estimate(x, y))[0]
                     cells.append(f"{threads} threads {seconds:.3f} s ({one / seconds:.2f}×)")
                     figures[f"threads_{dim}d_{n}"][str(threads)] = seconds
                 emit(f"ksg, {dim}-D x and y, n = {n:,}: " + ", ".join(cells))
@@ -189,7 +189,9 @@ def main() -> None:
                 figures[f"5d_{n}"] = row
             emit()
         if "shared" in args.sections:
-            emit(f"## The kNN estimators that share ksg's searches, n = 10^5, 1-D x and y (seconds, best of {args.repeat})")
+            emit(
+                f"## The kNN estimators that share ksg's searches, n = 10^5, 1-D x and y (seconds, best of {args.repeat})"
+            )
             emit()
             x, y = sample(10**5)
             label = (x[:, 0] > 0).astype(int)
@@ -217,7 +219,9 @@ def main() -> None:
         if "kde" in args.sections:
             emit(f"## kde at n = 10^4 against ksg on the same samples (seconds, best of {args.repeat})")
             emit()
-            emit("| scenario | ksg | kde (binned, default) | kde (exact) | binned / ksg | exact / ksg | |binned − exact| |")
+            emit(
+                "| scenario | ksg | kde (binned, default) | kde (exact) | binned / ksg | exact / ksg | |binned − exact| |"
+            )
             emit("|---|---|---|---|---|---|---|")
             for spec in KDE_SCENARIOS:
                 x, y = mibench.get_scenario(spec).sample(10**4, 12345)
@@ -231,14 +235,25 @@ def main() -> None:
                 figures[f"kde_{spec}"] = {"ksg": fast, "binned": binned, "exact": exact}
             emit()
         if "discrete" in args.sections:
-            emit(f"## Discrete estimators, n = 10^6 samples over 1,000 × 1,000 symbols (seconds, best of {args.repeat})")
+            emit(
+                f"## Discrete estimators, n = 10^6 samples over 1,000 × 1,000 symbols (seconds, best of {args.repeat})"
+            )
             emit()
             rng = np.random.default_rng(0)
             x = rng.integers(0, 1000, 10**6)
             y = (x + rng.integers(0, 50, 10**6)) % 1000
             emit("| estimator | seconds |")
             emit("|---|---|")
-            for name in ("plugin", "miller_madow", "jackknife", "chao_shen", "grassberger", "james_stein", "nsb", "bayes"):
+            for name in (
+                "plugin",
+                "miller_madow",
+                "jackknife",
+                "chao_shen",
+                "grassberger",
+                "james_stein",
+                "nsb",
+                "bayes",
+            ):
                 seconds = best_of(
                     args.repeat, lambda name=name: mibench.estimate(x, y, name, x_type="discrete", y_type="discrete")
                 )[0]
