@@ -38,19 +38,19 @@ step() {  # step SECONDS TITLE COMMAND...: run with a limit, log its output and 
     (cd "$run_folder" && "$python" -c "import sys, numpy, numba, scipy, torch, mibench; print('python', sys.version.split()[0], 'numpy', numpy.__version__, 'numba', numba.__version__, 'scipy', scipy.__version__, 'torch', torch.__version__, 'cuda', torch.cuda.is_available(), 'mibench', mibench.__version__, mibench.__file__)")
     echo
     if [ "$dry" = 0 ]; then
-        step 90 "neural throughput (GPU)" "$python" benchmarks/neural_throughput.py --devices cuda --critics 1 16 64 256 --steps 50 --repeat 3
-        step 240 "neural suite slice (GPU): 20-D staircase at 2 and 6 nats, n = 5000, 3 reps, defaults" \
+        step 75 "neural throughput (GPU)" "$python" benchmarks/neural_throughput.py --devices cuda --critics 1 16 64 256 --steps 50 --repeat 3
+        step 180 "neural suite slice (GPU): 20-D staircase at 2 and 6 nats, n = 5000, 3 reps, defaults" \
             "${cli[@]}" run -e infonce -e nwj -e dv -e mine -e smile -e ksg \
             -s "gaussian(dim=10, mi=2.0)" -s "gaussian(dim=10, mi=6.0)" -n 5000 --reps 3 --jobs 1 --out "$run_folder/neural"
-        step 60 "speed: threads" "$python" benchmarks/speed.py --sections threads --threads 2 4 8 --json "$out/threads.json"
-        step 150 "speed: 1-D and 5-D against peers" "$python" benchmarks/speed.py --sections 1d 5d --max-peer-n 100000 --json "$out/peers.json"
-        step 120 "harness: processes and Dask" "$python" benchmarks/harness_throughput.py
+        step 45 "speed: threads" "$python" benchmarks/speed.py --sections threads --threads 2 4 8 --json "$out/threads.json"
+        step 100 "speed: 1-D and 5-D against peers" "$python" benchmarks/speed.py --sections 1d 5d --max-peer-n 100000 --json "$out/peers.json"
+        step 90 "harness: processes and Dask" "$python" benchmarks/harness_throughput.py
     else
         step 120 "neural throughput (CPU, tiny)" "$python" benchmarks/neural_throughput.py --devices cpu --critics 1 4 --steps 5 --repeat 1
         step 120 "neural suite slice (CPU, tiny)" "${cli[@]}" run -e "infonce(steps=20)" -e ksg \
             -s "gaussian(dim=10, mi=2.0)" -s "gaussian(dim=10, mi=6.0)" -n 600 --reps 2 --jobs 1 --out "$run_folder/neural"
         step 60 "speed: threads" "$python" benchmarks/speed.py --sections threads --threads 2 --repeat 1 --json "$out/threads.json"
     fi
-    step 60 "neural suite slice: summary" "${cli[@]}" summarize "$run_folder/neural"
-    step 60 "neural suite slice: records" "${cli[@]}" export "$run_folder/neural" --output "$out/neural_records.csv"
+    step 20 "neural suite slice: summary" "${cli[@]}" summarize "$run_folder/neural"
+    step 20 "neural suite slice: records" "${cli[@]}" export "$run_folder/neural" --output "$out/neural_records.csv"
 } 2>&1 | tee "$out/device_check.md"
