@@ -3,6 +3,7 @@
 # the GPU, then the speed figures that need a quiet many-core CPU (threads, processes, Dask).
 #
 #     bash benchmarks/device_check.sh            # writes its log and files under $OUT (or /tmp/device_check)
+#     STEPS="staircase threads harness" bash benchmarks/device_check.sh   # other steps
 #     DRY_RUN=1 bash benchmarks/device_check.sh  # the same steps, tiny and on the CPU (to test this script)
 #
 # The machine has no network: wheels for what its image lacks (mibench itself, the peers, Dask)
@@ -19,6 +20,8 @@ if [ -d .whl ] && [ "$dry" = 0 ]; then
         export PYTHONPATH=/tmp/site || exit 1
 fi
 run_folder=$(mktemp -d)
+steps=" ${STEPS:-throughput slice threads peers harness} "
+wanted() { [[ "$steps" == *"$1"* ]]; }
 cli=(env -C "$run_folder" "$python" -m mibench)  # not the checkout's mibench/ folder: the installed package
 
 step() {  # step SECONDS TITLE COMMAND...: run with a limit, log its output and how it ended
@@ -38,13 +41,17 @@ step() {  # step SECONDS TITLE COMMAND...: run with a limit, log its output and 
     (cd "$run_folder" && "$python" -c "import sys, numpy, numba, scipy, torch, mibench; print('python', sys.version.split()[0], 'numpy', numpy.__version__, 'numba', numba.__version__, 'scipy', scipy.__version__, 'torch', torch.__version__, 'cuda', torch.cuda.is_available(), 'mibench', mibench.__version__, mibench.__file__)")
     echo
     if [ "$dry" = 0 ]; then
-        step 75 "neural throughput (GPU)" "$python" benchmarks/neural_throughput.py --devices cuda --critics 1 16 64 256 --steps 50 --repeat 3
-        step 180 "neural suite slice (GPU): 20-D staircase at 2 and 6 nats, n = 5000, 3 reps, defaults" \
+        wanted " throughput " && step 75 "neural throughput (GPU)" "$python" benchmarks/neural_throughput.py --devices cuda --critics 1 16 64 256 --steps 50 --repeat 3
+        wanted " slice " && step 180 "neural suite slice (GPU): 20-D staircase at 2 and 6 nats, n = 5000, 3 reps, defaults" \
             "${cli[@]}" run -e infonce -e nwj -e dv -e mine -e smile -e ksg \
             -s "gaussian(dim=10, mi=2.0)" -s "gaussian(dim=10, mi=6.0)" -n 5000 --reps 3 --jobs 1 --out "$run_folder/neural"
-        step 45 "speed: threads" "$python" benchmarks/speed.py --sections threads --threads 2 4 8 --json "$out/threads.json"
-        step 100 "speed: 1-D and 5-D against peers" "$python" benchmarks/speed.py --sections 1d 5d --max-peer-n 100000 --json "$out/peers.json"
-        step 90 "harness: processes and Dask" "$python" benchmarks/harness_throughput.py
+        wanted " staircase " && step 240 "neural staircase (GPU): 20-D Gaussian at 2 to 10 nats, n = 5000, 5 reps, defaults" \
+            "${cli[@]}" run -e infonce -e nwj -e dv -e mine -e smile -e ksg -e "ksg(k=10)" \
+            -s "gaussian(dim=10, mi=2.0)" -s "gaussian(dim=10, mi=4.0)" -s "gaussian(dim=10, mi=6.0)" \
+            -s "gaussian(dim=10, mi=8.0)" -s "gaussian(dim=10, mi=10.0)" -n 5000 --reps 5 --jobs 1 --out "$run_folder/neural"
+        wanted " threads " && step 45 "speed: threads" "$python" benchmarks/speed.py --sections threads --threads 2 4 8 --json "$out/threads.json"
+        wanted " peers " && step 100 "speed: 1-D and 5-D against peers" "$python" benchmarks/speed.py --sections 1d 5d --max-peer-n 100000 --json "$out/peers.json"
+        wanted " harness " && step 150 "harness: processes and Dask" "$python" benchmarks/harness_throughput.py
     else
         step 120 "neural throughput (CPU, tiny)" "$python" benchmarks/neural_throughput.py --devices cpu --critics 1 4 --steps 5 --repeat 1
         step 120 "neural suite slice (CPU, tiny)" "${cli[@]}" run -e "infonce(steps=20)" -e ksg \

@@ -143,7 +143,8 @@ def main() -> None:
                 ksg_times[n] = row["mibench ksg"]
                 fastest = min((t for k, t in row.items() if k != "mibench ksg"), default=float("nan"))
                 cells = [f"{row[k]:.3f}" if k in row else "–" for k in names]
-                emit(f"| {n:,} | " + " | ".join(cells) + f" | {fastest / row['mibench ksg']:.2f}× |")
+                ratio = f"{fastest / row['mibench ksg']:.2f}×" if np.isfinite(fastest) else "–"
+                emit(f"| {n:,} | " + " | ".join(cells) + f" | {ratio} |")
                 figures[f"1d_{n}"] = row
             exponent = np.log(ksg_times[10**6] / ksg_times[10**4]) / np.log(100)
             memory = peak_memory_mb(10**6)
