@@ -74,5 +74,6 @@ def main() -> None:
         f"speed-up median {np.median(ratios):.2f}× (spread {min(ratios):.2f}-{max(ratios):.2f})"
     )
 
+
 if __name__ == "__main__":
     main()

@@ -211,8 +211,19 @@ class _Minibatches:
 
 
 def resolve_device(device: str) -> str:
+    """The device to train on: ``"auto"`` is CUDA where PyTorch sees a GPU, else the CPU.
+
+    A process forked after its parent initialised CUDA cannot use CUDA (PyTorch's "bad fork"):
+    that is refused with a clear error rather than left to fail deep inside PyTorch.
+    """
     if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and torch.cuda._is_in_bad_fork():
+        raise RuntimeError(
+            "CUDA cannot be used in this worker process: it was forked from a process that had already "
+            "initialised CUDA. Run GPU estimators with one worker (--jobs 1 or executor='serial'), from a "
+            "fresh process, or on the CPU (device='cpu')"
+        )
     return device
 
 

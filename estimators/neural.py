@@ -10,7 +10,7 @@ Beyond-Normal benchmark's critic, hidden layers 16 and 8 by default); ``separabl
 
 The harness hands these estimators every repetition of a cell at once (they are *batched*); all
 critics of a call are trained as one batched model, each with its own seed, split and minibatches,
-so a critic's estimate does not depend on the others in its batch. PyTorch is optional:
+so a critic's estimate does not depend on the others in its batch (bit for bit on the CPU). PyTorch is optional:
 ``pip install 'mibench[neural]'``. ``device`` ("auto": a GPU when one is present, else the CPU)
 and ``max_batch`` (the most critics trained at once) are compute settings, outside the identity.
 
@@ -162,7 +162,8 @@ SETTINGS: dict[str, Any] = {
     "select": "final",
     "standardize": True,
 }
-#: Compute settings: they cannot change an estimate.
+#: Compute settings, outside the identity: on the CPU they cannot change an estimate; on a GPU the
+#: float32 kernels depend on the batch's shape, and estimates moved by about 1e-6 relative.
 COMPUTE: dict[str, Any] = {"device": "auto", "max_batch": 64}
 
 
