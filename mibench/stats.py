@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .intervals import moment_interval
+from .intervals import moment_interval, mse_interval
 from .records import records_frame
 
 __all__ = ["summarize", "trends", "CELL", "to_units", "MIN_RELIABLE_REPS"]
@@ -48,8 +48,8 @@ def summarize(records: pd.DataFrame, *, units: str = "nats", confidence: float =
     Columns: the cell's description (``quantity``, the types and dimensions of x, y and z);
     ``true_mi`` (the true value of its quantity: MI, conditional MI or transfer entropy); ``reps`` (ok estimates) and ``failures``; ``mean_estimate``; ``bias``
     (mean error) with its ``confidence`` interval ``bias_low``–``bias_high``; ``std`` (ddof = 1) and
-    ``variance``; ``rmse`` with ``rmse_low``–``rmse_high`` (the square roots of the interval of the
-    mean squared error); ``mae``; ``relative_error`` (RMSE / |truth|, NaN where the truth is 0);
+    ``variance``; ``rmse`` with ``rmse_low``–``rmse_high`` (the square roots of
+    :func:`~mibench.intervals.mse_interval`); ``mae``; ``relative_error`` (RMSE / |truth|, NaN where the truth is 0);
     ``median_seconds`` and ``iqr_seconds``; ``few_reps`` (True below ``MIN_RELIABLE_REPS``
     repetitions, where the intervals are unreliable). Intervals come from :mod:`mibench.intervals`.
     """
@@ -59,10 +59,8 @@ def summarize(records: pd.DataFrame, *, units: str = "nats", confidence: float =
     ok = records[records["status"] == "ok"].assign(
         squared=lambda f: f["error"] ** 2, absolute=lambda f: f["error"].abs()
     )
-    ok = ok.assign(
-        error_cubed=(ok["error"] - ok.groupby(CELL)["error"].transform("mean")) ** 3,
-        squared_cubed=(ok["squared"] - ok.groupby(CELL)["squared"].transform("mean")) ** 3,
-    )
+    deviation = ok["error"] - ok.groupby(CELL)["error"].transform("mean")
+    ok = ok.assign(error_cubed=deviation**3, deviation_squared=deviation**2, deviation_fourth=deviation**4)
     grouped = ok.groupby(CELL, sort=True)
     stats_ = grouped.agg(
         reps=("error", "size"),
@@ -70,9 +68,9 @@ def summarize(records: pd.DataFrame, *, units: str = "nats", confidence: float =
         bias=("error", "mean"),
         error_var=("error", "var"),
         mse=("squared", "mean"),
-        squared_var=("squared", "var"),
         error_m3=("error_cubed", "mean"),
-        squared_m3=("squared_cubed", "mean"),
+        error_m4=("deviation_fourth", "mean"),
+        largest_deviation=("deviation_squared", "max"),
         std=("estimate", "std"),
         mae=("absolute", "mean"),
         median_seconds=("seconds", "median"),
@@ -88,13 +86,17 @@ def summarize(records: pd.DataFrame, *, units: str = "nats", confidence: float =
         reps,
         confidence,
     )
-    mse_low, mse_high = moment_interval(
-        frame["mse"],
-        np.sqrt(frame["squared_var"]),
-        _skewness(frame["squared_m3"], frame["squared_var"], reps),
-        reps,
-        confidence,
-    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m2 = frame["error_var"] * (reps - 1) / reps
+        mse_low, mse_high = mse_interval(
+            frame["bias"],
+            np.sqrt(frame["error_var"]),
+            _skewness(frame["error_m3"], frame["error_var"], reps),
+            np.where(m2 > 0, frame["error_m4"] / m2**2, 0.0),
+            frame["error_var"] - frame["largest_deviation"] / (reps - 1),
+            reps,
+            confidence,
+        )
     rmse = np.sqrt(frame["mse"])
     truth = frame["true_mi"]
     out = pd.DataFrame(
