@@ -148,13 +148,17 @@ def mean_interval(values: np.ndarray, other: np.ndarray | None = None, confidenc
     return (float(low), float(high))
 
 
-def skewness(values: np.ndarray) -> float:
-    """The adjusted sample skewness G1 (0 with fewer than 3 values or no spread)."""
-    n = values.size
-    sd = values.std(ddof=1) if n > 1 else 0.0
-    if n < 3 or sd == 0:
-        return 0.0
-    return float(np.mean((values - values.mean()) ** 3) * n * n / ((n - 1) * (n - 2)) / sd**3)
+def skewness(values: np.ndarray) -> np.ndarray | float:
+    """The adjusted sample skewness G1 of a 1-D array, or of each row of a 2-D one (0 with fewer
+    than 3 values or no spread)."""
+    values = np.asarray(values, dtype=float)
+    n = values.shape[-1]
+    deviations = values - values.mean(axis=-1, keepdims=True)
+    m2 = (deviations**2).mean(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g1 = (deviations**3).mean(axis=-1) / m2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
+    result = np.where((m2 > 0) & (n >= 3), g1, 0.0)
+    return float(result) if result.ndim == 0 else result
 
 
 def mse_interval(
@@ -186,8 +190,8 @@ def mse_interval(
     bias_low, bias_high = moment_interval(mean, sd, skewness, count, 1 - MSE_BIAS_SHARE * alpha)
     variance = sd**2
     reps = np.where(count >= 2, count, 2).astype(int)
-    lower_q = np.array([_normal_trimmed_variance_quantile(r, 1 - MSE_LOWER_SHARE * alpha) for r in reps.flat])
-    upper_q = np.array([_t3_variance_quantile(r, MSE_UPPER_SHARE * alpha) for r in reps.flat])
+    lower_q = np.array([_normal_trimmed_variance_quantile(size, 1 - MSE_LOWER_SHARE * alpha) for size in reps.flat])
+    upper_q = np.array([_t3_variance_quantile(size, MSE_UPPER_SHARE * alpha) for size in reps.flat])
     with np.errstate(invalid="ignore", divide="ignore"):
         squared_bias = mean**2 - variance / count
         covers_zero = (bias_low <= 0) & (bias_high >= 0)
@@ -216,16 +220,11 @@ def error_moments(errors: np.ndarray) -> dict[str, np.ndarray]:
     with np.errstate(invalid="ignore", divide="ignore"):
         kurtosis = np.where(m2 > 0, (squares**2).mean(axis=-1) / m2**2, 0.0)
         variance = squares.sum(axis=-1) / (count - 1)
-        skew = np.where(
-            (m2 > 0) & (count >= 3),
-            (deviations**3).mean(axis=-1) / m2**1.5 * np.sqrt(count * (count - 1)) / (count - 2),
-            0.0,
-        )
         trimmed = (squares.sum(axis=-1) - squares.max(axis=-1)) / (count - 1)
     return {
         "mean": errors.mean(axis=-1),
         "sd": np.sqrt(variance),
-        "skewness": skew,
+        "skewness": skewness(errors),
         "kurtosis": kurtosis,
         "trimmed_variance": trimmed,
         "count": np.full(np.shape(m2), count),
