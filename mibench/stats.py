@@ -79,19 +79,14 @@ def summarize(records: pd.DataFrame, *, units: str = "nats", confidence: float =
     stats_["q25"], stats_["q75"] = quartiles[0.25], quartiles[0.75]
     frame = first.join(total.rename("cells")).join(stats_, how="left")
     reps = frame["reps"].fillna(0).astype(int)
-    bias_low, bias_high = moment_interval(
-        frame["bias"],
-        np.sqrt(frame["error_var"]),
-        _skewness(frame["error_m3"], frame["error_var"], reps),
-        reps,
-        confidence,
-    )
+    sd, skewness = np.sqrt(frame["error_var"]), _skewness(frame["error_m3"], frame["error_var"], reps)
+    bias_low, bias_high = moment_interval(frame["bias"], sd, skewness, reps, confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
         m2 = frame["error_var"] * (reps - 1) / reps
         mse_low, mse_high = mse_interval(
             frame["bias"],
-            np.sqrt(frame["error_var"]),
-            _skewness(frame["error_m3"], frame["error_var"], reps),
+            sd,
+            skewness,
             np.where(m2 > 0, frame["error_m4"] / m2**2, 0.0),
             frame["error_var"] - frame["largest_deviation"] / (reps - 1),
             reps,
