@@ -6,9 +6,12 @@
 #     STEPS="staircase threads harness" bash benchmarks/device_check.sh   # other steps
 #     DRY_RUN=1 bash benchmarks/device_check.sh  # the same steps, tiny and on the CPU (to test this script)
 #
-# The machine has no network: wheels for what its image lacks (mibench itself, the peers, Dask)
-# travel in .whl/ (see README "Speed"). Each step has its own time limit and the next one runs
-# whatever happened, so a slow or failing step costs only itself.
+# The machine has no network: wheels for what its image lacks travel in .whl/ (ignored by git), made
+# here with `pip wheel --no-deps --no-build-isolation -w .whl .` (mibench itself) and
+# `pip download --no-deps --only-binary=:all: --python-version 3.12 --platform manylinux_2_17_x86_64
+# -d .whl ennemi npeet-plus infomeasure sparse dask distributed partd locket tblib tornado zict`.
+# Each step has its own time limit and the next one runs whatever happened, so a slow or failing
+# step costs only itself.
 set -u
 out=${OUT:-/tmp/device_check}
 mkdir -p "$out"
