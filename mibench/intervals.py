@@ -180,6 +180,10 @@ def mse_interval(
     them (Zou & Donner 2008): θ₁ + θ₂ ∓ √(d₁² + d₂² + 2r d₁d₂), d the distances from each estimate
     to its limit, r = max(0, sign(ē) G1 / √(k − (n − 3)/(n − 1))) the correlation of ē² with s²
     (G1 the sample skewness, k the kurtosis m₄/m₂²). NaN where count < 2.
+
+    Calibrated at 95 %. At other levels the shares of α scale with it: measured on the normal
+    (bias 0 to 2 sd), t3 and gamma(2) errors of ``benchmarks/interval_coverage.py`` at 5–20
+    repetitions, 86.3–92.3 % at 90 % and 98.3–99.6 % at 99 %.
     """
     alpha = 1 - confidence
     if not 0 < MSE_BIAS_SHARE * alpha < 1:
@@ -189,9 +193,10 @@ def mse_interval(
     )
     bias_low, bias_high = moment_interval(mean, sd, skewness, count, 1 - MSE_BIAS_SHARE * alpha)
     variance = sd**2
-    reps = np.where(count >= 2, count, 2).astype(int)
-    lower_q = np.array([_normal_trimmed_variance_quantile(size, 1 - MSE_LOWER_SHARE * alpha) for size in reps.flat])
-    upper_q = np.array([_t3_variance_quantile(size, MSE_UPPER_SHARE * alpha) for size in reps.flat])
+    sizes, where = np.unique(np.where(count >= 2, count, 2).astype(int), return_inverse=True)
+    lower_q = np.array([_normal_trimmed_variance_quantile(size, 1 - MSE_LOWER_SHARE * alpha) for size in sizes])
+    upper_q = np.array([_t3_variance_quantile(size, MSE_UPPER_SHARE * alpha) for size in sizes])
+    lower_q, upper_q = lower_q[where].reshape(count.shape), upper_q[where].reshape(count.shape)
     with np.errstate(invalid="ignore", divide="ignore"):
         squared_bias = mean**2 - variance / count
         covers_zero = (bias_low <= 0) & (bias_high >= 0)
@@ -200,9 +205,9 @@ def mse_interval(
         spread = np.sqrt(np.maximum(kurtosis - (count - 3) / (count - 1), 1e-12))
         r = np.clip(np.sign(mean) * np.nan_to_num(skewness) / spread, 0.0, 1.0)
         d1_low = np.clip(squared_bias - squared_low, 0, None)
-        d2_low = np.clip(variance - trimmed_variance / lower_q.reshape(count.shape), 0, None)
+        d2_low = np.clip(variance - trimmed_variance / lower_q, 0, None)
         d1_high = np.clip(squared_high - squared_bias, 0, None)
-        d2_high = variance / upper_q.reshape(count.shape) - variance
+        d2_high = variance / upper_q - variance
         centre = squared_bias + variance
         low = np.clip(centre - np.sqrt(d1_low**2 + d2_low**2 + 2 * r * d1_low * d2_low), 0, None)
         high = centre + np.sqrt(d1_high**2 + d2_high**2 + 2 * r * d1_high * d2_high)
