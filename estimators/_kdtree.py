@@ -322,21 +322,25 @@ def _edges(values, targets, by_target, radius, strict, upper, first, last, out) 
 
 
 def _ranges(n: int, workers: int) -> list[tuple[int, int]]:
-    """Contiguous query ranges, one per thread (one range below 10,000 points)."""
-    parts = max(1, min(workers, n // 10_000))
+    """Contiguous query ranges: one below 10,000 points or for one thread; otherwise about eight
+    per thread (of at least 2,500 points), so that queries of uneven cost still share out evenly."""
+    if workers == 1 or n < 10_000:
+        return [(0, n)]
+    parts = min(8 * workers, n // 2_500)
     bounds = np.linspace(0, n, parts + 1).astype(np.int64)
     return [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def _run(kernel, n: int, workers: int, args: tuple, outputs: tuple) -> None:
-    """Run a query kernel over the n points, split across threads (the kernels release the GIL)."""
+    """Run a query kernel over the n points, split across threads (the kernels release the GIL);
+    each thread takes the next range as it comes free."""
     ranges = _ranges(n, workers)
     if len(ranges) == 1:
         kernel(*args, 0, n, *outputs)
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(len(ranges)) as pool:
+    with ThreadPoolExecutor(workers) as pool:
         list(pool.map(lambda bounds: kernel(*args, *bounds, *outputs), ranges))
 
 

@@ -144,6 +144,16 @@ def test_the_tree_is_the_same_when_built_on_several_threads():
     assert np.array_equal(one.neighbours(3)[0], three.neighbours(3, workers=3)[0])
 
 
+@pytest.mark.parametrize(("n", "workers", "parts"), [(9_999, 4, 1), (50_000, 1, 1), (30_000, 2, 12), (10**6, 2, 16)])
+def test_queries_are_shared_out_in_contiguous_ranges_that_cover_every_point(n, workers, parts):
+    from mibench.estimators._kdtree import _ranges
+
+    ranges = _ranges(n, workers)
+    assert len(ranges) == parts
+    assert ranges[0][0] == 0 and ranges[-1][1] == n
+    assert all(a < b == c for (a, b), (c, _) in zip(ranges, ranges[1:] + [(n, None)], strict=True))
+
+
 def chebyshev_matrix_rows(points: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return np.abs(points[rows][:, None, :] - points[None, :, :]).max(axis=2)
 
