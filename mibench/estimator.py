@@ -270,6 +270,11 @@ class Estimator:
         return "; ".join(f"{name} {_installed_version(name)}" for name in packages)
 
     @property
+    def takes_rng(self) -> bool:
+        """Whether the plugin draws random numbers (it accepts ``rng`` or ``rngs``)."""
+        return "rng" in self._keywords or "rngs" in self._keywords
+
+    @property
     def compute_label(self) -> str:
         """The compute settings as ``key=value, ...`` (the record's ``compute`` column)."""
         return ", ".join(f"{key}={format_value(self.compute[key])}" for key in sorted(self.compute))
@@ -425,7 +430,9 @@ class Estimator:
     ) -> float:
         """Run the plugin on arrays that have already been through validation, with their declared
         types: I(x; y), or I(x; y | z) given ``z``."""
-        generator = as_generator(0 if rng is None else rng)
+        if rng is None and self.takes_rng:
+            rng = 0
+        generator = None if rng is None else as_generator(rng)
         if self.info.batched:
             return self.estimate_batch([x], [y], x_type=x_type, y_type=y_type, rngs=[generator])[0]
         offered = {"rng": generator, "x_type": x_type, "y_type": y_type}
@@ -445,7 +452,7 @@ class Estimator:
         *,
         x_type: str,
         y_type: str,
-        rngs: list[np.random.Generator],
+        rngs: list[np.random.Generator | None],
         zs: list[np.ndarray] | None = None,
         z_type: str | None = None,
     ) -> list[float]:

@@ -271,7 +271,7 @@ def _estimate(estimator: Estimator, ready: list[tuple[Task, tuple, int]]) -> dic
             estimator.estimate_batch(xs[:1], ys[:1], **one, rngs=[derived_generator(first.seed, ESTIMATOR_STREAM)])
         except Exception:
             pass  # the timed call below reports it
-    rngs = [derived_generator(task.seed, ESTIMATOR_STREAM) for task, *_ in ready]
+    rngs = [derived_generator(task.seed, ESTIMATOR_STREAM) if estimator.takes_rng else None for task, *_ in ready]
     wall, cpu = time.perf_counter(), time.process_time()
     try:
         values: list[float] = estimator.estimate_batch(xs, ys, **types, rngs=rngs)

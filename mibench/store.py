@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .records import ADDED_COLUMNS, RECORD_COLUMNS, records_frame
@@ -208,11 +209,9 @@ def _new_run(folder: Path, fingerprint: str, code_versions: Mapping[str, str], m
 
 
 def _sql_value(value: Any) -> Any:
-    if hasattr(value, "item"):
+    if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    return value
+    return None if value != value else value  # NaN is the one value unequal to itself
 
 
 def load_records(run: str | Path) -> pd.DataFrame:

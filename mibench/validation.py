@@ -137,14 +137,14 @@ def validate_variable(values: Any, variable_type: str, name: str = "x") -> np.nd
             f"(for labels, declare the variable discrete)"
         )
     array = np.ascontiguousarray(array, dtype=np.float64)
-    bad = ~np.isfinite(array)
-    if bad.any():
+    if not np.isfinite(array).all():
+        bad = ~np.isfinite(array)
         kind = "NaN" if np.isnan(array[bad]).any() else "infinite"
         row = int(np.argwhere(bad)[0][0])
         raise ValueError(f"{name} contains {kind} values ({int(bad.sum())} entries, first at row {row})")
-    constant = np.flatnonzero(np.all(array == array[:1], axis=0)) if array.shape[0] > 1 else []
-    if len(constant):
-        column = int(constant[0])
+    constant = (array == array[:1]).all(axis=0)
+    if array.shape[0] > 1 and constant.any():
+        column = int(np.argmax(constant))
         raise ValueError(
             f"{name} column {column} is constant (every value is {array[0, column]:g}): a {variable_type} "
             f"variable needs some spread, and its MI with anything is 0; drop the column"
