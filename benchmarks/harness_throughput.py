@@ -4,7 +4,7 @@
 
 Targets: overhead under 2 ms per task (issue 5; 0.3 ms, issue 16); on estimator-bound work, 2 local
 worker processes at least 1.8× faster than 1 (0.9× linear, issue 16; the median of three
-alternating pairs after a warm-up run); the Dask executor within 1.5× of the processes executor's
+alternating pairs after a warm-up run, beside the machine's ceiling measured in the same pairs); the Dask executor within 1.5× of the processes executor's
 wall time on a small run (issue 16). Runs write to a temporary store, as real runs do.
 """
 
@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import tempfile
 import time
+from functools import partial
 
 import numpy as np
+from ceiling import SPIN_PER_SECOND, paired_ratio, spin_processes
 
 import mibench
 
@@ -54,24 +56,42 @@ def main() -> None:
         "sample_sizes": [100],
         "reps": 75,
     }
-    for _ in range(3):  # the first of each warms the file cache; the last pair is reported
+    timed_run(jobs=2, executor="processes", **small)
+    timed_run(jobs=2, executor="dask", **small)  # starts the fork server the Dask workers come from
+    small_ratios = []
+    for _ in range(3):
         processes, tasks = timed_run(jobs=2, executor="processes", **small)
         dask, _ = timed_run(jobs=2, executor="dask", **small)
+        small_ratios.append(dask / processes)
     print(
-        f"{tasks} small tasks on 2 workers, cluster start included: processes {processes:.2f} s, "
-        f"Dask LocalCluster {dask:.2f} s ({dask / processes:.2f}× the processes executor's time)"
+        f"{tasks} small tasks on 2 workers, cluster start included: Dask LocalCluster / processes, median of three "
+        f"pairs {np.median(small_ratios):.2f}× (spread {min(small_ratios):.2f}-{max(small_ratios):.2f}; the last "
+        f"pair {dask:.2f} s / {processes:.2f} s)"
     )
     work = {"estimators": ["ksg"], "scenarios": ["gaussian(rho=0.5, dim=2)"], "sample_sizes": [20000], "reps": 120}
-    timed_run(jobs=2, executor="processes", **work)  # warms the file cache and the compiled kernels' cache
-    ratios, pairs = [], []
-    for _ in range(3):  # alternating pairs, so that a slow spell of a shared machine hits both sides
+    two = timed_run(jobs=2, executor="processes", **work)[0]  # warms the file cache and the compiled kernels' cache
+    iterations = int(two * SPIN_PER_SECOND)
+    ratios, ceilings, dask_ratios, triples = [], [], [], []
+    for _ in range(3):  # alternating, so that a slow spell of a shared machine hits every side
         one, _ = timed_run(jobs=1, executor="processes", **work)
         two, _ = timed_run(jobs=2, executor="processes", **work)
+        dask, _ = timed_run(jobs=2, executor="dask", **work)
         ratios.append(one / two)
-        pairs.append(f"{one:.1f}/{two:.1f}")
+        dask_ratios.append(dask / two)
+        triples.append(f"{one:.1f}/{two:.1f}/{dask:.1f}")
+        ceilings.append(paired_ratio(partial(spin_processes, iterations, 1), partial(spin_processes, iterations, 2)))
     print(
-        f"estimator-bound work (ksg, 120 × n = 20000), 1 worker / 2 workers, seconds: {', '.join(pairs)}; "
-        f"speed-up median {np.median(ratios):.2f}× (spread {min(ratios):.2f}-{max(ratios):.2f})"
+        f"estimator-bound work (ksg, 120 × n = 20000), seconds on 1 process / 2 processes / Dask with 2 workers: "
+        f"{', '.join(triples)}"
+    )
+    print(
+        f"  2 processes over 1: median {np.median(ratios):.2f}× (spread {min(ratios):.2f}-{max(ratios):.2f}); the "
+        f"machine's ceiling, a compiled loop on 1 and 2 forked processes in the same rounds: "
+        f"{np.median(ceilings):.2f}× (spread {min(ceilings):.2f}-{max(ceilings):.2f})"
+    )
+    print(
+        f"  Dask / 2 processes: median {np.median(dask_ratios):.2f}× "
+        f"(spread {min(dask_ratios):.2f}-{max(dask_ratios):.2f})"
     )
 
 

@@ -21,11 +21,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import numpy as np
-from numba import njit
+from ceiling import SPIN_PER_SECOND, paired_ratio, spin, spin_threads
 from threadpoolctl import threadpool_limits
 
 import mibench
@@ -74,32 +73,6 @@ KDE_SCENARIOS = (
 
 
 SECTIONS = ["1d", "threads", "5d", "shared", "kde", "discrete"]
-
-
-def paired_ratio(one: Callable[[], object], many: Callable[[], object]) -> float:
-    """Time one, then many, back to back: how many times faster many ran."""
-    start = time.perf_counter()
-    one()
-    middle = time.perf_counter()
-    many()
-    return (middle - start) / (time.perf_counter() - middle)
-
-
-@njit(nogil=True, cache=True)
-def spin(iterations: int) -> float:
-    total = 0.0
-    for i in range(iterations):
-        total += (i % 7) * 0.5
-    return total
-
-
-#: spin's iterations per second on a 2.1 GHz core, to size its work like the estimate it sits beside.
-SPIN_PER_SECOND = 8 * 10**8
-
-
-def spin_threads(iterations: int, threads: int) -> None:
-    with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(spin, [iterations // threads] * threads))
 
 
 def sample(n: int, dim: int = 1) -> tuple[np.ndarray, np.ndarray]:
