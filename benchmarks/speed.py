@@ -24,10 +24,14 @@ from collections.abc import Callable
 from functools import partial
 
 import numpy as np
-from ceiling import SPIN_PER_SECOND, paired_ratio, spin, spin_threads
 from threadpoolctl import threadpool_limits
 
 import mibench
+
+if __package__:  # imported with the benchmarks package (asv imports every module it finds)
+    from .ceiling import SPIN_PER_SECOND, paired_ratio, spin, spin_threads
+else:  # run as a script
+    from ceiling import SPIN_PER_SECOND, paired_ratio, spin, spin_threads
 
 
 def best_of(repeat: int, function: Callable[[], float]) -> tuple[float, float]:
