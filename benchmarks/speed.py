@@ -8,7 +8,8 @@ Run from the repository root (peers are skipped when not installed: pip install 
     python benchmarks/speed.py --sections threads 5d --threads 2 4 8    # a subset, more threads
 
 Every figure is the best of --repeat runs, single-threaded (BLAS pinned to one thread, kd-tree
-workers=1), on data drawn once per size. Timings are wall-clock seconds of the estimate call.
+workers=1), on data drawn once per size; mibench and its peers are timed in turn, round by round.
+Timings are wall-clock seconds of the estimate call.
 Not an asv benchmark: asv tracks mibench's own history; this script compares against peers.
 """
 
@@ -41,6 +42,19 @@ def best_of(repeat: int, function: Callable[[], float]) -> tuple[float, float]:
         value = function()
         times.append(time.perf_counter() - start)
     return min(times), value
+
+
+def interleaved_best(contenders: dict[str, tuple[int, Callable[[], object]]]) -> dict[str, float]:
+    """Best time of each contender, given as name: (runs, function), timed in rounds that take
+    every contender in turn, so that a slow spell of a shared machine hits them all alike."""
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    for round_ in range(max(runs for runs, _ in contenders.values())):
+        for name, (runs, function) in contenders.items():
+            if round_ < runs:
+                start = time.perf_counter()
+                function()
+                times[name].append(time.perf_counter() - start)
+    return {name: min(values) for name, values in times.items()}
 
 
 def peers_1d() -> dict[str, Callable[[np.ndarray, np.ndarray], float]]:
@@ -142,11 +156,17 @@ def main() -> None:
             ksg_times = {}
             for n in (10**4, 10**5, 10**6):
                 x, y = sample(n)
-                row = {"mibench ksg": best_of(args.repeat, lambda x=x, y=y: ours(x, y))[0]}
-                for name, peer in peers.items():
-                    if n <= args.max_peer_n:
-                        repeat = 1 if n >= 10**6 else args.repeat
-                        row[name] = best_of(repeat, lambda peer=peer, x=x, y=y: peer(x, y))[0]
+                peer_runs = 1 if n >= 10**6 else args.repeat
+                row = interleaved_best(
+                    {
+                        "mibench ksg": (args.repeat, partial(ours, x, y)),
+                        **{
+                            name: (peer_runs, partial(peer, x, y))
+                            for name, peer in peers.items()
+                            if n <= args.max_peer_n
+                        },
+                    }
+                )
                 ksg_times[n] = row["mibench ksg"]
                 fastest = min((t for k, t in row.items() if k != "mibench ksg"), default=float("nan"))
                 cells = [f"{row[k]:.3f}" if k in row else "–" for k in names]
@@ -207,10 +227,17 @@ def main() -> None:
             for n in sizes:
                 x, y = sample(n, dim=5)
                 repeat = args.repeat if n <= 3 * 10**4 else 1
-                row = {"mibench ksg": best_of(repeat, lambda x=x, y=y: ours(x, y))[0]}
-                for name, peer in high.items():
-                    if name != "infomeasure" or n <= 3 * 10**4:  # infomeasure takes minutes at 10^5
-                        row[name] = best_of(1 if n > 10**4 else repeat, lambda peer=peer, x=x, y=y: peer(x, y))[0]
+                peer_runs = 1 if n > 10**4 else repeat
+                row = interleaved_best(
+                    {
+                        "mibench ksg": (repeat, partial(ours, x, y)),
+                        **{
+                            name: (peer_runs, partial(peer, x, y))
+                            for name, peer in high.items()
+                            if name != "infomeasure" or n <= 3 * 10**4  # infomeasure takes minutes at 10^5
+                        },
+                    }
+                )
                 npeet = row.get("NPEET (npeet-plus)", float("nan"))
                 cells = [f"{row[k]:.3f}" if k in row else "–" for k in names]
                 emit(f"| {n:,} | " + " | ".join(cells) + f" | {npeet / row['mibench ksg']:.2f}× |")
