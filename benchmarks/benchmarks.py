@@ -115,3 +115,12 @@ class SpeedRatios:
         x, y = mibench.get_scenario("gaussian(rho=0.6)").sample(100_000, 12345)
         threaded = mibench.get_estimator("ksg", workers=2)
         return _best_seconds(lambda: self.ksg.estimate(x, y)) / _best_seconds(lambda: threaded.estimate(x, y))
+
+    def track_two_threads_ceiling(self) -> float:
+        """What 2 threads give on this machine at the time (a compiled loop, ``ceiling.py``): the
+        most the speed-up above could be."""
+        from .ceiling import SPIN_PER_SECOND, spin, spin_threads
+
+        iterations = SPIN_PER_SECOND // 10
+        spin(1)
+        return _best_seconds(lambda: spin(iterations)) / _best_seconds(lambda: spin_threads(iterations, 2))
