@@ -243,11 +243,13 @@ class DaskExecutor:
                 # On Linux workers come from a fork server that has imported mibench's modules once, instead
                 # of each importing them in a fresh interpreter (most of the start-up). Not a plain fork:
                 # Dask forks from a thread while its event loop runs, and a child could inherit a held lock.
+                # The workers' statistical profiler is off: it wakes every 10 ms, and with no dashboard nobody reads it.
                 forkserver = sys.platform.startswith("linux")
                 settings = {
                     "distributed.scheduler.allowed-failures": 0,
                     "distributed.scheduler.worker-saturation": 1.0,
                     "distributed.worker.multiprocessing-method": "forkserver" if forkserver else "spawn",
+                    "distributed.worker.profile.enabled": False,
                 }
                 stack.enter_context(dask.config.set(settings))
                 if forkserver:
