@@ -133,6 +133,7 @@ def main() -> None:
     parser.add_argument("--json", help="write the raw figures as JSON here")
     parser.add_argument("--sections", nargs="+", choices=SECTIONS, default=SECTIONS, help="which tables (default all)")
     parser.add_argument("--threads", nargs="+", type=int, default=[2], help="thread counts against 1 (default 2)")
+    parser.add_argument("--pairs", type=int, default=5, help="alternating pairs per thread count (default 5)")
     args = parser.parse_args()
     lines: list[str] = []
     figures: dict[str, object] = {}
@@ -183,7 +184,7 @@ def main() -> None:
             figures["exponent"], figures["peak_mb_1e6"] = exponent, memory
             emit()
         if "threads" in args.sections:
-            pairs = max(args.repeat, 5)
+            pairs = args.pairs
             emit(
                 f"## ksg with threads (`workers`): speed-up over 1 thread, median (range) of {pairs} alternating pairs"
             )
