@@ -3,9 +3,10 @@
     python benchmarks/harness_throughput.py
 
 Targets: overhead under 2 ms per task (issue 5; 0.3 ms, issue 16); on estimator-bound work, 2 local
-worker processes at least 1.8× faster than 1 (0.9× linear, issue 16; the median of three
-alternating pairs after a warm-up run, beside the machine's ceiling measured in the same pairs); the Dask executor within 1.5× of the processes executor's
-wall time on a small run (issue 16). Runs write to a temporary store, as real runs do.
+worker processes at least 1.8× faster than 1 (0.9× linear, issue 16), read beside the machine's
+ceiling for 2 processes, and the Dask executor within 1.5× of the processes executor's wall time
+(issue 16), on a small run and on estimator-bound work. Speed-ups are medians of three alternating
+rounds after a warm-up. Runs write to a temporary store, as real runs do.
 """
 
 from __future__ import annotations
