@@ -117,3 +117,18 @@ def test_describe_lists_conventions():
     estimator = mibench.get_estimator("ksg")
     conventions = estimator.info.conventions
     assert "Kraskov" in conventions.citation and conventions.units == "nats"
+
+
+def test_a_generator_is_made_only_for_estimators_that_draw_random_numbers():
+    """ksg (seeded jitter) takes rng; plugin does not, and the harness builds no generator for it."""
+    assert mibench.get_estimator("ksg").takes_rng and not mibench.get_estimator("plugin").takes_rng
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(300, 1))
+    y = x + rng.normal(size=(300, 1))
+    noisy = mibench.get_estimator("ksg", noise=0.1)
+    # without a generator ksg's jitter comes from seed 0, as before
+    assert noisy.estimate_validated(x, y, x_type="continuous", y_type="continuous") == noisy.estimate_validated(
+        x, y, x_type="continuous", y_type="continuous", rng=np.random.default_rng(0)
+    )
+    with pytest.raises(TypeError, match="rng must be"):
+        mibench.get_estimator("plugin").estimate_validated(x, y, x_type="discrete", y_type="discrete", rng="seed")
