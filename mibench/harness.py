@@ -82,8 +82,9 @@ class Experiment:
             resolved.setdefault(estimator.spec, estimator.run_spec)
         scenario_specs = _unique(_scenario(item).spec for item in _as_list(scenarios, "scenarios"))
         sizes = _as_list(sample_sizes, "sample_sizes")
-        if not all(isinstance(size, int) and not isinstance(size, bool) and size >= 1 for size in sizes):
+        if not all(isinstance(size, (int, np.integer)) and not isinstance(size, bool) and size >= 1 for size in sizes):
             raise ValueError(f"sample sizes must be positive integers, got {sizes!r}")
+        sizes = [int(size) for size in sizes]
         if timeout is not None:
             timeout = number(timeout, "timeout (seconds)", 0.0)
         return cls(
@@ -122,7 +123,7 @@ class Experiment:
 
 
 def _as_list(values: Any, name: str) -> list[Any]:
-    if isinstance(values, (str, int, Estimator, Scenario)):
+    if isinstance(values, (str, int, np.integer, Estimator, Scenario)):
         values = [values]
     values = list(values)
     if not values:

@@ -66,6 +66,16 @@ def test_summary_against_hand_computed_values():
     assert row["failures"] == 0 and row["reps"] == 4
 
 
+def test_numpy_integers_name_sample_sizes_reps_and_seed_as_python_ints_do():
+    """Sizes from np.arange or np.logspace(...).astype(int) are numpy integers: the same experiment."""
+    plain = Experiment.resolve(["ksg"], ["gaussian"], [100, 300], reps=3, seed=7)
+    numpy = Experiment.resolve(["ksg"], ["gaussian"], np.array([100, 300]), reps=np.int64(3), seed=np.int64(7))
+    assert numpy.fingerprint == plain.fingerprint and numpy.sample_sizes == (100, 300)
+    assert Experiment.resolve(["ksg"], ["gaussian"], np.int64(100)).sample_sizes == (100,)
+    with pytest.raises(ValueError, match="sample sizes must be positive integers"):
+        Experiment.resolve(["ksg"], ["gaussian"], np.array([100.0]))
+
+
 def test_experiment_validation_messages():
     with pytest.raises(ValueError, match="sample sizes must be positive integers"):
         Experiment.resolve(["ksg"], ["gaussian"], [0])
