@@ -19,12 +19,7 @@ from numba import njit
 
 __all__ = ["Tree", "sorted_counts", "sorted_edges", "window_counts"]
 
-
-def leaf_size(dims: int) -> int:
-    """Points per leaf: about 8 up to 4 dimensions, 4 above. Measured on Gaussian samples: in 6 to
-    10 dimensions the smaller leaves, with their tighter boxes, made ksg's search 5–15 % faster;
-    up to 4 they changed nothing but the memory the boxes take."""
-    return 8 if dims <= 4 else 4
+LEAF_SIZE = 8
 
 
 @njit(cache=True, nogil=True)
@@ -109,12 +104,12 @@ def _tighten(tree_points, start, stop, low, high, root, depths, leaves) -> None:
 def _build(points: np.ndarray, workers: int) -> tuple[np.ndarray, ...]:
     """Tree-ordered copy of the points, its permutation, node ranges, bounding boxes and cells.
 
-    The tree has 2^levels leaves of equal size (within one), about ``leaf_size`` points each. With
+    The tree has 2^levels leaves of equal size (within one), about LEAF_SIZE points each. With
     workers > 1 the top levels are split first, then the subtrees below them in parallel; the
     tree is the same either way.
     """
     n, dims = points.shape
-    levels = max(0, int(np.ceil(np.log2(max(n, 1) / leaf_size(dims)))))
+    levels = max(0, int(np.ceil(np.log2(max(n, 1) / LEAF_SIZE))))
     nodes = 2 ** (levels + 1) - 1
     tree_points, index = points.copy(), np.arange(n)
     start, stop = np.zeros(nodes, dtype=np.int64), np.zeros(nodes, dtype=np.int64)
