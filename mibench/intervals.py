@@ -31,7 +31,17 @@ from functools import cache
 import numpy as np
 from scipy import stats
 
-__all__ = ["mean_interval", "mean_test", "holm", "t_interval", "moment_interval", "mse_interval", "error_moments"]
+__all__ = [
+    "mean_interval",
+    "mean_test",
+    "holm",
+    "t_interval",
+    "moment_interval",
+    "mse_interval",
+    "error_moments",
+    "moments_for_mse",
+    "skewness_from_moments",
+]
 
 #: The t part of the union sits this much below the nominal confidence (calibrated by simulation at 95 %).
 T_LEVEL_OFFSET = 0.02
@@ -152,13 +162,21 @@ def skewness(values: np.ndarray) -> np.ndarray | float:
     """The adjusted sample skewness G1 of a 1-D array, or of each row of a 2-D one (0 with fewer
     than 3 values or no spread)."""
     values = np.asarray(values, dtype=float)
-    n = values.shape[-1]
     deviations = values - values.mean(axis=-1, keepdims=True)
-    m2 = (deviations**2).mean(axis=-1)
+    count = values.shape[-1]
     with np.errstate(invalid="ignore", divide="ignore"):
-        g1 = (deviations**3).mean(axis=-1) / m2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
-    result = np.where((m2 > 0) & (n >= 3), g1, 0.0)
-    return float(result) if result.ndim == 0 else result
+        variance = (deviations**2).sum(axis=-1) / (count - 1)
+    result = skewness_from_moments((deviations**3).mean(axis=-1), variance, count)
+    return float(result) if np.ndim(result) == 0 else result
+
+
+def skewness_from_moments(m3: np.ndarray, variance: np.ndarray, count: np.ndarray | int) -> np.ndarray:
+    """G1 = m₃ n² / ((n − 1)(n − 2) s³) from the third central moment m₃ (divided by n) and the
+    variance s² (ddof 1); 0 below 3 values or without spread."""
+    m3, variance, count = (np.asarray(v, dtype=float) for v in (m3, variance, count))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g1 = m3 * count**2 / ((count - 1) * (count - 2)) / variance**1.5
+    return np.where((variance > 0) & (count >= 3), g1, 0.0)
 
 
 def mse_interval(
@@ -220,20 +238,42 @@ def error_moments(errors: np.ndarray) -> dict[str, np.ndarray]:
     errors = np.asarray(errors, dtype=float)
     count = errors.shape[-1]
     deviations = errors - errors.mean(axis=-1, keepdims=True)
-    squares = deviations**2
-    m2 = squares.mean(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        kurtosis = np.where(m2 > 0, (squares**2).mean(axis=-1) / m2**2, 0.0)
-        variance = squares.sum(axis=-1) / (count - 1)
-        trimmed = (squares.sum(axis=-1) - squares.max(axis=-1)) / (count - 1)
-    return {
-        "mean": errors.mean(axis=-1),
-        "sd": np.sqrt(variance),
-        "skewness": skewness(errors),
-        "kurtosis": kurtosis,
-        "trimmed_variance": trimmed,
-        "count": np.full(np.shape(m2), count),
-    }
+        variance = (deviations**2).sum(axis=-1) / (count - 1)
+    return moments_for_mse(
+        errors.mean(axis=-1),
+        variance,
+        (deviations**3).mean(axis=-1),
+        (deviations**4).mean(axis=-1),
+        (deviations**2).max(axis=-1),
+        np.full(deviations.shape[:-1], count),
+    )
+
+
+def moments_for_mse(
+    mean: np.ndarray,
+    variance: np.ndarray,
+    m3: np.ndarray,
+    m4: np.ndarray,
+    largest_square: np.ndarray,
+    count: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """:func:`mse_interval`'s arguments from the mean, the variance s² (ddof 1), the central moments
+    m₃, m₄ (divided by n), the largest squared deviation and the count: s, G1, the kurtosis m₄/m₂²
+    (m₂ = s²(n − 1)/n) and the trimmed variance s² − largest / (n − 1)."""
+    mean, variance, m3, m4, largest_square, count = (
+        np.asarray(v, dtype=float) for v in (mean, variance, m3, m4, largest_square, count)
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m2 = variance * (count - 1) / count
+        return {
+            "mean": mean,
+            "sd": np.sqrt(variance),
+            "skewness": skewness_from_moments(m3, variance, count),
+            "kurtosis": np.where(m2 > 0, m4 / m2**2, 0.0),
+            "trimmed_variance": variance - largest_square / (count - 1),
+            "count": count,
+        }
 
 
 def _reference_statistics(kind: str, count: int) -> np.ndarray:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .intervals import moment_interval, mse_interval
+from .intervals import moment_interval, moments_for_mse, mse_interval
 from .records import records_frame
 
 __all__ = ["summarize", "trends", "CELL", "to_units", "MIN_RELIABLE_REPS"]
@@ -79,19 +79,16 @@ def summarize(records: pd.DataFrame, *, units: str = "nats", confidence: float =
     stats_["q25"], stats_["q75"] = quartiles[0.25], quartiles[0.75]
     frame = first.join(total.rename("cells")).join(stats_, how="left")
     reps = frame["reps"].fillna(0).astype(int)
-    sd, skewness = np.sqrt(frame["error_var"]), _skewness(frame["error_m3"], frame["error_var"], reps)
-    bias_low, bias_high = moment_interval(frame["bias"], sd, skewness, reps, confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        m2 = frame["error_var"] * (reps - 1) / reps
-        mse_low, mse_high = mse_interval(
-            frame["bias"],
-            sd,
-            skewness,
-            np.where(m2 > 0, frame["error_m4"] / m2**2, 0.0),
-            frame["error_var"] - frame["largest_deviation"] / (reps - 1),
-            reps,
-            confidence,
-        )
+    moments = moments_for_mse(
+        frame["bias"],
+        frame["error_var"],
+        frame["error_m3"],
+        frame["error_m4"],
+        frame["largest_deviation"],
+        reps,
+    )
+    bias_low, bias_high = moment_interval(frame["bias"], moments["sd"], moments["skewness"], reps, confidence)
+    mse_low, mse_high = mse_interval(**moments, confidence=confidence)
     rmse = np.sqrt(frame["mse"])
     truth = frame["true_mi"]
     out = pd.DataFrame(
@@ -117,13 +114,6 @@ def summarize(records: pd.DataFrame, *, units: str = "nats", confidence: float =
         }
     ).reset_index()
     return to_units(out, units)
-
-
-def _skewness(third_moment: pd.Series, variance: pd.Series, count: pd.Series) -> np.ndarray:
-    """The adjusted sample skewness G1 per cell (0 below 3 values or without spread)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = third_moment * count**2 / ((count - 1) * (count - 2)) / variance**1.5
-    return np.where((count >= 3) & (variance > 0), value, 0.0)
 
 
 def _slope(n: np.ndarray, values: np.ndarray) -> float:
