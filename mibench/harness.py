@@ -82,9 +82,10 @@ class Experiment:
             resolved.setdefault(estimator.spec, estimator.run_spec)
         scenario_specs = _unique(_scenario(item).spec for item in _as_list(scenarios, "scenarios"))
         sizes = _as_list(sample_sizes, "sample_sizes")
-        if not all(isinstance(size, (int, np.integer)) and not isinstance(size, bool) and size >= 1 for size in sizes):
-            raise ValueError(f"sample sizes must be positive integers, got {sizes!r}")
-        sizes = [int(size) for size in sizes]
+        try:
+            sizes = [positive_int(size, "sample size") for size in sizes]
+        except ValueError:
+            raise ValueError(f"sample sizes must be positive integers, got {sizes!r}") from None
         if timeout is not None:
             timeout = number(timeout, "timeout (seconds)", 0.0)
         return cls(
