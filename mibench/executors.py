@@ -240,8 +240,8 @@ class DaskExecutor:
 
                 # A worker death surfaces at once (mibench isolates and records it) instead of after retries,
                 # and a worker holds only the task it runs, so that its death takes no queued bystander.
-                # On Linux workers come from a fork server that has imported mibench's modules once, instead
-                # of each importing them in a fresh interpreter (most of the start-up). Not a plain fork:
+                # On Linux workers come from a fork server that has imported mibench's modules and loaded its
+                # registries once, instead of each doing so in a fresh interpreter (most of the start-up). Not a plain fork:
                 # Dask forks from a thread while its event loop runs, and a child could inherit a held lock.
                 # The workers' statistical profiler is off: it wakes every 10 ms, and with no dashboard nobody reads it.
                 forkserver = sys.platform.startswith("linux")
@@ -256,7 +256,7 @@ class DaskExecutor:
                     from distributed.utils import get_mp_context
 
                     loaded = sorted(name for name in sys.modules if name.partition(".")[0] == "mibench")
-                    get_mp_context().set_forkserver_preload(["distributed", *loaded])
+                    get_mp_context().set_forkserver_preload(["distributed", *loaded, "mibench._preload"])
                 cluster = stack.enter_context(
                     LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None)
                 )
@@ -293,7 +293,13 @@ class DaskExecutor:
     def _submit(self, client: Any, chunk: list[list[Task]]) -> Any:
         key = f"mibench-{chunk[0][0].task_id}-{len(chunk)}-{uuid.uuid4().hex[:8]}"
         return client.submit(
-            _dask_run, chunk, plugin_files=self.plugin_files, threads=self.threads, key=key, pure=False
+            _dask_run,
+            chunk,
+            plugin_files=self.plugin_files,
+            threads=self.threads,
+            own_worker=not self.scheduler,
+            key=key,
+            pure=False,
         )
 
 
@@ -305,9 +311,22 @@ CHUNKS_PER_WORKER = 8
 ATTEMPTS_ALONE = 2
 
 
-def _dask_run(chunk: list[list[Task]], plugin_files: list[str], threads: int | None) -> list[dict[str, Any]]:
+#: In a worker of a cluster that this executor started: whether its thread limits are set (they stay
+#: until the worker ends with the run).
+_worker_pinned = False
+
+
+def _dask_run(
+    chunk: list[list[Task]], plugin_files: list[str], threads: int | None, own_worker: bool
+) -> list[dict[str, Any]]:
+    global _worker_pinned
     _load_plugins(plugin_files)
-    limiter = _pin_threads(threads)
+    limiter = None
+    if not own_worker:  # a worker of someone else's cluster gets its own limits back after every chunk
+        limiter = _pin_threads(threads)
+    elif not _worker_pinned:  # finding the libraries to limit takes 10-30 ms: once per worker
+        _pin_threads(threads)
+        _worker_pinned = True
     try:
         return [record for call in chunk for record in run_tasks(call)]
     finally:

@@ -53,3 +53,11 @@ def slow_ok(x, y, seconds: float = 0.05):
     time.sleep(seconds)
     r = np.corrcoef(x[:, 0], y[:, 0])[0, 1]
     return float(-0.5 * np.log1p(-r * r))
+
+
+@mibench.register_estimator("reports_blas_threads")
+def reports_blas_threads(x, y):
+    """Not an estimate: the most threads that any BLAS or OpenMP pool of its process may use."""
+    from threadpoolctl import threadpool_info
+
+    return float(max((pool["num_threads"] for pool in threadpool_info()), default=0))

@@ -185,6 +185,38 @@ print(sorted(set(records["status"])), len(records))
     assert result.stdout.strip() == "['ok'] 12", result.stdout + result.stderr[-2000:]
 
 
+@pytest.mark.parametrize("executor", ["serial", "processes", "dask"])
+def test_every_executor_runs_estimators_with_one_blas_thread(executor):
+    records = mibench.run(["reports_blas_threads"], ["gaussian"], [50], reps=40, jobs=2, executor=executor)
+    assert set(records["estimate"]) == {1.0}
+
+
+def test_a_worker_of_an_outside_dask_cluster_gets_its_thread_limits_back():
+    from distributed import Client, LocalCluster
+
+    def allow_three_threads() -> float:
+        import numpy  # noqa: F401  (loads OpenBLAS)
+        from threadpoolctl import threadpool_info, threadpool_limits
+
+        threadpool_limits(limits=3)  # Dask starts its workers' pools at one thread
+        return max(pool["num_threads"] for pool in threadpool_info())
+
+    def most_threads() -> float:
+        from threadpoolctl import threadpool_info
+
+        return max(pool["num_threads"] for pool in threadpool_info())
+
+    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None)
+    with cluster, Client(cluster) as client:
+        # set in the thread that runs tasks: OpenBLAS can ignore a limit set there after one set in the main thread
+        assert client.submit(allow_three_threads, pure=False).result() == 3
+        records = mibench.run(
+            ["reports_blas_threads"], ["gaussian"], [50], reps=20, scheduler=cluster.scheduler_address
+        )
+        assert set(records["estimate"]) == {1.0}
+        assert client.submit(most_threads, pure=False).result() == 3
+
+
 @pytest.mark.slow
 def test_dask_isolates_a_worker_death_inside_a_chunk(monkeypatch):
     from mibench import executors

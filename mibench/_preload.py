@@ -1,0 +1,11 @@
+"""Imported once by the fork server that the Dask executor's local workers are forked from.
+
+Every worker forked from it then starts with the registries loaded (built-in plugins and installed
+entry points) instead of loading them at its first task.
+"""
+
+from .estimator import ESTIMATORS
+from .scenario import SCENARIOS
+
+ESTIMATORS.load()
+SCENARIOS.load()
