@@ -257,9 +257,13 @@ class DaskExecutor:
 
                     loaded = sorted(name for name in sys.modules if name.partition(".")[0] == "mibench")
                     get_mp_context().set_forkserver_preload(["distributed", *loaded, "mibench._preload"])
-                cluster = stack.enter_context(
-                    LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None)
-                )
+                try:
+                    cluster = LocalCluster(
+                        n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None
+                    )
+                except Exception as exc:
+                    raise RuntimeError(_cluster_start_failure(exc)) from exc
+                stack.enter_context(cluster)
                 client = stack.enter_context(Client(cluster))
             calls = batches(tasks)
             size = max(1, min(MAX_CHUNK, len(calls) // (self.jobs * CHUNKS_PER_WORKER)))
@@ -301,6 +305,16 @@ class DaskExecutor:
             key=key,
             pure=False,
         )
+
+
+def _cluster_start_failure(exc: Exception) -> str:
+    message = f"the Dask executor's local workers did not start ({type(exc).__name__}: {exc})"
+    if hasattr(sys.modules["__main__"], "__file__"):
+        message += (
+            "; if a script started them: each worker imports that script, so it must call mibench.run "
+            'under `if __name__ == "__main__":`'
+        )
+    return message
 
 
 #: Calls per Dask task: at most MAX_CHUNK, and at least CHUNKS_PER_WORKER chunks per worker, so that

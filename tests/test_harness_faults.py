@@ -217,6 +217,18 @@ def test_a_worker_of_an_outside_dask_cluster_gets_its_thread_limits_back():
         assert client.submit(most_threads, pure=False).result() == 3
 
 
+def test_a_script_that_starts_dask_workers_unguarded_is_told_why_they_did_not_start(tmp_path):
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import mibench\nmibench.run(['gaussian'], ['gaussian(rho=0.5)'], [100], reps=4, jobs=1, executor='dask')\n"
+    )
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("RuntimeError: the Dask executor")]
+    assert errors, result.stderr[-2000:]
+    assert 'under `if __name__ == "__main__":`' in errors[-1]
+
+
 @pytest.mark.slow
 def test_dask_isolates_a_worker_death_inside_a_chunk(monkeypatch):
     from mibench import executors
