@@ -17,7 +17,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
@@ -32,13 +32,50 @@ class Executor(Protocol):
     def map(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]: ...
 
 
-def _pin_threads(threads: int | None) -> Any:
-    """Limit BLAS/OpenMP threads so that timings are fair; returns the limiter (or None)."""
-    if threads is None:
-        return None
-    from threadpoolctl import threadpool_limits
+#: Read by BLAS and OpenMP libraries (PyTorch's among them) when they load: a worker process sets them
+#: so that a library an estimator first imports mid-run starts with the worker's limit.
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
 
-    return threadpool_limits(limits=threads)
+
+class ThreadLimits:
+    """BLAS/OpenMP thread pools held at ``threads`` threads each, so that timings are fair.
+
+    ``renew`` extends the hold to pools of libraries loaded since (it costs nothing when no module
+    was imported) and ``release`` gives every pool its own limit back. ``threads=None`` holds nothing.
+    """
+
+    def __init__(self, threads: int | None) -> None:
+        self.threads = threads
+        self._limiters: list[Any] = []
+        self._modules = -1
+        self.renew()
+
+    def renew(self) -> None:
+        if self.threads is None or len(sys.modules) == self._modules:
+            return
+        from threadpoolctl import threadpool_limits  # finding the libraries takes 10-30 ms
+
+        self._limiters.append(threadpool_limits(limits=self.threads))
+        self._modules = len(sys.modules)
+
+    def release(self) -> None:
+        for limiter in reversed(self._limiters):
+            limiter.restore_original_limits()
+        self._limiters.clear()
+
+
+def _limit_worker_threads(threads: int | None) -> ThreadLimits:
+    """Thread limits for the rest of a worker process's life, libraries it has yet to load included."""
+    if threads is not None:
+        os.environ.update(dict.fromkeys(THREAD_VARIABLES, str(threads)))
+    return ThreadLimits(threads)
 
 
 def _load_plugins(plugin_files: Iterable[str]) -> None:
@@ -55,12 +92,13 @@ class SerialExecutor:
         self.threads = threads
 
     def map(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
-        with ExitStack() as stack:
-            limiter = _pin_threads(self.threads)
-            if limiter is not None:
-                stack.callback(limiter.restore_original_limits)
+        limits = ThreadLimits(self.threads)
+        try:
             for call in batches(tasks):
                 yield from run_tasks(call)
+                limits.renew()
+        finally:
+            limits.release()
 
 
 def _worker_main(connection: Connection, plugin_files: list[str], threads: int | None) -> None:
@@ -69,7 +107,7 @@ def _worker_main(connection: Connection, plugin_files: list[str], threads: int |
     faulthandler.disable()  # a crash is recorded as data; an inherited handler would only add a dump to stderr
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
     _load_plugins(plugin_files)
-    _pin_threads(threads)
+    limits = _limit_worker_threads(threads)
     while True:
         try:
             call = connection.recv()
@@ -78,6 +116,7 @@ def _worker_main(connection: Connection, plugin_files: list[str], threads: int |
         if call is None:
             return
         connection.send(run_tasks(call))
+        limits.renew()
 
 
 @dataclass
@@ -244,14 +283,19 @@ class DaskExecutor:
                 # registries once, instead of each doing so in a fresh interpreter (most of the start-up). Not a plain fork:
                 # Dask forks from a thread while its event loop runs, and a child could inherit a held lock.
                 # The workers' statistical profiler is off: it wakes every 10 ms, and with no dashboard nobody reads it.
+                # Dask's own variables for the workers are left out: its one-thread settings would override
+                # `threads`, and MALLOC_TRIM_THRESHOLD_ made kNN estimates 8-16 % slower (memory handed back
+                # to the system and faulted in again); the nannies would also leave them in this process.
                 forkserver = sys.platform.startswith("linux")
                 settings = {
                     "distributed.scheduler.allowed-failures": 0,
                     "distributed.scheduler.worker-saturation": 1.0,
                     "distributed.worker.multiprocessing-method": "forkserver" if forkserver else "spawn",
                     "distributed.worker.profile.enabled": False,
+                    "distributed.nanny.pre-spawn-environ": {},
                 }
                 stack.enter_context(dask.config.set(settings))
+                stack.enter_context(_environment_kept())
                 if forkserver:
                     from distributed.utils import get_mp_context
 
@@ -307,6 +351,18 @@ class DaskExecutor:
         )
 
 
+@contextmanager
+def _environment_kept() -> Iterator[None]:
+    """This process's environment variables as they were: a Dask nanny sets some in the process that starts it."""
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        for name in set(os.environ) - set(saved):
+            del os.environ[name]
+        os.environ.update(saved)
+
+
 def _cluster_start_failure(exc: Exception) -> str:
     message = f"the Dask executor's local workers did not start ({type(exc).__name__}: {exc})"
     if hasattr(sys.modules["__main__"], "__file__"):
@@ -325,27 +381,30 @@ CHUNKS_PER_WORKER = 8
 ATTEMPTS_ALONE = 2
 
 
-#: In a worker of a cluster that this executor started: whether its thread limits are set (they stay
-#: until the worker ends with the run).
-_worker_pinned = False
+#: In a worker of a cluster that this executor started: its thread limits, held until it ends with the run.
+_worker_limits: ThreadLimits | None = None
 
 
 def _dask_run(
     chunk: list[list[Task]], plugin_files: list[str], threads: int | None, own_worker: bool
 ) -> list[dict[str, Any]]:
-    global _worker_pinned
+    global _worker_limits
     _load_plugins(plugin_files)
-    limiter = None
-    if not own_worker:  # a worker of someone else's cluster gets its own limits back after every chunk
-        limiter = _pin_threads(threads)
-    elif not _worker_pinned:  # finding the libraries to limit takes 10-30 ms: once per worker
-        _pin_threads(threads)
-        _worker_pinned = True
+    if own_worker:
+        if _worker_limits is None:
+            _worker_limits = _limit_worker_threads(threads)
+        limits = _worker_limits
+    else:  # a worker of someone else's cluster gets its own limits back after every chunk
+        limits = ThreadLimits(threads)
     try:
-        return [record for call in chunk for record in run_tasks(call)]
+        records = []
+        for call in chunk:
+            records += run_tasks(call)
+            limits.renew()
+        return records
     finally:
-        if limiter is not None:
-            limiter.restore_original_limits()
+        if not own_worker:
+            limits.release()
 
 
 EXECUTORS = {"serial": SerialExecutor, "processes": ProcessExecutor, "dask": DaskExecutor}

@@ -1,4 +1,4 @@
-"""Estimators that misbehave on purpose, for the fault-isolation tests (loaded with --plugin)."""
+"""Estimators for the harness tests (loaded with --plugin): some misbehave on purpose, some report their worker."""
 
 import ctypes
 import os
@@ -61,3 +61,11 @@ def reports_blas_threads(x, y):
     from threadpoolctl import threadpool_info
 
     return float(max((pool["num_threads"] for pool in threadpool_info()), default=0))
+
+
+@mibench.register_estimator("reports_torch_threads")
+def reports_torch_threads(x, y):
+    """Not an estimate: PyTorch's threads, with PyTorch imported here if it is not yet."""
+    import torch
+
+    return float(torch.get_num_threads())

@@ -1,5 +1,6 @@
 """Fault isolation, crash-safe resume and executor equivalence (real processes, a real Dask cluster)."""
 
+import json
 import os
 import signal
 import sqlite3
@@ -215,6 +216,45 @@ def test_a_worker_of_an_outside_dask_cluster_gets_its_thread_limits_back():
         )
         assert set(records["estimate"]) == {1.0}
         assert client.submit(most_threads, pure=False).result() == 3
+
+
+@pytest.mark.slow
+def test_a_library_first_imported_mid_run_gets_the_thread_limit_and_the_callers_environment_is_kept(tmp_path):
+    pytest.importorskip("torch")
+    script = f"""
+import json, os
+import mibench
+mibench.load_plugin({PLUGIN!r})
+if __name__ == "__main__":
+    seen = {{}}
+    for executor in ("processes", "dask", "serial"):  # serial last: it imports PyTorch in this process
+        records = mibench.run(["reports_torch_threads"], ["gaussian"], [50], reps=4, jobs=2, executor=executor)
+        seen[executor] = sorted(records["estimate"])
+    import torch
+    seen["after"] = torch.get_num_threads()
+    seen["environment"] = [os.environ.get(name) for name in ("OMP_NUM_THREADS", "PYTHONHASHSEED")]
+    print(json.dumps(seen))
+"""
+    names = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MALLOC_TRIM_THRESHOLD_", "PYTHONHASHSEED")
+    environment = {name: value for name, value in os.environ.items() if name not in names}
+    default = subprocess.run(
+        [sys.executable, "-c", "import torch; print(torch.get_num_threads())"],
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    default = int(default.stdout)  # PyTorch's threads wherever no limit reaches it
+    if default < 2:
+        pytest.skip("PyTorch starts with one thread on this machine")
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env=environment, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["processes"] == seen["dask"] == [1.0, 1.0, 1.0, 1.0]  # workers: from the first call on
+    assert seen["serial"] == [1.0, 1.0, 1.0, default]  # this process: from the call after the import on
+    assert seen["after"] == default  # and PyTorch's own limit is back after the run
+    assert seen["environment"] == [None, None]
 
 
 def test_a_script_that_starts_dask_workers_unguarded_is_told_why_they_did_not_start(tmp_path):
