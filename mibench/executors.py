@@ -284,7 +284,7 @@ class DaskExecutor:
                 # Dask forks from a thread while its event loop runs, and a child could inherit a held lock.
                 # The workers' statistical profiler is off: it wakes every 10 ms, and with no dashboard nobody reads it.
                 # Dask's own variables for the workers are left out: its one-thread settings would override
-                # `threads`, and MALLOC_TRIM_THRESHOLD_ made kNN estimates 8-16 % slower (memory handed back
+                # `threads`, and MALLOC_TRIM_THRESHOLD_ made kNN estimates 8-17 % slower (memory handed back
                 # to the system and faulted in again); the nannies would also leave them in this process.
                 forkserver = sys.platform.startswith("linux")
                 settings = {
