@@ -124,3 +124,37 @@ class SpeedRatios:
         iterations = SPIN_PER_SECOND // 10
         spin(1)
         return _best_seconds(lambda: spin(iterations)) / _best_seconds(lambda: spin_threads(iterations, 2))
+
+
+class Harness:
+    """The harness's own costs (issue 16's targets), as ``harness_throughput.py`` measures them, on smaller runs."""
+
+    unit = "ratio"
+    timeout = 600
+    work = {"estimators": ["ksg"], "scenarios": ["gaussian(rho=0.5, dim=2)"], "sample_sizes": [20000], "reps": 40}
+
+    def setup_cache(self) -> dict[str, list[float]]:
+        from .harness_throughput import estimator_bound_rounds
+
+        return estimator_bound_rounds(self.work)
+
+    def track_serial_overhead(self, _: dict[str, list[float]]) -> float:
+        from .harness_throughput import TRIVIAL, serial_overhead
+
+        return serial_overhead({**TRIVIAL, "reps": 1000})[0][0]
+
+    track_serial_overhead.unit = "ms per task"
+
+    def track_two_processes_speedup(self, rounds: dict[str, list[float]]) -> float:
+        return float(np.median([one / two for one, two in zip(rounds["one"], rounds["two"])]))
+
+    def track_two_processes_ceiling(self, rounds: dict[str, list[float]]) -> float:
+        return float(np.median(rounds["ceiling"]))
+
+    def track_dask_over_processes(self, rounds: dict[str, list[float]]) -> float:
+        return float(np.median([dask / two for dask, two in zip(rounds["dask"], rounds["two"])]))
+
+    def track_dask_over_processes_small_tasks(self, _: dict[str, list[float]]) -> float:
+        from .harness_throughput import dask_over_processes
+
+        return float(np.median(dask_over_processes()[0]))
