@@ -4,6 +4,7 @@
 #
 #     bash benchmarks/device_check.sh            # writes its log and files under $OUT (or /tmp/device_check)
 #     STEPS="staircase threads harness" bash benchmarks/device_check.sh   # other steps
+#     (throughput slice staircase gputests threads peers harness workers; workers: all cores against 1)
 #     DRY_RUN=1 bash benchmarks/device_check.sh  # the same steps, tiny and on the CPU (to test this script)
 #
 # The machine has no network: wheels for what its image lacks travel in .whl/ (ignored by git), made
@@ -53,13 +54,18 @@ step() {  # step SECONDS TITLE COMMAND...: run with a limit, log its output and 
             -s "gaussian(dim=10, mi=2.0)" -s "gaussian(dim=10, mi=4.0)" -s "gaussian(dim=10, mi=6.0)" \
             -s "gaussian(dim=10, mi=8.0)" -s "gaussian(dim=10, mi=10.0)" -n 5000 --reps 5 --jobs 1 --out "$run_folder/neural"
         wanted " threads " && step 150 "speed: threads, beside the machine's ceiling" "$python" benchmarks/speed.py --sections threads --threads 2 4 --json "$out/threads.json"
-        wanted " peers " && step 100 "speed: 1-D and 5-D against peers" "$python" benchmarks/speed.py --sections 1d 5d --max-peer-n 100000 --json "$out/peers.json"
+        wanted " peers " && step 130 "speed: 1-D and 5-D against peers" "$python" benchmarks/speed.py --sections 1d 5d --max-peer-n 100000 --json "$out/peers.json"
         wanted " harness " && step 200 "harness: processes and Dask" "$python" benchmarks/harness_throughput.py
+        wanted " workers " && step 170 "harness: $(nproc) workers against 1, processes and Dask" \
+            "$python" benchmarks/harness_throughput.py --jobs "$(nproc)" --tasks 480 --rounds 2 --only-workers
+        wanted " gputests " && step 150 "the neural and batching tests, device='auto' taking the GPU" \
+            env -C "$run_folder" "$python" -m pytest -q -p no:cacheprovider "$PWD/tests/test_neural.py" "$PWD/tests/test_batching.py"
     else
         step 120 "neural throughput (CPU, tiny)" "$python" benchmarks/neural_throughput.py --devices cpu --critics 1 4 --steps 5 --repeat 1
         step 120 "neural suite slice (CPU, tiny)" "${cli[@]}" run -e "infonce(steps=20)" -e ksg \
             -s "gaussian(dim=10, mi=2.0)" -s "gaussian(dim=10, mi=6.0)" -n 600 --reps 2 --jobs 1 --out "$run_folder/neural"
         step 90 "speed: threads" "$python" benchmarks/speed.py --sections threads --threads 2 --repeat 1 --pairs 2 --json "$out/threads.json"
+        step 90 "harness: workers (tiny)" "$python" benchmarks/harness_throughput.py --jobs 2 --tasks 8 --rounds 1 --only-workers
     fi
     if [ -d "$run_folder/neural" ]; then
         step 20 "neural suite slice: summary" "${cli[@]}" summarize "$run_folder/neural"

@@ -12,6 +12,7 @@ figures on smaller runs (``benchmarks.Harness``).
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 import time
 from functools import partial
@@ -50,22 +51,23 @@ def serial_overhead(trivial: dict = TRIVIAL, rounds: int = 3) -> tuple[list[floa
     return sorted(1000 * seconds / tasks for seconds, tasks in runs), runs[0][1]
 
 
-def dask_over_processes(small: dict = SMALL, pairs: int = 3) -> tuple[list[float], str]:
-    """Dask's wall time over the processes executor's, 2 workers each, in alternating pairs after a
+def dask_over_processes(small: dict = SMALL, pairs: int = 3, jobs: int = 2) -> tuple[list[float], str]:
+    """Dask's wall time over the processes executor's, ``jobs`` workers each, in alternating pairs after a
     warm-up of each (the first Dask run starts the fork server its workers come from); and the last pair."""
-    timed_run(jobs=2, executor="processes", **small)
-    timed_run(jobs=2, executor="dask", **small)
+    timed_run(jobs=jobs, executor="processes", **small)
+    timed_run(jobs=jobs, executor="dask", **small)
     ratios = []
     for _ in range(pairs):
-        processes, _ = timed_run(jobs=2, executor="processes", **small)
-        dask, _ = timed_run(jobs=2, executor="dask", **small)
+        processes, _ = timed_run(jobs=jobs, executor="processes", **small)
+        dask, _ = timed_run(jobs=jobs, executor="dask", **small)
         ratios.append(dask / processes)
     return ratios, f"{dask:.2f} s / {processes:.2f} s"
 
 
-def estimator_bound_rounds(work: dict = WORK, rounds: int = 3) -> dict[str, list[float]]:
-    """Alternating rounds of 1 process, 2 processes and Dask with 2 workers on estimator-bound work, each
-    beside the machine's ceiling for 2 processes (a compiled loop), so that a slow spell hits every side."""
+def estimator_bound_rounds(work: dict = WORK, rounds: int = 3, jobs: int = 2) -> dict[str, list[float]]:
+    """Alternating rounds of 1 process, ``jobs`` processes and Dask with ``jobs`` workers on
+    estimator-bound work, each beside the machine's ceiling for ``jobs`` processes (a compiled loop),
+    so that a slow spell hits every side."""
     # Imported here, not above: Dask's workers re-import the script they were started from, and the
     # ceiling's compiler (numba) would add its import time to every worker's start.
     if __package__:  # imported with the benchmarks package (asv imports every module it finds)
@@ -73,16 +75,16 @@ def estimator_bound_rounds(work: dict = WORK, rounds: int = 3) -> dict[str, list
     else:  # run as a script
         from ceiling import SPIN_PER_SECOND, paired_ratio, spin_processes
 
-    two = timed_run(jobs=2, executor="processes", **work)[0]  # warms the file cache and the compiled kernels' cache
-    timed_run(jobs=2, executor="dask", **work)
-    iterations = int(two * SPIN_PER_SECOND)
-    seen: dict[str, list[float]] = {"one": [], "two": [], "dask": [], "ceiling": []}
+    many = timed_run(jobs=jobs, executor="processes", **work)[0]  # warms the file cache and the kernels' cache
+    timed_run(jobs=jobs, executor="dask", **work)
+    iterations = int(many * SPIN_PER_SECOND)
+    seen: dict[str, list[float]] = {"one": [], "many": [], "dask": [], "ceiling": []}
     for _ in range(rounds):
         seen["one"].append(timed_run(jobs=1, executor="processes", **work)[0])
-        seen["two"].append(timed_run(jobs=2, executor="processes", **work)[0])
-        seen["dask"].append(timed_run(jobs=2, executor="dask", **work)[0])
+        seen["many"].append(timed_run(jobs=jobs, executor="processes", **work)[0])
+        seen["dask"].append(timed_run(jobs=jobs, executor="dask", **work)[0])
         seen["ceiling"].append(
-            paired_ratio(partial(spin_processes, iterations, 1), partial(spin_processes, iterations, 2))
+            paired_ratio(partial(spin_processes, iterations, 1), partial(spin_processes, iterations, jobs))
         )
     return seen
 
@@ -92,30 +94,42 @@ def spread(values: list[float]) -> str:
 
 
 def main() -> None:
-    per_task, tasks = serial_overhead()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--jobs", type=int, default=2, help="workers to compare against 1 (default 2)")
+    parser.add_argument("--tasks", type=int, default=WORK["reps"], help="estimator-bound tasks per run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds on estimator-bound work")
+    parser.add_argument("--only-workers", action="store_true", help="skip the overheads and the small tasks")
+    args = parser.parse_args()
+    jobs, work = args.jobs, {**WORK, "reps": args.tasks}
+    if not args.only_workers:
+        per_task, tasks = serial_overhead()
+        print(
+            f"harness overhead, serial, trivial estimator: {per_task[0]:.2f} ms per task, best of 3 after a "
+            f"warm-up (spread {per_task[0]:.2f}-{per_task[-1]:.2f}; {tasks} tasks)"
+        )
+        seconds, tasks = timed_run(jobs=jobs, executor="processes", **TRIVIAL)
+        print(
+            f"harness overhead, {jobs} processes, trivial estimator: {1000 * seconds / tasks:.2f} ms per task "
+            f"({tasks} tasks)"
+        )
+        ratios, last = dask_over_processes(jobs=jobs)
+        print(
+            f"300 small tasks on {jobs} workers, cluster start included: Dask LocalCluster / processes, three "
+            f"pairs {spread(ratios)}; the last pair {last}"
+        )
+    seen = estimator_bound_rounds(work, args.rounds, jobs)
+    rounds = zip(seen["one"], seen["many"], seen["dask"])
     print(
-        f"harness overhead, serial, trivial estimator: {per_task[0]:.2f} ms per task, best of 3 after a warm-up "
-        f"(spread {per_task[0]:.2f}-{per_task[-1]:.2f}; {tasks} tasks)"
+        f"estimator-bound work (ksg, {args.tasks} × n = {WORK['sample_sizes'][0]}), seconds on 1 process / "
+        f"{jobs} processes / Dask with {jobs} workers: "
+        + ", ".join(f"{one:.1f}/{many:.1f}/{dask:.1f}" for one, many, dask in rounds)
     )
-    seconds, tasks = timed_run(jobs=2, executor="processes", **TRIVIAL)
-    print(f"harness overhead, 2 processes, trivial estimator: {1000 * seconds / tasks:.2f} ms per task ({tasks} tasks)")
-    ratios, last = dask_over_processes()
+    speedups = [one / many for one, many in zip(seen["one"], seen["many"])]
     print(
-        f"300 small tasks on 2 workers, cluster start included: Dask LocalCluster / processes, three pairs "
-        f"{spread(ratios)}; the last pair {last}"
+        f"  {jobs} processes over 1: {spread(speedups)}; the machine's ceiling, a compiled loop on 1 and {jobs} "
+        f"forked processes in the same rounds: {spread(seen['ceiling'])}"
     )
-    seen = estimator_bound_rounds()
-    rounds = zip(seen["one"], seen["two"], seen["dask"])
-    print(
-        "estimator-bound work (ksg, 120 × n = 20000), seconds on 1 process / 2 processes / Dask with 2 workers: "
-        + ", ".join(f"{one:.1f}/{two:.1f}/{dask:.1f}" for one, two, dask in rounds)
-    )
-    speedups = [one / two for one, two in zip(seen["one"], seen["two"])]
-    print(
-        f"  2 processes over 1: {spread(speedups)}; the machine's ceiling, a compiled loop on 1 and 2 forked "
-        f"processes in the same rounds: {spread(seen['ceiling'])}"
-    )
-    print(f"  Dask / 2 processes: {spread([dask / two for dask, two in zip(seen['dask'], seen['two'])])}")
+    print(f"  Dask / {jobs} processes: {spread([dask / many for dask, many in zip(seen['dask'], seen['many'])])}")
 
 
 if __name__ == "__main__":
