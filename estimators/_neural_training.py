@@ -270,6 +270,8 @@ def train_critics(
     train_x, train_y, test_x, test_y = map(stacked, (train_x, train_y, test_x, test_y))
     critics = Critics(settings.critic, dim_x, dim_y, settings, generators, device)
     optimiser = torch.optim.Adam(critics.parameters(), lr=settings.learning_rate)
+    if device == "cpu":
+        _skip_graph_capture_check(optimiser)
     minibatches = _Minibatches(rngs, train_size, settings.batch_size)
     rows = torch.arange(count, device=device)[:, None]
     log_denominator = torch.full((count,), -math.inf, device=device)
@@ -298,6 +300,17 @@ def train_critics(
                 break
     chosen = best if settings.select == "max" else final
     return [float(value) for value in chosen]
+
+
+def _skip_graph_capture_check(optimiser: torch.optim.Optimizer) -> None:
+    """Stop an optimiser on the CPU asking the GPU, at every step, whether a CUDA graph is being captured.
+
+    PyTorch asks whenever it sees a GPU, whatever the tensors' device, and in a worker forked from a
+    process that had initialised CUDA the question fails ("CUDA error: initialization error"). A
+    graph is never captured on the CPU. (The check under its present name and its older one.)
+    """
+    for name in ("_accelerator_graph_capture_health_check", "_cuda_graph_capture_health_check"):
+        setattr(optimiser, name, lambda: None)
 
 
 def _objective(

@@ -248,3 +248,22 @@ def test_cuda_in_a_badly_forked_worker_is_refused_with_a_clear_message(monkeypat
             resolve_device(device)
     records = mibench.run([f"smile({QUICK})"], ["gaussian(rho=0.6, dim=2)"], [400], reps=1)
     assert records["status"].tolist() == ["error"] and "--jobs 1" in records["message"].iloc[0]
+
+
+def test_training_on_the_cpu_never_asks_a_gpu(monkeypatch):
+    """In a worker forked from a process that had initialised CUDA, PyTorch still sees a GPU but any
+    question to it fails. On an H100 (2026-11-27) every CPU critic in such a worker failed inside
+    Adam's step, which asked whether a CUDA graph was being captured; here that worker is simulated."""
+    xs, ys = samples(1)
+    estimator = get_estimator(f"smile({QUICK}, {ON_CPU})")
+    expected = estimator.estimate(xs[0], ys[0], rng=3)
+
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("CUDA error: initialization error")
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "_is_in_bad_fork", lambda: True)
+    monkeypatch.setattr(torch.accelerator, "current_accelerator", lambda check_available=False: torch.device("cuda"))
+    monkeypatch.setattr(torch.accelerator, "current_stream", unreachable)
+    monkeypatch.setattr(torch.cuda, "is_current_stream_capturing", unreachable)
+    assert estimator.estimate(xs[0], ys[0], rng=3) == expected
