@@ -1,6 +1,7 @@
 """Harness throughput: overhead per task with a trivial estimator, and the speed-up of 2 workers over 1.
 
     python benchmarks/harness_throughput.py
+    python benchmarks/harness_throughput.py --jobs 16 --tasks 480 --rounds 2 --only-workers   # all cores against 1
 
 Targets: overhead under 2 ms per task (issue 5; 0.3 ms, issue 16); on estimator-bound work, 2 local
 worker processes at least 1.8× faster than 1 (0.9× linear, issue 16), read beside the machine's
