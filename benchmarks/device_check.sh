@@ -24,7 +24,7 @@ if [ -d .whl ] && [ "$dry" = 0 ]; then
         export PYTHONPATH=/tmp/site || exit 1
 fi
 run_folder=$(mktemp -d)
-steps=" ${STEPS:-throughput threads peers harness} "  # about 8 minutes; slice and staircase on request
+steps=" ${STEPS:-gputests threads peers harness} "  # about 8 minutes; throughput, slice, staircase and workers on request
 wanted() { [[ "$steps" == *"$1"* ]]; }
 cli=(env -C "$run_folder" "$python" -m mibench)  # not the checkout's mibench/ folder: the installed package
 
@@ -53,13 +53,13 @@ step() {  # step SECONDS TITLE COMMAND...: run with a limit, log its output and 
             "${cli[@]}" run -e infonce -e nwj -e dv -e mine -e smile -e ksg -e "ksg(k=10)" \
             -s "gaussian(dim=10, mi=2.0)" -s "gaussian(dim=10, mi=4.0)" -s "gaussian(dim=10, mi=6.0)" \
             -s "gaussian(dim=10, mi=8.0)" -s "gaussian(dim=10, mi=10.0)" -n 5000 --reps 5 --jobs 1 --out "$run_folder/neural"
-        wanted " threads " && step 150 "speed: threads, beside the machine's ceiling" "$python" benchmarks/speed.py --sections threads --threads 2 4 --json "$out/threads.json"
+        wanted " gputests " && step 150 "the neural and batching tests, device='auto' taking the GPU" \
+            env -C "$run_folder" "$python" -m pytest -q -p no:cacheprovider "$PWD/tests/test_neural.py" "$PWD/tests/test_batching.py"
+        wanted " threads " && step 180 "speed: threads, beside the machine's ceiling" "$python" benchmarks/speed.py --sections threads --threads 2 4 --json "$out/threads.json"
         wanted " peers " && step 130 "speed: 1-D and 5-D against peers" "$python" benchmarks/speed.py --sections 1d 5d --max-peer-n 100000 --json "$out/peers.json"
         wanted " harness " && step 200 "harness: processes and Dask" "$python" benchmarks/harness_throughput.py
         wanted " workers " && step 170 "harness: $(nproc) workers against 1, processes and Dask" \
             "$python" benchmarks/harness_throughput.py --jobs "$(nproc)" --tasks 480 --rounds 2 --only-workers
-        wanted " gputests " && step 150 "the neural and batching tests, device='auto' taking the GPU" \
-            env -C "$run_folder" "$python" -m pytest -q -p no:cacheprovider "$PWD/tests/test_neural.py" "$PWD/tests/test_batching.py"
     else
         step 120 "neural throughput (CPU, tiny)" "$python" benchmarks/neural_throughput.py --devices cpu --critics 1 4 --steps 5 --repeat 1
         step 120 "neural suite slice (CPU, tiny)" "${cli[@]}" run -e "infonce(steps=20)" -e ksg \
