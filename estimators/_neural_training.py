@@ -270,7 +270,7 @@ def train_critics(
     train_x, train_y, test_x, test_y = map(stacked, (train_x, train_y, test_x, test_y))
     critics = Critics(settings.critic, dim_x, dim_y, settings, generators, device)
     optimiser = torch.optim.Adam(critics.parameters(), lr=settings.learning_rate)
-    if device == "cpu":
+    if torch.device(device).type == "cpu":
         _skip_graph_capture_check(optimiser)
     minibatches = _Minibatches(rngs, train_size, settings.batch_size)
     rows = torch.arange(count, device=device)[:, None]
