@@ -146,13 +146,13 @@ class Harness:
     track_serial_overhead.unit = "ms per task"
 
     def track_two_processes_speedup(self, rounds: dict[str, list[float]]) -> float:
-        return float(np.median([one / two for one, two in zip(rounds["one"], rounds["many"])]))
+        return float(np.median([one / many for one, many in zip(rounds["one"], rounds["many"])]))
 
     def track_two_processes_ceiling(self, rounds: dict[str, list[float]]) -> float:
         return float(np.median(rounds["ceiling"]))
 
     def track_dask_over_processes(self, rounds: dict[str, list[float]]) -> float:
-        return float(np.median([dask / two for dask, two in zip(rounds["dask"], rounds["many"])]))
+        return float(np.median([dask / many for dask, many in zip(rounds["dask"], rounds["many"])]))
 
     def track_dask_over_processes_small_tasks(self, _: dict[str, list[float]]) -> float:
         from .harness_throughput import dask_over_processes

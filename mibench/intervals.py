@@ -238,14 +238,15 @@ def error_moments(errors: np.ndarray) -> dict[str, np.ndarray]:
     errors = np.asarray(errors, dtype=float)
     count = errors.shape[-1]
     deviations = errors - errors.mean(axis=-1, keepdims=True)
+    squares = deviations**2
     with np.errstate(invalid="ignore", divide="ignore"):
-        variance = (deviations**2).sum(axis=-1) / (count - 1)
+        variance = squares.sum(axis=-1) / (count - 1)
     return moments_for_mse(
         errors.mean(axis=-1),
         variance,
-        (deviations**3).mean(axis=-1),
-        (deviations**4).mean(axis=-1),
-        (deviations**2).max(axis=-1),
+        (squares * deviations).mean(axis=-1),
+        (squares**2).mean(axis=-1),
+        squares.max(axis=-1),
         np.full(deviations.shape[:-1], count),
     )
 
