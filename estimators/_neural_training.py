@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from mibench.plugin import unit_scaled
+
 __all__ = ["BOUNDS", "Settings", "BoundTerms", "bound_terms", "bound_value", "train_critics"]
 
 BOUNDS = ("infonce", "nwj", "dv", "mine", "smile")
@@ -190,6 +192,7 @@ def _mlp(layers: Sequence[tuple[torch.Tensor, ...]], values: torch.Tensor, last_
 def _standardized(values: np.ndarray, standardize: bool) -> np.ndarray:
     if not standardize:
         return values
+    values = unit_scaled(values)[0]  # the same result, without overflow near 1e300
     spread = values.std(axis=0)
     return (values - values.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
 

@@ -7,9 +7,9 @@ from scipy.ndimage import map_coordinates
 from scipy.signal import fftconvolve
 from scipy.special import logsumexp
 
-from mibench.plugin import Conventions, flag, register_estimator
+from mibench.plugin import Conventions, flag, register_estimator, unit_scaled
 
-from .discrete import plugin_mi_from_table
+from .discrete import plugin_mi_from_codes
 
 
 def bandwidth_factor(rule: str | float, n: int, dim: int) -> float:
@@ -26,8 +26,7 @@ def bandwidth_factor(rule: str | float, n: int, dim: int) -> float:
 def kde_log_density(values: np.ndarray, rule: str | float, leave_one_out: bool, block: int = 16) -> np.ndarray:
     """log f̂(v_i), f̂(v) = (1/M) Σ_j N(v; v_j, h² Ŝ), at every sample (M = N, or N − 1 leaving i out)."""
     n, dim = values.shape
-    chol, h, white = _whitened(values, rule)
-    log_norm = -0.5 * dim * np.log(2 * np.pi) - dim * np.log(h) - np.sum(np.log(np.diag(chol)))
+    log_norm, white = _whitened(values, rule)
     squared = np.sum(white**2, axis=1)
     out = np.empty(n)
     for start in range(0, n, block):
@@ -77,7 +76,7 @@ def binned_log_density(values: np.ndarray, rule: str | float) -> np.ndarray:
     O(n + grid + n m) for m samples outside the core.
     """
     n, dim = values.shape
-    chol, h, white = _whitened(values, rule)
+    log_norm, white = _whitened(values, rule)
     tails = {min(q, OUTLIER_PAIRS / (2 * dim * n**2)) for q in CORE_TAILS}
     cores = [(tail, *np.quantile(white, [tail, 1 - tail], axis=0)) for tail in tails]
     # The finest grid, and among equally fine ones the one with the fewest samples outside.
@@ -107,7 +106,6 @@ def binned_log_density(values: np.ndarray, rule: str | float) -> np.ndarray:
         kernels = _kernel_matrix(white, white[outside])
         density += kernels.sum(axis=1)
         density[outside] += kernels[core].sum(axis=0)
-    log_norm = -0.5 * dim * np.log(2 * np.pi) - dim * np.log(h) - np.sum(np.log(np.diag(chol)))
     return np.log(np.maximum(density, np.finfo(float).tiny)) + log_norm - np.log(n)
 
 
@@ -126,17 +124,28 @@ def _kernel_matrix(at: np.ndarray, centres: np.ndarray) -> np.ndarray:
     return np.exp(-0.5 * squared, out=squared)
 
 
-def _whitened(values: np.ndarray, rule: str | float) -> tuple[np.ndarray, float, np.ndarray]:
-    """The Cholesky factor of the sample covariance, the bandwidth factor h, and the samples in units
-    where the kernel is N(0, I). Centred first: with a large offset (values near 1e3 varying by 1e-6),
-    squared distances computed as |a|² + |b|² − 2a·b would cancel catastrophically."""
+def _whitened(values: np.ndarray, rule: str | float) -> tuple[float, np.ndarray]:
+    """The kernel's log normalisation, −(d/2) ln 2π − ln det(h L) with L the Cholesky factor of the
+    sample covariance, and the samples in units where the kernel is N(0, I).
+
+    Centred first: with a large offset (values near 1e3 varying by 1e-6), squared distances computed
+    as |a|² + |b|² − 2a·b would cancel catastrophically. A column near 1e±300 is first divided by a
+    power of two, so that the covariance stays in range.
+    """
     n, dim = values.shape
+    if n <= dim:
+        raise ValueError(
+            f"kde needs more samples than dimensions (its sample covariance is singular otherwise); got {n} "
+            f"samples of {dim} dimensions"
+        )
+    values, scales = unit_scaled(values)
     try:
         chol = np.linalg.cholesky(np.atleast_2d(np.cov(values, rowvar=False)))
     except np.linalg.LinAlgError:
         raise ValueError("kde needs a non-singular sample covariance (a constant or collinear column?)") from None
     h = bandwidth_factor(rule, n, dim)
-    return chol, h, np.linalg.solve(chol, (values - values.mean(axis=0)).T).T / h
+    log_norm = -0.5 * dim * np.log(2 * np.pi) - dim * np.log(h) - np.sum(np.log(np.diag(chol)))
+    return log_norm - np.sum(np.log(scales)), np.linalg.solve(chol, (values - values.mean(axis=0)).T).T / h
 
 
 def check_kde(params: dict) -> None:
@@ -197,7 +206,20 @@ def kde(
 BIN_RULES = ("sturges", "scott", "fd", "sqrt", "rice", "doane", "auto")
 
 
+#: The most bins per coordinate: beyond it the edges alone would take gigabytes.
+MAX_BINS = 10**6
+
+
 def _bin_codes(column: np.ndarray, bins: str | int, strategy: str) -> np.ndarray:
+    if bins == "fd":  # the one rule whose count has no bound: numpy's width 2 IQR n^(-1/3), before numpy builds it
+        spread = np.subtract(*np.percentile(column, [75, 25]))
+        count = np.ptp(column) / (2 * spread * column.size ** (-1 / 3)) if spread > 0 else 1
+        if count > MAX_BINS:
+            raise ValueError(
+                f"the 'fd' rule asks for {count:.3g} bins on a column whose interquartile range ({spread:.3g}) is "
+                f"tiny against its range ({np.ptp(column):.3g}), as with outliers or heavy tails; at most "
+                f"{MAX_BINS:,} are allowed: use another rule, a number of bins or strategy='quantile'"
+            )
     edges = np.histogram_bin_edges(column, bins=bins)
     if strategy == "quantile":
         edges = np.unique(np.quantile(column, np.linspace(0, 1, len(edges))))
@@ -213,8 +235,10 @@ def _binned(values: np.ndarray, bins: str | int, strategy: str) -> np.ndarray:
 
 
 def check_bins(bins: str | int, strategy: str) -> None:
-    if not (bins in BIN_RULES or (isinstance(bins, int) and not isinstance(bins, bool) and bins >= 1)):
-        raise ValueError(f"bins must be one of {', '.join(BIN_RULES)} or a positive integer, got {bins!r}")
+    if not (bins in BIN_RULES or (isinstance(bins, int) and not isinstance(bins, bool) and 1 <= bins <= MAX_BINS)):
+        raise ValueError(
+            f"bins must be one of {', '.join(BIN_RULES)} or an integer from 1 to {MAX_BINS:,}, got {bins!r}"
+        )
     if strategy not in ("uniform", "quantile"):
         raise ValueError(f"strategy must be 'uniform' or 'quantile', got {strategy!r}")
 
@@ -246,7 +270,4 @@ def histogram(x: np.ndarray, y: np.ndarray, bins: str | int = "sturges", strateg
     Freedman, D., Diaconis, P. (1981). On the histogram as a density estimator. Z. Wahrsch. 57, 453–476.
     """
     check_bins(bins, strategy)
-    a, b = _binned(x, bins, strategy), _binned(y, bins, strategy)
-    table = np.zeros((a.max() + 1, b.max() + 1))
-    np.add.at(table, (a, b), 1)
-    return plugin_mi_from_table(table)
+    return plugin_mi_from_codes(_binned(x, bins, strategy), _binned(y, bins, strategy))

@@ -228,11 +228,22 @@ def _mi_from_entropies(
 
 def plugin_mi_from_table(table: np.ndarray) -> float:
     """Σ (n_xy/N) ln(N n_xy / (n_x n_y)) over the non-empty cells of a count (or probability) table."""
-    n = table.sum()
-    row, col = table.sum(axis=1), table.sum(axis=0)
     i, j = np.nonzero(table)
-    cells = table[i, j].astype(np.float64)
-    return float(np.sum(cells * (np.log(cells) + np.log(n) - np.log(row[i]) - np.log(col[j]))) / n)
+    return _plugin_mi(table[i, j].astype(np.float64), table.sum(axis=1)[i], table.sum(axis=0)[j], table.sum())
+
+
+def plugin_mi_from_codes(a: np.ndarray, b: np.ndarray) -> float:
+    """:func:`plugin_mi_from_table` of the pairs of integer codes (a_i, b_i), from the non-empty cells
+    only: no table of every pair of codes is built."""
+    columns = int(b.max()) + 1
+    cell, cells = np.unique(a.astype(np.int64) * columns + b, return_counts=True)  # row-major, as np.nonzero
+    rows, cols = np.bincount(a).astype(np.float64), np.bincount(b).astype(np.float64)
+    return _plugin_mi(cells.astype(np.float64), rows[cell // columns], cols[cell % columns], float(a.size))
+
+
+def _plugin_mi(cells: np.ndarray, rows: np.ndarray, cols: np.ndarray, n: float) -> float:
+    """Σ (n_xy/N) ln(N n_xy / (n_x n_y)) over non-empty cells, each with its row's and column's total."""
+    return float(np.sum(cells * (np.log(cells) + np.log(n) - np.log(rows) - np.log(cols))) / n)
 
 
 def _conventions(variant: str, citation: str, complexity: str = "O(N + K)") -> Conventions:

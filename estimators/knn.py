@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, gammaln
 
-from mibench.plugin import Conventions, number, register_estimator
+from mibench.plugin import Conventions, number, register_estimator, unit_scaled
 
 from ._neighbours import (
     count_within_each,
@@ -242,7 +242,8 @@ def lnc_correction(joint: np.ndarray, neighbours: np.ndarray, alpha: float) -> f
     box aligned with the principal axes of the k neighbours (covariance (1/k) Σ (z_j − z_i)(z_j − z_i)ᵀ),
     with half-widths w_l = max over i and its neighbours of |v_lᵀ (z_j − z_i)|.
     """
-    offsets = joint[neighbours] - joint[:, None, :]  # (n, k, d)
+    # (n, k, d); a point's offsets near 1e±300 are rescaled together (only the volumes' ratio counts)
+    offsets = unit_scaled(joint[neighbours] - joint[:, None, :], axis=(1, 2))[0]
     with np.errstate(divide="ignore", invalid="ignore"):
         log_box = np.sum(np.log(np.abs(offsets).max(axis=1)), axis=1)
         covariance = np.einsum("nkc,nkd->ncd", offsets, offsets) / neighbours.shape[1]

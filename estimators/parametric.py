@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, ndtri
 
-from mibench.plugin import Conventions, joint_codes, register_estimator
+from mibench.plugin import Conventions, joint_codes, register_estimator, unit_scaled
 
 
 def _log_det_covariance(z: np.ndarray) -> float:
@@ -40,15 +40,26 @@ def gaussian(x: np.ndarray, y: np.ndarray, z: np.ndarray | None = None) -> float
         {\det \hat\Sigma_{z}\,\det \hat\Sigma_{xyz}}
 
     Consistent for jointly Gaussian data; for other data it is the MI of the
-    Gaussian with the same covariance. A singular covariance (a constant or
-    collinear column) yields ``inf`` or ``nan``, which the harness records as
-    an invalid estimate.
+    Gaussian with the same covariance. No more samples than joint dimensions are
+    refused; otherwise a singular covariance (a constant or collinear column)
+    yields ``inf`` or ``nan``, which the harness records as an invalid estimate
+    and ``mibench.estimate`` refuses. A column near 1e±300 is first divided by a
+    power of two (exact; the MI does not change), so that the covariance stays in range.
 
     References
     ----------
     Cover, T. M., Thomas, J. A. (2006). Elements of Information Theory, 2nd ed., §8.
     """
+    dims = x.shape[1] + y.shape[1] + (0 if z is None else z.shape[1])
+    if len(x) <= dims:
+        raise ValueError(
+            f"gaussian needs more samples than joint dimensions (its sample covariance is singular otherwise); "
+            f"got {len(x)} samples of {dims} dimensions"
+        )
+    # Rescaling a column near 1e±300 keeps the covariance in range and leaves the MI unchanged.
+    x, y = unit_scaled(x)[0], unit_scaled(y)[0]
     if z is not None:
+        z = unit_scaled(z)[0]
         xz, yz, xyz = np.hstack([x, z]), np.hstack([y, z]), np.hstack([x, y, z])
         logdets = [_log_det_covariance(part) for part in (xz, yz, z, xyz)]
         return float(0.5 * (logdets[0] + logdets[1] - logdets[2] - logdets[3]))

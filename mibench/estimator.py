@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import inspect
+import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ __all__ = [
     "Conventions",
     "Estimator",
     "InvalidEstimateError",
+    "NonFiniteEstimateError",
     "register_estimator",
     "get_estimator",
     "list_estimators",
@@ -45,6 +47,10 @@ CONTINUOUS_PAIR = (("continuous", "continuous"),)
 
 class InvalidEstimateError(TypeError):
     """A plugin returned something that is not a real number."""
+
+
+class NonFiniteEstimateError(ValueError):
+    """A plugin returned NaN or an infinity for a user's data."""
 
 
 class TiedDataError(ValueError):
@@ -429,7 +435,27 @@ class Estimator:
         z_type: str | None = None,
     ) -> float:
         """Run the plugin on arrays that have already been through validation, with their declared
-        types: I(x; y), or I(x; y | z) given ``z``."""
+        types: I(x; y), or I(x; y | z) given ``z``. A value that is NaN or infinite is refused
+        (NonFiniteEstimateError); benchmark runs record it instead, as an invalid estimate."""
+        value = self._estimate_raw(x, y, x_type=x_type, y_type=y_type, rng=rng, z=z, z_type=z_type)
+        if not math.isfinite(value):
+            raise NonFiniteEstimateError(
+                f"{self.name} returned {value} on these data, not an estimate: its formula is undefined for "
+                f"them (a singular covariance, a zero distance, an overflow); try another estimator"
+            )
+        return value
+
+    def _estimate_raw(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        *,
+        x_type: str,
+        y_type: str,
+        rng: Any = None,
+        z: np.ndarray | None = None,
+        z_type: str | None = None,
+    ) -> float:
         if rng is None and self.takes_rng:
             rng = 0
         generator = None if rng is None else as_generator(rng)
@@ -462,7 +488,7 @@ class Estimator:
         if not self.info.batched:
             zs = zs if zs is not None else [None] * len(xs)
             return [
-                self.estimate_validated(x, y, x_type=x_type, y_type=y_type, rng=rng, z=z, z_type=z_type)
+                self._estimate_raw(x, y, x_type=x_type, y_type=y_type, rng=rng, z=z, z_type=z_type)
                 for x, y, z, rng in zip(xs, ys, zs, rngs)
             ]
         offered = {"rngs": list(rngs), "x_type": x_type, "y_type": y_type}

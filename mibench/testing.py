@@ -134,6 +134,23 @@ def estimator_checks(spec: str | Estimator, n: int = 400, types: tuple[str, str]
             else:
                 raise AssertionError(f"{label}: accepted bad input ({fragment})")
 
+    def same_in_any_units(tolerance: float = 1e-6) -> None:
+        scalable = [kind != "discrete" for kind in pair]
+        if not any(scalable):
+            raise CheckSkipped("discrete labels have no units")
+        reference = _estimate(estimator, dependent, x, y)
+        for factor in (2.0**-1000, 2.0**1000):  # about 1e-301 and 1e301: squares leave the float range
+            sx, sy = (values * factor if scale else values for values, scale in zip((x, y), scalable, strict=True))
+            try:
+                value = _estimate(estimator, dependent, sx, sy)
+            except (ValueError, TypeError) as exc:
+                raise AssertionError(
+                    f"{label}: refused the sample in units {factor:.0e} times as large: {exc}"
+                ) from None
+            assert abs(value - reference) <= tolerance * max(1.0, abs(reference)), (
+                f"{label}: {value!r} on the sample in units {factor:.0e} times as large, {reference!r} on the sample"
+            )
+
     def near_zero_under_independence(tolerance: float = 0.05, size: int = 2000, reps: int = 4) -> None:
         values = [_estimate(estimator, independent, *independent.sample(size, 10 + r)) for r in range(reps)]
         mean = float(np.mean(values))
@@ -196,6 +213,7 @@ def estimator_checks(spec: str | Estimator, n: int = 400, types: tuple[str, str]
         invariant_to_sample_order,
         symmetric,
         refuses_bad_input,
+        same_in_any_units,
         near_zero_under_independence,
         error_shrinks_with_n,
         conditions_on_z,

@@ -19,6 +19,7 @@ __all__ = [
     "check_user_data",
     "tied_samples",
     "scale_aware_noise",
+    "unit_scaled",
     "joint_codes",
 ]
 
@@ -109,13 +110,34 @@ def tied_samples(values: np.ndarray) -> np.ndarray:
     return counts[inverse.reshape(-1)] > 1
 
 
+#: Magnitudes beyond 2^±UNIT_RANGE are rescaled by unit_scaled: their squares, and products of a few
+#: of them, would leave the floating-point range (about 2^±1022).
+UNIT_RANGE = 400
+
+
+def unit_scaled(values: np.ndarray, axis: int | tuple[int, ...] = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``values`` with each slice along ``axis`` (each column by default) whose largest magnitude lies
+    beyond 2^±UNIT_RANGE divided by a power of two, to bring that magnitude into [1, 2): ``(scaled,
+    scales)`` with ``values == scaled * scales`` (``scales`` keeps the reduced axes, as length 1).
+
+    Other slices keep scale 1 and their values bit for bit. Dividing by a power of two is exact
+    (unless a value becomes subnormal), so a scale-equivariant statistic (a mean, a standard
+    deviation, a covariance) computed on ``scaled`` and scaled back equals the one computed on
+    ``values``, but cannot overflow or underflow on values near 1e300 or 1e-300.
+    """
+    _, exponents = np.frexp(np.abs(values).max(axis=axis, keepdims=True))  # peak = m * 2**exponent, m in [0.5, 1)
+    scales = np.where(np.abs(exponents) > UNIT_RANGE, np.ldexp(1.0, exponents - 1), 1.0)
+    return values / scales, scales
+
+
 def scale_aware_noise(values: np.ndarray, level: float, rng: np.random.Generator) -> np.ndarray:
     """Add N(0, (level * sd_column)^2) noise to each column (sd 1 for a constant column)."""
     if level == 0:
         return values
-    scale = values.std(axis=0)
-    scale = np.where(scale > 0, scale, 1.0)
-    return values + level * scale * rng.standard_normal(values.shape)
+    scaled, scales = unit_scaled(values)
+    spread = scaled.std(axis=0) * scales
+    spread = np.where(spread > 0, spread, 1.0)
+    return values + level * spread * rng.standard_normal(values.shape)
 
 
 def validate_variable(values: Any, variable_type: str, name: str = "x") -> np.ndarray:

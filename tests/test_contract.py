@@ -7,6 +7,7 @@ import pytest
 
 import mibench
 from mibench.estimator import ESTIMATORS
+from mibench.plugin import unit_scaled
 from mibench.testing import REFERENCE_SCENARIOS, CheckSkipped, check_estimator, estimator_checks
 from mibench.validation import VARIABLE_TYPES
 
@@ -26,8 +27,26 @@ SPECS = {
     for name in BUILTINS
     if installed(name)
 }
+#: Peers whose value depends on the units of the data (measured on gaussian(rho=0.6), n = 400, x and
+#: y both multiplied by 2^-1000 and by 2^1000, 2026-11-27), as their own code does.
+UNIT_BOUND_PEERS = {
+    "ennemi": "its rescaling by the standard deviation underflows near 1e-301 (-inf there; 0.174 near 1e301, "
+    "0.220 as drawn)",
+    "infomeasure": "its tie-breaking noise has a fixed absolute size, 1e-10 (-0.014 near 1e-301, 0.196 as drawn)",
+    "npeet": "it adds noise of absolute size 1e-10 and counts within eps - 1e-15 (0.049 near 1e-301, 0.180 near "
+    "1e301, 0.221 as drawn)",
+    "sklearn": "its standardisation squares the values, then adds noise of absolute size 1e-10 (0.058 near 1e-301 "
+    "and 1e301, 0.220 as drawn)",
+}
 CASES = [
-    pytest.param(SPECS[name], check, id=f"{name}-{check.name}")
+    pytest.param(
+        SPECS[name],
+        check,
+        id=f"{name}-{check.name}",
+        marks=[pytest.mark.xfail(strict=True, reason=UNIT_BOUND_PEERS[name])]
+        if name in UNIT_BOUND_PEERS and check.name == "same_in_any_units"
+        else [],
+    )
     for name in SPECS
     for check in estimator_checks(SPECS[name])
 ] + [pytest.param(name, None, id=f"{name}-not-installed") for name in BUILTINS if name not in SPECS]
@@ -36,7 +55,8 @@ OTHER_PAIRS = [
     for name in SPECS
     for pair in ESTIMATORS.entry(name).metadata["info"].types[1:]
     for check in estimator_checks(SPECS[name], types=pair)
-    if check.name in ("returns_finite_float", "refuses_bad_input", "near_zero_under_independence")
+    if check.name in ("returns_finite_float", "refuses_bad_input", "near_zero_under_independence", "same_in_any_units")
+    and not (name in UNIT_BOUND_PEERS and check.name == "same_in_any_units")
 ]
 #: Measured, not hidden: mixed_ksg's mean estimate under exact independence with atoms at 0 is
 #: +0.06-0.07 nats at n = 2000 and decays slowly (independent_mixed: 0.116, 0.083, 0.055, 0.034 at
@@ -81,7 +101,7 @@ def test_every_type_pair_has_reference_scenarios_of_those_types():
 
 def asymmetric_probe(x, y):
     """Gaussian MI of the correlation, declared not symmetric for the test."""
-    r = np.corrcoef(x[:, 0], y[:, 0])[0, 1]
+    r = np.corrcoef(unit_scaled(x)[0][:, 0], unit_scaled(y)[0][:, 0])[0, 1]  # in range near 1e±300
     return float(-0.5 * np.log1p(-min(r * r, 1 - 1e-12)))
 
 

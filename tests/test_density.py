@@ -57,6 +57,31 @@ def test_histogram_matches_histogram2d():
     assert mibench.estimate(x, y, "histogram(bins=10, strategy='quantile')") == pytest.approx(expected, abs=1e-12)
 
 
+def test_histogram_with_more_bins_than_memory_holds_as_a_table():
+    # bins=10**6 built a dense 10^6 x 10^6 table (a MemoryError naming 7.28 TiB). Counted by hand here.
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=10_000), rng.normal(size=10_000)
+    edges = [np.histogram_bin_edges(v, 10**6) for v in (x, y)]
+    codes = [np.clip(np.searchsorted(e, v, side="right") - 1, 0, 10**6 - 1) for e, v in zip(edges, (x, y))]
+    pairs, counts = np.unique(np.column_stack(codes), axis=0, return_counts=True)
+    marginals = [dict(zip(*np.unique(c, return_counts=True))) for c in codes]
+    expected = sum(
+        m / 10_000 * np.log(10_000 * m / (marginals[0][a] * marginals[1][b])) for (a, b), m in zip(pairs, counts)
+    )
+    assert mibench.estimate(x, y, "histogram(bins=1000000)") == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match="an integer from 1 to 1,000,000, got 1000001"):
+        mibench.get_estimator("histogram(bins=1000001)")
+
+
+def test_the_fd_rule_on_outliers_is_refused_before_numpy_builds_its_bins():
+    # One outlier against a tiny interquartile range: the rule asked numpy for 3.8e12 bins (27.8 TiB).
+    rng = np.random.default_rng(0)
+    x, y = np.r_[rng.normal(size=1000) * 1e-6, 1e6], rng.normal(size=1001)
+    with pytest.raises(ValueError, match=r"the 'fd' rule asks for 3.\d+e\+12 bins .* outliers or heavy tails"):
+        mibench.estimate(x, y, "histogram(bins='fd')")
+    assert np.isfinite(mibench.estimate(x, y, "histogram(bins='auto')"))  # numpy bounds auto's count
+
+
 def gcmi_direct(x, y):
     """Ince et al. (2017): copula-normalise, bias-corrected Gaussian entropies, in nats."""
 
@@ -140,3 +165,10 @@ def test_kde_is_invariant_to_an_affine_map_with_a_large_offset(method):
     shifted = mibench.get_scenario("affine(base='gaussian(rho=0.8)')").sample(2000, 4)
     plain = mibench.estimate(x, y, "kde", method=method)
     assert mibench.estimate(*shifted, "kde", method=method) == pytest.approx(plain, abs=1e-4)
+
+
+def test_kde_refuses_no_more_samples_than_dimensions_by_that_reason():
+    # It blamed "a constant or collinear column" for 6 samples of 4 + 4 dimensions.
+    rng = np.random.default_rng(1)
+    with pytest.raises(ValueError, match="kde needs more samples than dimensions .* got 6 samples of 8 dimensions"):
+        mibench.estimate(rng.normal(size=(6, 4)), rng.normal(size=(6, 4)), "kde")

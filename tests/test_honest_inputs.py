@@ -15,7 +15,7 @@ import pytest
 
 import mibench
 from mibench.cli import main
-from mibench.estimator import ESTIMATORS
+from mibench.estimator import ESTIMATORS, NonFiniteEstimateError
 
 ROOT = Path(__file__).resolve().parent.parent
 LN5 = float(np.log(5))
@@ -121,6 +121,31 @@ def test_constant_columns_and_continuous_values_for_discrete_estimators_are_refu
         from mibench.userdata import estimate_table
 
         estimate_table(table, ["a"], ["b"], "plugin", x_type="discrete", y_type="discrete")
+
+
+def test_an_estimate_that_is_not_finite_is_refused_with_the_reason(tmp_path, capsys):
+    x = np.random.default_rng(4).normal(size=200)
+    with pytest.raises(NonFiniteEstimateError, match="gaussian returned inf on these data, not an estimate"):
+        mibench.estimate(x, 2 * x, "gaussian")  # was inf, returned silently
+    pd.DataFrame({"a": x, "b": 2 * x}).to_csv(tmp_path / "t.csv", index=False)
+    assert main(["estimate", str(tmp_path / "t.csv"), "--x", "a", "--y", "b", "-e", "gaussian"]) == 1
+    assert "gaussian returned inf on these data" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("spec", ["gaussian", "kde", "kde(method='exact')", "lnc", "ksg(noise=1e-10)"])
+@pytest.mark.parametrize("factor", [1e-300, 1e300])
+def test_data_near_the_ends_of_the_float_range_give_the_same_estimate(spec, factor):
+    # gaussian and kde returned NaN (1e300) or refused a "singular" covariance (1e-300); lnc silently
+    # dropped its correction; ksg's jitter swamped 1e-300 data. MI does not depend on the units.
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=3000)
+    y, z = 0.6 * x + 0.8 * rng.normal(size=3000), x + rng.normal(size=3000)
+    reference = mibench.estimate(x, y, spec)
+    assert mibench.estimate(x * factor, y * factor, spec) == pytest.approx(reference, rel=1e-9, abs=1e-12)
+    if spec == "gaussian":  # one variable in other units, and a z: only the covariances' scales differ
+        assert mibench.estimate(x * factor, y, spec, z=z / factor) == pytest.approx(
+            mibench.estimate(x, y, spec, z=z), rel=1e-9
+        )
 
 
 # -- 3. specs -----------------------------------------------------------------------------------------

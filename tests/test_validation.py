@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 import mibench
-from mibench.validation import joint_codes, validate_sample, validate_variable
+from mibench.validation import joint_codes, scale_aware_noise, unit_scaled, validate_sample, validate_variable
 
 
 def test_one_dimensional_input_becomes_a_column():
@@ -70,3 +70,24 @@ def test_joint_codes():
     rows = np.array([[0, 1], [1, 0], [0, 1], [1, 1]])
     codes = joint_codes(rows)
     assert codes[0] == codes[2] and len(set(codes.tolist())) == 3
+
+
+@pytest.mark.parametrize("factor", [2.0**-1060, 1e-300, 2.0**-410, 2.0**410, 1e300, 2.0**1020])
+def test_unit_scaled_brings_extreme_columns_into_range_exactly_and_leaves_the_others(factor):
+    values = np.random.default_rng(0).normal(size=(50, 3)) * np.array([factor, 2.0**390, 0.0])
+    scaled, scales = unit_scaled(values)
+    mantissas, _ = np.frexp(scales)
+    assert scales.shape == (1, 3) and np.all(mantissas == 0.5)  # powers of two
+    assert np.array_equal(scaled * scales, values)
+    assert 1 <= np.abs(scaled[:, 0]).max() < 2
+    assert np.array_equal(scaled[:, 1:], values[:, 1:])  # within range: untouched, bit for bit
+    per_row, row_scales = unit_scaled(values[:, :1], axis=1)
+    assert row_scales.shape == (50, 1) and np.all(np.abs(per_row) < 2)
+
+
+def test_jitter_is_scale_aware_at_any_scale():
+    # At 1e-300 the standard deviation underflowed to 0, and noise of sd 1e-10 replaced the data.
+    units = np.array([1e-300, 1e300])
+    values = np.random.default_rng(1).normal(size=(1000, 2))
+    noise = scale_aware_noise(values * units, 1e-3, np.random.default_rng(2)) - values * units
+    assert (noise / units).std(axis=0) / values.std(axis=0) == pytest.approx([1e-3, 1e-3], rel=0.1)
