@@ -14,29 +14,49 @@ from .estimator import Estimator, TiedDataError, UserData, get_estimator
 from .seeding import derived_generator
 from .validation import infer_variable_type
 
-__all__ = ["read_table", "check_columns", "estimate_table", "TableEstimate"]
+__all__ = ["read_table", "resolve_columns", "estimate_table", "TableEstimate"]
 
 #: A text column counts as numeric with stray cells when at least this share of its cells are numbers.
 NUMERIC_SHARE = 0.8
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
+    """A Parquet file, or a delimited text file: tab-separated for .tsv and .tab, else comma-separated,
+    or whatever one delimiter the header shows (semicolons, tabs) when commas give a single column."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no file at {str(path)!r}")
     if path.suffix in (".parquet", ".pq"):
         return pd.read_parquet(path)
-    return pd.read_csv(path)
+    try:
+        table = pd.read_csv(path, sep="\t" if path.suffix in (".tsv", ".tab") else ",")
+        if table.shape[1] == 1 and any(mark in str(table.columns[0]) for mark in ";\t|"):
+            table = pd.read_csv(path, sep=None, engine="python")  # csv.Sniffer finds the delimiter
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{str(path)!r} is empty: no header, no rows") from None
+    return table
 
 
-def check_columns(table: pd.DataFrame, columns: Sequence[str], name: str) -> None:
-    """Columns that exist, hold no missing values, and are not numbers spoiled by a few stray text cells."""
-    missing = [c for c in columns if c not in table.columns]
+def _find(table: pd.DataFrame, column: str) -> str | None:
+    """The table's name for a column: as given, or equal once spaces around either are stripped."""
+    if column in table.columns:
+        return column
+    matches = [name for name in table.columns if str(name).strip() == column.strip()]
+    return matches[0] if len(matches) == 1 else None
+
+
+def resolve_columns(table: pd.DataFrame, columns: Sequence[str], name: str) -> list[str]:
+    """The table's names for the columns asked for (spaces around a name do not matter), checked:
+    they exist, hold no missing values, and are not numbers spoiled by a few stray text cells."""
+    if table.empty:
+        raise ValueError("the table has no rows (only a header?)")
+    found = [_find(table, column) for column in columns]
+    missing = [column for column, match in zip(columns, found, strict=True) if match is None]
     if missing:
         raise ValueError(
             f"{name}: no column {', '.join(map(repr, missing))}; columns: {', '.join(map(str, table.columns))}"
         )
-    for column in columns:
+    for column in found:
         values = table[column]
         if values.isna().any():
             row = values.index[values.isna()][0]
@@ -51,6 +71,7 @@ def check_columns(table: pd.DataFrame, columns: Sequence[str], name: str) -> Non
                 f"column {column!r} is numeric except {int(stray.sum())} cell(s), first at row {row}: "
                 f"{values[row]!r}; fix or drop those rows (as it is, the column would be read as labels)"
             )
+    return found
 
 
 @dataclass(frozen=True)
@@ -169,10 +190,9 @@ def estimate_table(
     permutations keep y's relation to z (:func:`null_permutations`: exact within the classes of a
     discrete z, approximate for a continuous one).
     """
-    check_columns(table, x, "x")
-    check_columns(table, y, "y")
+    x, y = resolve_columns(table, x, "x"), resolve_columns(table, y, "y")
     if z:
-        check_columns(table, z, "z")
+        z = resolve_columns(table, z, "z")
     elif z_type:
         raise ValueError(f"z_type={z_type!r} is given without z columns")
     x_type = x_type or infer_variable_type(table[list(x)], "x")

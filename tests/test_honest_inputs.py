@@ -108,6 +108,22 @@ def test_a_stray_text_cell_in_a_numeric_column_is_named(tmp_path, capsys):
     assert "column 'b' is numeric except 1 cell(s), first at row 17: 'oops'" in capsys.readouterr().err
 
 
+def test_messy_table_files_are_read_or_refused_by_name(tmp_path, capsys):
+    rng = np.random.default_rng(6)
+    a = rng.normal(size=300)
+    table = pd.DataFrame({"a": a, " b ": a + rng.normal(size=300)})
+    expected = mibench.estimate(table["a"], table[" b "], "ksg")
+    for name, sep in (("t.tsv", "\t"), ("semicolons.csv", ";"), ("tabs.txt", "\t"), ("t.csv", ",")):
+        table.to_csv(tmp_path / name, index=False, sep=sep)  # the .tsv and ; files read as one column
+        assert main(["estimate", str(tmp_path / name), "--x", "a", "--y", "b", "-e", "ksg", "--format", "json"]) == 0
+        assert f'"estimate": {expected!r}' in capsys.readouterr().out  # " b " found as b
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "header.csv").write_text("a,b\n")
+    for name, message in (("empty.csv", "is empty: no header, no rows"), ("header.csv", "the table has no rows")):
+        assert main(["estimate", str(tmp_path / name), "--x", "a", "--y", "b"]) == 1
+        assert message in capsys.readouterr().err  # pandas' "No columns to parse", and a RuntimeWarning
+
+
 def test_constant_columns_and_continuous_values_for_discrete_estimators_are_refused():
     rng = np.random.default_rng(3)
     with pytest.raises(ValueError, match="column 0 is constant"):
