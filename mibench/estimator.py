@@ -437,7 +437,7 @@ class Estimator:
         """Run the plugin on arrays that have already been through validation, with their declared
         types: I(x; y), or I(x; y | z) given ``z``. A value that is NaN or infinite is refused
         (NonFiniteEstimateError); benchmark runs record it instead, as an invalid estimate."""
-        value = self._estimate_raw(x, y, x_type=x_type, y_type=y_type, rng=rng, z=z, z_type=z_type)
+        value = self._estimate_raw(x, y, x_type, y_type, rng, z, z_type)
         if not math.isfinite(value):
             raise NonFiniteEstimateError(
                 f"{self.name} returned {value} on these data, not an estimate: its formula is undefined for "
@@ -446,16 +446,9 @@ class Estimator:
         return value
 
     def _estimate_raw(
-        self,
-        x: np.ndarray,
-        y: np.ndarray,
-        *,
-        x_type: str,
-        y_type: str,
-        rng: Any = None,
-        z: np.ndarray | None = None,
-        z_type: str | None = None,
+        self, x: np.ndarray, y: np.ndarray, x_type: str, y_type: str, rng: Any, z: np.ndarray | None, z_type: str | None
     ) -> float:
+        """The plugin's value as it comes, NaN and infinities included (the harness records those as invalid)."""
         if rng is None and self.takes_rng:
             rng = 0
         generator = None if rng is None else as_generator(rng)
@@ -487,10 +480,7 @@ class Estimator:
         never condition, so ``zs`` goes to the others only)."""
         if not self.info.batched:
             zs = zs if zs is not None else [None] * len(xs)
-            return [
-                self._estimate_raw(x, y, x_type=x_type, y_type=y_type, rng=rng, z=z, z_type=z_type)
-                for x, y, z, rng in zip(xs, ys, zs, rngs)
-            ]
+            return [self._estimate_raw(x, y, x_type, y_type, rng, z, z_type) for x, y, z, rng in zip(xs, ys, zs, rngs)]
         offered = {"rngs": list(rngs), "x_type": x_type, "y_type": y_type}
         kwargs = {key: offered[key] for key in self._keywords if key in offered}
         values = self.entry.target(list(xs), list(ys), **self.params, **self.compute, **kwargs)

@@ -7,6 +7,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from .checks import positive_int
 from .labels import short_labels
 from .ranking import rank_estimators
 from .stats import summarize
@@ -98,6 +99,8 @@ def recommend(
     ``n``, ``dims``, ``close`` (False when the nearest scenarios are more than a factor 2 away in
     dimension), ``extrapolated`` (``n`` outside the measured range) and ``source``.
     """
+    for name, value in (("dim_x", dim_x), ("dim_y", dim_y), ("dim_z", dim_z), ("n", n)):
+        positive_int(value, name)
     source = "run" if records is not None or summary is not None else "reference results"
     conditional = bool(z_type)
     if summary is None and records is None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from .checks import positive_int
 from .estimator import Estimator
 from .executors import make_executor
 from .harness import Experiment, plan
@@ -19,7 +20,11 @@ from .scenario import Scenario
 from .stats import summarize
 from .store import open_run
 
-__all__ = ["run", "RunResult"]
+__all__ = ["run", "RunResult", "NothingToRunError"]
+
+
+class NothingToRunError(ValueError):
+    """An experiment in which no estimator fits any scenario (types or dimensions)."""
 
 
 class RunResult(pd.DataFrame):
@@ -75,8 +80,14 @@ def run(
     RunResult
         The records, one row per estimate, with ``.skipped`` (incompatible pairs).
     """
+    for name, value in (("jobs", jobs), ("threads", threads)):
+        if value is not None:
+            positive_int(value, name)
     experiment = Experiment.resolve(estimators, scenarios, sample_sizes, reps, seed, timeout, warmup)
     tasks, skipped = plan(experiment)
+    if not tasks:
+        shown = "; ".join(skipped[:3]) + ("; ..." if len(skipped) > 3 else "")
+        raise NothingToRunError(f"nothing to run: no estimator fits any scenario of the experiment ({shown})")
     if executor is None:
         executor = "dask" if scheduler else ("serial" if jobs == 1 and timeout is None else "processes")
     store = None

@@ -138,6 +138,8 @@ _INSERT = (
 
 
 def _writable_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise StoreError(f"{str(folder)!r} is a file, not a folder; choose another --out")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -161,6 +163,7 @@ def open_run(
     (``mixed_code_versions``), and each record's ``code_version`` column tells them apart.
     """
     folder = Path(folder)
+    _writable_folder(folder)  # not a "damaged store" that --force would replace
     try:
         store = Store(folder)
         existing, previous = store.get_meta("fingerprint"), store.get_meta("code_versions") or {}

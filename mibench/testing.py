@@ -251,12 +251,13 @@ def assert_accurate(
     seed: int = 0,
 ) -> dict[str, float]:
     """Assert that an estimator's |bias| and RMSE on a scenario stay within bounds; return the figures."""
-    from .runner import run
+    from .runner import NothingToRunError, run
 
-    records = run([estimator], [scenario], [n], reps=reps, seed=seed)
+    try:
+        records = run([estimator], [scenario], [n], reps=reps, seed=seed)
+    except NothingToRunError as exc:
+        raise AssertionError(f"{estimator} does not support {scenario}: {exc}") from None
     failed = records[records["status"] != "ok"]
-    if len(records) == 0:
-        raise AssertionError(f"{estimator} does not support {scenario}: {records.skipped}")
     if len(failed):
         raise AssertionError(f"{len(failed)} of {len(records)} estimates failed: {failed['message'].iloc[0]}")
     errors = records["error"].to_numpy()

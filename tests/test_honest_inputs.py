@@ -261,6 +261,30 @@ def test_ctrl_c_stops_without_worker_tracebacks_and_loses_nothing(tmp_path):
     assert resumed.returncode == 0 and len(mibench.load_records(tmp_path / "run")) == 40
 
 
+def test_run_arguments_that_cannot_work_are_named(tmp_path, capsys):
+    # --jobs 0 and -2 ran silently (on every core, and on one); a run of no fitting pair wrote an
+    # empty folder and exited 0; a file as --out was called a damaged store that --force would fix.
+    (tmp_path / "afile").write_text("")
+    for args, message in (
+        (["-e", "ksg", "--jobs", "0"], "jobs must be a positive integer, got 0"),
+        (["-e", "ksg", "--jobs", "-2"], "jobs must be a positive integer, got -2"),
+        (["-e", "plugin"], "nothing to run: no estimator fits any scenario of the experiment (plugin × gaussian-v1"),
+        (["-e", "ksg", "--out", str(tmp_path / "afile")], "afile' is a file, not a folder; choose another --out"),
+    ):
+        out = [] if "--out" in args else ["--out", str(tmp_path / "run")]
+        assert main(["run", *args, "-s", "gaussian", "-n", "100", "--reps", "2", *out]) == 1
+        assert message in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+    # recommend ranked for n = 0 and 0-D variables; export to a folder gave "[Errno 21] Is a directory"
+    for args, message in (
+        (["recommend", "--x-type", "continuous", "--y-type", "continuous", "--n", "0"], "n must be a positive"),
+        (["recommend", "--x-type", "continuous", "--y-type", "continuous", "--dim-x", "0"], "dim_x must be a positive"),
+        (["export", str(ROOT / "results" / "baseline" / "quick"), "--output", str(tmp_path)], "is a folder; name the"),
+    ):
+        assert main(args) == 1
+        assert message in capsys.readouterr().err
+
+
 def test_an_unwritable_out_folder_is_named(tmp_path, capsys):
     (tmp_path / "file").write_text("not a folder")
     out = tmp_path / "file" / "run"

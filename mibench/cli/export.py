@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ._common import UserError
 
@@ -21,6 +22,8 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..store import Store, load_records
 
+    if Path(args.output).is_dir():
+        raise UserError(f"--output {args.output!r} is a folder; name the file to write")
     if args.salvage:
         with Store(args.run, create=False) as store:
             records = store.salvage()

@@ -31,7 +31,7 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-n", "--sample-size", action="append", dest="sample_sizes", type=int, metavar="N")
     parser.add_argument("--reps", type=int)
     parser.add_argument("--seed", type=int)
-    parser.add_argument("--jobs", type=int, help="worker processes")
+    parser.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     parser.add_argument("--executor", choices=["serial", "processes", "dask"])
     parser.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://host:8786")
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="kill a task after this long")
