@@ -220,7 +220,13 @@ def _bin_codes(column: np.ndarray, bins: str | int, strategy: str) -> np.ndarray
                 f"tiny against its range ({np.ptp(column):.3g}), as with outliers or heavy tails; at most "
                 f"{MAX_BINS:,} are allowed: use another rule, a number of bins or strategy='quantile'"
             )
-    edges = np.histogram_bin_edges(column, bins=bins)
+    try:
+        edges = np.histogram_bin_edges(column, bins=bins)
+    except MemoryError:  # numpy before 2.1 lets the outliers set 'auto' too
+        raise ValueError(
+            f"the {bins!r} rule asks for more bins than memory holds on a column with outliers or heavy tails; "
+            f"use another rule, a number of bins or strategy='quantile'"
+        ) from None
     if strategy == "quantile":
         edges = np.unique(np.quantile(column, np.linspace(0, 1, len(edges))))
     if len(edges) < 2:
