@@ -97,7 +97,10 @@ def _facets(
         draw(ax, frame[frame["scenario_label"] == scenario])
         ax.set_xscale("log")
         _ticks_at(ax.xaxis, np.sort(frame["n"].unique()))
-        if logy:
+        if logy and not (np.isfinite(ax.dataLim.y1) and ax.dataLim.y1 > 0):
+            _note(ax, "no value to show\n(one repetition, or no estimate)")
+            ax.set_yticks([])
+        elif logy:
             ax.set_yscale("log")
             ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
             ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.2g}"))
@@ -172,9 +175,17 @@ def runtime_figure(summary: pd.DataFrame, styles: Styles) -> plt.Figure:
     ax.set_xlabel("n")
     ax.set_ylabel("median seconds per estimate")
     ax.set_title("Runtime against n (median over scenarios; legend: fitted exponent)", fontsize=10)
-    ax.legend(fontsize=7, ncol=2, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    if ax.lines:
+        ax.legend(fontsize=7, ncol=2, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    else:
+        _note(ax, "no estimate finished")
     figure.tight_layout()
     return figure
+
+
+def _note(ax: plt.Axes, text: str) -> None:
+    """Grey text in the middle of a panel that has nothing to draw."""
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=7, color="0.4")
 
 
 def _ticks_at(axis: matplotlib.axis.Axis, values: np.ndarray) -> None:
