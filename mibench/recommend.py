@@ -127,6 +127,10 @@ def recommend(
     sizes = np.sort(cells["n"].unique())
     nearest = int(sizes[np.argmin(np.abs(np.log(sizes / n)))])
     table = rank_estimators(cells[cells["n"] == nearest], records=records)
+    if table.empty:
+        raise ValueError(
+            f"no estimator finished an estimate on the matching scenarios at n = {nearest} in the {source}"
+        )
     expected = expected_at(cells[cells["estimator"].isin(table["estimator"])], n)
     medians = expected.groupby("estimator")[["bias", "bias_low", "bias_high", "rmse", "rmse_low", "rmse_high"]].median()
     for column in medians.columns:

@@ -103,15 +103,18 @@ def test_every_plot_kind_is_written(small_run, tmp_path):
 
 
 @pytest.mark.filterwarnings("error::UserWarning")  # matplotlib's "No artists with labels" for an empty legend
-def test_plot_and_report_draw_runs_of_one_repetition_or_only_failures(tmp_path):
+def test_plot_and_report_draw_runs_of_one_repetition_or_only_failures(tmp_path, capsys):
     # Both stopped at "Data cannot be log-scaled because all values are <= 0" (std and RMSE panels
     # with no value to put on a log axis).
-    for name, n in (("one", 100), ("failed", 2)):  # ksg needs 4 samples: every estimate fails at n = 2
+    for name, n, code in (("one", 100, 0), ("failed", 2, 1)):  # neither estimator takes 2 samples: all fail
         run = ["run", "-e", "ksg", "-e", "gaussian", "-s", "gaussian", "-n", str(n), "--reps", "1", "--quiet"]
-        assert main([*run, "--jobs", "1", "--out", str(tmp_path / name)]) in (0, 1)
+        assert main([*run, "--jobs", "1", "--out", str(tmp_path / name)]) == code
         assert main(["plot", str(tmp_path / name)]) == 0
         assert main(["report", str(tmp_path / name)]) == 0
         assert (tmp_path / name / "figures" / "std.png").stat().st_size > 5000
+    # and recommend from the failed run: a KeyError, 'estimator', before
+    assert main(["recommend", "--x-type", "continuous", "--y-type", "continuous", "--run", str(tmp_path / name)]) == 1
+    assert "no estimator finished an estimate on the matching scenarios at n = 2 in the run" in capsys.readouterr().err
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
