@@ -54,7 +54,7 @@ def resolve_columns(table: pd.DataFrame, columns: Sequence[str], name: str) -> l
     missing = [column for column, match in zip(columns, found, strict=True) if match is None]
     if missing:
         raise ValueError(
-            f"{name}: no column {', '.join(map(repr, missing))}; columns: {', '.join(map(str, table.columns))}"
+            f"{name}: no column {', '.join(map(repr, missing))}; columns: {', '.join(map(repr, table.columns))}"
         )
     for column in found:
         values = table[column]
