@@ -28,6 +28,7 @@ DISCRETE_MAX_LEVELS = 20
 
 VariableType = Literal["continuous", "discrete", "mixed"]
 VARIABLE_TYPES: tuple[str, ...] = ("continuous", "discrete", "mixed")
+PANDAS = (pd.DataFrame, pd.Series)
 
 
 def check_variable_type(value: str, what: str = "variable type") -> str:
@@ -38,7 +39,7 @@ def check_variable_type(value: str, what: str = "variable type") -> str:
 
 def as_2d(values: Any, name: str) -> np.ndarray:
     """Turn array-like input into a 2-D array of shape (n_samples, n_features)."""
-    if isinstance(values, (pd.DataFrame, pd.Series)):
+    if isinstance(values, PANDAS):
         values = values.to_numpy()
     try:
         array = np.asarray(values)
@@ -225,6 +226,14 @@ def validate_sample(
             raise ValueError(f"x and y must have the same number of samples; got {got}")
         got = ", ".join(f"{name}: {count}" for name, count in lengths.items())
         raise ValueError(f"x, y and z must have the same number of samples; got {got}")
+    indexes = [(name, value.index) for name, value in (("x", x), ("y", y), ("z", z)) if isinstance(value, PANDAS)]
+    for name, index in indexes[1:]:
+        first, first_index = indexes[0]
+        if not index.equals(first_index):
+            raise ValueError(
+                f"{first} and {name} are pandas objects with different indexes; samples are paired by position, "
+                f"so align them first ({name}.reindex({first}.index)), or pass .to_numpy() to pair by position"
+            )
     check_sample_count(x_array.shape[0], min_samples)
     return x_array, y_array, z_array
 

@@ -124,6 +124,20 @@ def test_messy_table_files_are_read_or_refused_by_name(tmp_path, capsys):
         assert message in capsys.readouterr().err  # pandas' "No columns to parse", and a RuntimeWarning
 
 
+def test_pandas_inputs_whose_indexes_differ_are_not_paired_by_position_silently():
+    # x.sort_values() beside y was paired by position: 0.027 nats where the data hold 0.39.
+    rng = np.random.default_rng(7)
+    x = pd.Series(rng.normal(size=300))
+    y = x + rng.normal(size=300)
+    with pytest.raises(ValueError, match=r"x and y are pandas objects with different indexes.*y\.reindex\(x\.index\)"):
+        mibench.estimate(x.sort_values(), y, "ksg")
+    aligned = mibench.estimate(x.sort_values(), y.reindex(x.sort_values().index), "ksg")
+    assert aligned == pytest.approx(mibench.estimate(x.to_numpy(), y.to_numpy(), "ksg"), rel=1e-12)  # same pairs
+    assert aligned > 0.3
+    with pytest.raises(ValueError, match="x and z are pandas objects with different indexes"):
+        mibench.estimate(x, y, "ksg", z=pd.Series(rng.normal(size=300), index=range(5, 305)))
+
+
 def test_constant_columns_and_continuous_values_for_discrete_estimators_are_refused():
     rng = np.random.default_rng(3)
     with pytest.raises(ValueError, match="column 0 is constant"):
