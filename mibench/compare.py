@@ -108,6 +108,10 @@ def _cell(b: pd.DataFrame, c: pd.DataFrame, tolerance: Tolerance) -> dict[str, o
     }
 
 
+#: The note on a cell whose accuracy cannot be tested: one repetition on a side.
+UNTESTED = "accuracy not tested: 1 repetition (2 or more needed)"
+
+
 def compare(
     baseline: pd.DataFrame,
     candidate: pd.DataFrame,
@@ -156,13 +160,15 @@ def compare(
     for index, row in frame.iterrows():
         if rmse_worse[index] or bias_worse[index]:
             row["flags"].append("regression")
-        note = ""
+        note = []
+        if row["reps"] < 2:  # NaN (no ok estimate on a side) compares False: failures are flagged instead
+            note.append(UNTESTED)
         if slower[index]:
             if same_machine:
                 row["flags"].append("slower")
             else:
-                note = f"{row['runtime_ratio']:.2g}× slower, but the runs come from different machines"
-        notes.append(note)
+                note.append(f"{row['runtime_ratio']:.2g}× slower, but the runs come from different machines")
+        notes.append("; ".join(note))
     frame["flags"] = [", ".join(flags) for flags in frame["flags"]]
     frame["notes"] = notes
     return frame.reindex(columns=COLUMNS)

@@ -143,3 +143,19 @@ def test_cells_with_no_ok_estimate_on_one_side_flag_failures_without_crashing():
     result = compare(baseline, failed)
     assert (result["flags"] == "new failures").all() and has_regressions(result)
     assert (compare(baseline, baseline.iloc[:0])["flags"] == "missing").all()
+
+
+def test_a_comparison_of_single_repetitions_says_it_tested_nothing(tmp_path, capsys):
+    # With one repetition no test can find a change, and the verdict read "nothing flagged; OK" alone.
+    experiment = {**EXPERIMENT, "reps": 1}
+    base, cand = tmp_path / "base.csv", tmp_path / "cand.csv"
+    mibench.run(seed=0, **experiment).to_csv(base, index=False)
+    SHIFT["value"] = 1.0  # a whole nat: it would be flagged with repetitions
+    try:
+        mibench.run(seed=0, **experiment).to_csv(cand, index=False)
+    finally:
+        SHIFT["value"] = 0.0
+    result = compare(pd.read_csv(base), pd.read_csv(cand))
+    assert (result["notes"] == "accuracy not tested: 1 repetition (2 or more needed)").all()
+    assert main(["compare", str(base), str(cand)]) == 0
+    assert "8 cells compared: nothing flagged; 8 not tested for accuracy (1 repetition);" in capsys.readouterr().err

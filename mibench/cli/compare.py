@@ -44,7 +44,7 @@ def _machine(run: str) -> tuple | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..compare import Tolerance, compare, has_regressions
+    from ..compare import UNTESTED, Tolerance, compare, has_regressions
     from ..store import load_records
 
     tolerance = Tolerance(
@@ -69,6 +69,9 @@ def run(args: argparse.Namespace) -> int:
         print_table(shown, args.format)
     counts = result["flags"].fillna("").str.split(", ").explode().value_counts()
     summary = ", ".join(f"{count} {flag}" for flag, count in counts.items() if flag) or "nothing flagged"
+    untested = int(result["notes"].fillna("").str.contains(UNTESTED, regex=False).sum())
+    if untested:
+        summary += f"; {untested} not tested for accuracy (1 repetition)"
     if not same_machine:
         summary += "; runtime not compared (the runs do not both show the same machine)"
     print(f"{len(result)} cells compared: {summary}; {'FAIL' if failed else 'OK'}", file=sys.stderr)
