@@ -93,3 +93,27 @@ def test_out_folder_has_records_summary_and_store(tmp_path):
     assert {"records.csv", "summary.csv", "mibench.sqlite"} <= {p.name for p in out.iterdir()}
     pd.testing.assert_frame_equal(stable(mibench.load_records(out)), stable(records))
     pd.testing.assert_frame_equal(stable(mibench.load_records(out / "records.csv")), stable(records))
+
+
+CALLS: list[tuple[int, int]] = []
+
+
+def counted(x, y):
+    """Gaussian MI of the first columns; records the dimensions it was called with."""
+    CALLS.append((x.shape[1], y.shape[1]))
+    r = np.corrcoef(x[:, 0], y[:, 0])[0, 1]
+    return float(-0.5 * np.log1p(-r * r))
+
+
+def test_warmup_calls_once_per_estimator_and_shape_of_data():
+    # Compiled kernels differ between 1-D and multi-D data: one warm-up per estimator missed the second.
+    if "test_counted" not in mibench.list_estimators():
+        mibench.register_estimator("test_counted")(counted)
+    CALLS.clear()
+    scenarios = ["gaussian(rho=0.5)", "gaussian(rho=0.5, dim=2)"]
+    records = mibench.run(["test_counted"], scenarios, [50, 80], reps=2, seed=3, warmup=True)
+    assert (records["status"] == "ok").all() and len(records) == 8
+    assert sorted(CALLS) == [(1, 1)] * 5 + [(2, 2)] * 5  # 4 timed calls and 1 warm-up per shape
+    CALLS.clear()
+    mibench.run(["test_counted"], scenarios, [50], reps=2, seed=4, warmup=True)
+    assert len(CALLS) == 4  # warm already: this process ran them
