@@ -15,6 +15,7 @@ from scipy.special import digamma
 from mibench.plugin import number, positive_int, scale_aware_noise
 
 __all__ = [
+    "joint_kth_distance",
     "knn_indices",
     "kth_neighbour_distance",
     "max_norm",
@@ -37,6 +38,20 @@ def kth_neighbour_distance(points: np.ndarray, k: int, workers: int = 1) -> tupl
 
     tree = Tree(points, workers)
     return tree.order, tree.neighbours(k, workers)[0][:, -1]
+
+
+def joint_kth_distance(spaces: Sequence[np.ndarray], k: int, workers: int = 1) -> tuple[list[np.ndarray], np.ndarray]:
+    """``kth_neighbour_distance`` in the joint space of several variables (the same rows).
+
+    Returns the variables in the tree's order, as views of its copy of the joint points, and the
+    distances in that order.
+    """
+    from ._kdtree import Tree
+
+    tree = Tree(np.hstack(spaces), workers)
+    edges = np.cumsum([0, *(space.shape[1] for space in spaces)])
+    ordered = [tree.points[:, a:b] for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    return ordered, tree.neighbours(k, workers)[0][:, -1]
 
 
 def knn_indices(points: np.ndarray, k: int, workers: int = 1) -> np.ndarray:

@@ -10,6 +10,7 @@ from mibench.plugin import Conventions, number, register_estimator, unit_scaled
 from ._neighbours import (
     count_within_each,
     digamma_table,
+    joint_kth_distance,
     knn_indices,
     kth_neighbour_distance,
     max_norm,
@@ -88,16 +89,14 @@ def ksg(
         return _frenzel_pompe(*prepare(x, y, k, noise, rng, z), k, workers)
     x, y = prepare(x, y, k, noise, rng)
     n = x.shape[0]
-    order, eps = kth_neighbour_distance(np.hstack([x, y]), k, workers)
-    x, y = x[order], y[order]
+    (x, y), eps = joint_kth_distance([x, y], k, workers)
     n_x, n_y = count_within_each([x, y], eps, strict=True, workers=workers)
     psi = digamma_table(max(k, n_x.max() + 1, n_y.max() + 1))
     return float(psi[k] + digamma(n) - np.mean(psi[n_x + 1] + psi[n_y + 1]))
 
 
 def _frenzel_pompe(x: np.ndarray, y: np.ndarray, z: np.ndarray, k: int, workers: int) -> float:
-    order, eps = kth_neighbour_distance(np.hstack([x, y, z]), k, workers)
-    x, y, z = x[order], y[order], z[order]
+    (x, y, z), eps = joint_kth_distance([x, y, z], k, workers)
     n_xz, n_yz, n_z = count_within_each([np.hstack([x, z]), np.hstack([y, z]), z], eps, strict=True, workers=workers)
     psi = digamma_table(max(k, n_xz.max() + 1, n_yz.max() + 1, n_z.max() + 1))
     return float(psi[k] - np.mean(psi[n_xz + 1] + psi[n_yz + 1] - psi[n_z + 1]))

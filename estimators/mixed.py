@@ -6,7 +6,15 @@ import numpy as np
 
 from mibench.plugin import VARIABLE_TYPES, Conventions, joint_codes, register_estimator
 
-from ._neighbours import check_k, count_within, digamma_table, kth_neighbour_distance, more_than_k, neighbour_params
+from ._neighbours import (
+    check_k,
+    count_within,
+    digamma_table,
+    joint_kth_distance,
+    kth_neighbour_distance,
+    more_than_k,
+    neighbour_params,
+)
 
 
 def _ross(labels: np.ndarray, values: np.ndarray, k: int, workers: int) -> float:
@@ -127,8 +135,7 @@ def mixed_ksg(
     scale = 2.0 * max(spans, default=0.0) + 1.0
     x = _metric_space(x, discrete_x, scale)
     y = _metric_space(y, discrete_y, scale)
-    order, rho = kth_neighbour_distance(np.hstack([x, y]), k, workers)
-    x, y = x[order], y[order]
+    (x, y), rho = joint_kth_distance([x, y], k, workers)
     joint = np.hstack([x, y])
     n = joint.shape[0]
     atom = rho == 0
@@ -196,8 +203,7 @@ def mesner_shalizi(
     spans = [float(np.ptp(v)) for v, kind in variables if kind != "discrete"]
     scale = 2.0 * max(spans, default=0.0) + 1.0
     spaces = [_metric_space(v, kind == "discrete", scale) for v, kind in variables]
-    order, rho = kth_neighbour_distance(np.hstack(spaces), k, workers)
-    spaces = [space[order] for space in spaces]
+    spaces, rho = joint_kth_distance(spaces, k, workers)
     n = rho.size
     k_tilde = np.where(rho == 0, count_within(np.hstack(spaces), np.zeros(n), strict=False, workers=workers), k)
     conditioning = spaces[2:]
