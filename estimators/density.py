@@ -11,6 +11,9 @@ from mibench.plugin import Conventions, flag, register_estimator, unit_scaled
 
 from .discrete import plugin_mi_from_codes
 
+#: The smallest bandwidth factor accepted: below it, squared distances in bandwidths overflow.
+MIN_BANDWIDTH = 1e-100
+
 
 def bandwidth_factor(rule: str | float, n: int, dim: int) -> float:
     """Scott: n^(−1/(d+4)); Silverman: (n(d+2)/4)^(−1/(d+4)); or a positive number given as is."""
@@ -19,8 +22,20 @@ def bandwidth_factor(rule: str | float, n: int, dim: int) -> float:
     if rule == "silverman":
         return float((n * (dim + 2) / 4.0) ** (-1.0 / (dim + 4)))
     if isinstance(rule, (int, float)) and not isinstance(rule, bool) and rule > 0:
+        if not MIN_BANDWIDTH <= rule < np.inf:
+            raise ValueError(
+                f"bandwidth {rule!r} is out of range: it multiplies each variable's standard deviation and "
+                f"must be at least {MIN_BANDWIDTH:g} and finite"
+            )
         return float(rule)
     raise ValueError(f"bandwidth must be 'scott', 'silverman' or a positive number, got {rule!r}")
+
+
+#: The Gram form of squared distances, |a|² + |b|² − 2 a·b, is faster from 2 dimensions on, but it
+#: errs by up to about 4 (d + 2) ε max|a|², and at a tiny bandwidth the points lie far apart in
+#: kernel units: a point's distance to itself then comes out large, not 0. It is used only where
+#: that bound is below GRAM_TOLERANCE (in the log-kernel, so in nats per log density).
+GRAM_TOLERANCE = 1e-10
 
 
 def kde_log_density(values: np.ndarray, rule: str | float, leave_one_out: bool, block: int = 16) -> np.ndarray:
@@ -28,14 +43,20 @@ def kde_log_density(values: np.ndarray, rule: str | float, leave_one_out: bool, 
     n, dim = values.shape
     log_norm, white = _whitened(values, rule)
     squared = np.sum(white**2, axis=1)
+    gram = dim > 1 and 4 * (dim + 2) * np.finfo(float).eps * squared.max() <= GRAM_TOLERANCE
+    if not gram:
+        white = np.asfortranarray(white)  # columns contiguous, for the distances coordinate by coordinate
     out = np.empty(n)
     for start in range(0, n, block):
         stop = min(start + block, n)
-        distances = white[start:stop] @ white.T
-        distances *= -2.0
-        distances += squared[start:stop, None]
-        distances += squared[None, :]
-        np.maximum(distances, 0.0, out=distances)
+        if gram:
+            distances = white[start:stop] @ white.T
+            distances *= -2.0
+            distances += squared[start:stop, None]
+            distances += squared[None, :]
+            np.maximum(distances, 0.0, out=distances)
+        else:
+            distances = _squared_distances(white[start:stop], white)
         distances *= -0.5
         if leave_one_out:
             distances[np.arange(stop - start), np.arange(start, stop)] = -np.inf
@@ -115,12 +136,20 @@ def _spacing(width: np.ndarray) -> float:
     return max(GRID_SPACING, float(np.prod(extent) / TARGET_GRID) ** (1 / len(extent)))
 
 
-def _kernel_matrix(at: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    """exp(−|a_i − c_j|² / 2) for every row a_i of ``at`` and c_j of ``centres``, coordinate by coordinate."""
-    squared = np.zeros((len(at), len(centres)))
-    for c in range(at.shape[1]):
+def _squared_distances(at: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """|a_i − c_j|² for every row a_i of ``at`` and c_j of ``centres``, coordinate by coordinate."""
+    squared = np.subtract.outer(at[:, 0], centres[:, 0])
+    squared *= squared
+    for c in range(1, at.shape[1]):
         difference = np.subtract.outer(at[:, c], centres[:, c])
-        squared += difference * difference
+        difference *= difference
+        squared += difference
+    return squared
+
+
+def _kernel_matrix(at: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """exp(−|a_i − c_j|² / 2) for every row a_i of ``at`` and c_j of ``centres``."""
+    squared = _squared_distances(at, centres)
     return np.exp(-0.5 * squared, out=squared)
 
 
@@ -181,7 +210,10 @@ def kde(
         \hat I = \frac1N\sum_i \ln\frac{\hat f_{XY}(x_i,y_i)}{\hat f_X(x_i)\hat f_Y(y_i)}
 
     with :math:`\hat S` the sample covariance of the space being smoothed and the bandwidth factor
-    h from Scott's rule :math:`N^{-1/(d+4)}`, Silverman's :math:`(N(d+2)/4)^{-1/(d+4)}`, or a number.
+    h from Scott's rule :math:`N^{-1/(d+4)}`, Silverman's :math:`(N(d+2)/4)^{-1/(d+4)}`, or a number
+    (at least ``MIN_BANDWIDTH``; as h → 0 the estimate tends to
+    :math:`\ln N - \frac12 \ln\frac{\det \hat S_{XY}}{\det \hat S_X \det \hat S_Y}`, plus the mean
+    log-ratio of tied samples' multiplicities).
     ``leave_one_out=True`` excludes j = i from each density. ``method="binned"`` (the default)
     evaluates the densities of spaces with at most 2 dimensions, from ``BINNED_ABOVE`` samples on,
     by linear binning and FFT convolution (:func:`binned_log_density`: within 7.2e-4 nats of the

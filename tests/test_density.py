@@ -175,3 +175,49 @@ def test_kde_refuses_no_more_samples_than_dimensions_by_that_reason():
     rng = np.random.default_rng(1)
     with pytest.raises(ValueError, match="kde needs more samples than dimensions .* got 6 samples of 8 dimensions"):
         mibench.estimate(rng.normal(size=(6, 4)), rng.normal(size=(6, 4)), "kde")
+
+
+def _tiny_bandwidth_limit(x: np.ndarray, y: np.ndarray) -> float:
+    """kde's resubstitution estimate as the bandwidth goes to 0, by hand: each sample's kernel sum
+    is the number of samples equal to it, m(i), so ln f̂(v_i) = ln m(i) − ln n − ln det(h L) −
+    (d/2) ln 2π; the h and 2π terms cancel between the joint and the marginals."""
+
+    def log_multiplicity(values):
+        _, inverse, counts = np.unique(values, axis=0, return_inverse=True, return_counts=True)
+        return np.log(counts[inverse.reshape(-1)])
+
+    def half_log_det(values):
+        return 0.5 * np.linalg.slogdet(np.atleast_2d(np.cov(values, rowvar=False)))[1]
+
+    xy = np.hstack([x, y])
+    counts = log_multiplicity(xy) - log_multiplicity(x) - log_multiplicity(y)
+    return float(np.mean(counts) + np.log(len(x)) - half_log_det(xy) + half_log_det(x) + half_log_det(y))
+
+
+@pytest.mark.parametrize("dims", [1, 2])
+@pytest.mark.parametrize("bandwidth", [1e-7, 1e-9, 1e-60])
+def test_kde_at_a_tiny_bandwidth_reaches_its_limit(dims, bandwidth):
+    # The Gram form of distances put each sample far from itself: 6.0913 for 6.0938 at 1e-7 in 1-D,
+    # -inf (refused) at 1e-9.
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(300, dims))
+    y = x[:, :1] + rng.normal(size=(300, 1))
+    got = mibench.estimate(x, y, "kde", bandwidth=bandwidth, method="exact")
+    assert got == pytest.approx(_tiny_bandwidth_limit(x, y), abs=1e-9)
+
+
+def test_kde_at_a_tiny_bandwidth_counts_tied_samples_exactly():
+    rng = np.random.default_rng(4)
+    x = np.tile(rng.normal(size=(100, 2)), (3, 1))  # rows j, j + 100 and j + 200 share their x
+    y = rng.normal(size=(300, 1))
+    y[100:200] = y[:100]  # and rows j and j + 100 their y: joint multiplicities 2, 2, 1
+    shuffle = rng.permutation(300)
+    x, y = x[shuffle], y[shuffle]
+    got = mibench.estimate(x, y, "kde", bandwidth=1e-9)
+    assert got == pytest.approx(_tiny_bandwidth_limit(x, y), abs=1e-9)
+
+
+@pytest.mark.parametrize("bandwidth", [1e-300, float("inf")])
+def test_kde_refuses_a_bandwidth_out_of_range(bandwidth):
+    with pytest.raises(ValueError, match=f"bandwidth {bandwidth} is out of range"):
+        mibench.get_estimator("kde", bandwidth=bandwidth)
