@@ -125,11 +125,20 @@ class Scenario:
         """Draw ``n`` samples: x of shape (n, dim_x) and y of shape (n, dim_y), and for a conditional
         scenario z of shape (n, dim_z) as well."""
         n = positive_int(n, "n")
-        drawn = self._sample(n, as_generator(rng))
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # non-finite values are refused below
+            drawn = self._sample(n, as_generator(rng))
         dims = (self.dim_x, self.dim_y, *((self.dim_z,) if self.conditional else ()))
         if len(drawn) != len(dims):
             raise TypeError(f"scenario {self.name or type(self).__name__} drew {len(drawn)} variables, not {len(dims)}")
-        return tuple(np.asarray(values).reshape(n, dim) for values, dim in zip(drawn, dims))
+        arrays = tuple(np.asarray(values).reshape(n, dim) for values, dim in zip(drawn, dims))
+        for name, values in zip("xyz", arrays):
+            if values.dtype.kind in "fc" and not np.isfinite(values).all():
+                bad = int((~np.isfinite(values)).any(axis=1).sum())
+                raise ValueError(
+                    f"scenario {self.spec or self.name or type(self).__name__} drew {bad} of {n} samples with a "
+                    f"non-finite {name} (inf or NaN): at these parameters its values leave float64's range"
+                )
+        return arrays
 
     def canonical_params(self, params: dict[str, Any]) -> dict[str, Any]:
         """The parameters that name this scenario in its canonical spec (override to normalise)."""

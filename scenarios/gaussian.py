@@ -77,6 +77,20 @@ def pairs_covariance(rho: float, pairs: int, dim_x: int, dim_y: int) -> np.ndarr
     return cov
 
 
+def correlation_for_mi(mi: float, pairs: int, floor: float = 0.0) -> float:
+    """The correlation ρ of each of ``pairs`` Gaussian pairs that together carry ``mi − floor`` nats
+    (``floor``: what the scenario carries without them): I = −(pairs/2) ln(1 − ρ²), so
+    ρ = sqrt(1 − e^(−2I/pairs))."""
+    rho = float(np.sqrt(-np.expm1(-2 * (mi - floor) / pairs)))
+    if not rho < 1:
+        largest = floor - 0.5 * pairs * np.log1p(-np.nextafter(1.0, 0.0) ** 2)
+        raise ValueError(
+            f"mi={mi:g} is too large to represent with float64 correlations: at most {largest:.4g} nats over "
+            f"{pairs} pair{'s' if pairs > 1 else ''}"
+        )
+    return rho
+
+
 class SolvesForMI:
     """Scenarios with a ``mi=`` parameter that overrides ``rho``: the spec then names mi, not rho."""
 
@@ -112,9 +126,7 @@ class CorrelatedGaussian(SolvesForMI, JointGaussian):
     def __init__(self, rho: float = 0.5, dim: int = 1, mi: float | None = None) -> None:
         dim = positive_int(dim, "dim")
         if mi is not None:
-            rho = float(np.sqrt(-np.expm1(-2 * number(mi, "mi", 0, np.inf, inclusive=True) / dim)))
-            if not rho < 1:
-                raise ValueError(f"mi={mi} is too large to represent with float64 correlations")
+            rho = correlation_for_mi(number(mi, "mi", 0, np.inf, inclusive=True), dim)
         self.rho = number(rho, "rho", -1, 1)
         self._set_covariance(pairs_covariance(self.rho, dim, dim, dim), dim)
 
@@ -195,7 +207,7 @@ class SparseGaussian(SolvesForMI, JointGaussian):
         if pairs > min(dim_x, dim_y):
             raise ValueError(f"pairs must be at most min(dim_x, dim_y) = {min(dim_x, dim_y)}, got {pairs}")
         if mi is not None:
-            rho = float(np.sqrt(-np.expm1(-2 * number(mi, "mi", 0, np.inf, inclusive=True) / pairs)))
+            rho = correlation_for_mi(number(mi, "mi", 0, np.inf, inclusive=True), pairs)
         self.rho = number(rho, "rho", 0, 1, inclusive=False) if rho != 0 else 0.0
         self._set_covariance(pairs_covariance(self.rho, pairs, dim_x, dim_y), dim_x)
 

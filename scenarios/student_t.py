@@ -8,7 +8,7 @@ from scipy.stats import multivariate_t
 
 from mibench.plugin import Scenario, Truth, number, positive_int, register_scenario
 
-from .gaussian import SolvesForMI, gaussian_mi, pairs_covariance
+from .gaussian import SolvesForMI, correlation_for_mi, gaussian_mi, pairs_covariance
 
 #: Above this many degrees of freedom per unit of d_x·d_y the correction is evaluated by its
 #: asymptotic series, where the direct sum loses digits to cancellation. At the switch the two
@@ -73,7 +73,7 @@ class StudentT(SolvesForMI, Scenario):
             mi = number(mi, "mi", 0, np.inf, inclusive=True)
             if mi < correction:
                 raise ValueError(f"mi={mi:g} is below the Student-t floor c(dof={self.dof:g}) = {correction:.6g}")
-            rho = float(np.sqrt(-np.expm1(-2 * (mi - correction) / dim)))
+            rho = correlation_for_mi(mi, dim, floor=correction)
         self.rho = number(rho, "rho", -1, 1)
         self.scale = pairs_covariance(self.rho, dim, dim, dim)
         self._chol = np.linalg.cholesky(self.scale)

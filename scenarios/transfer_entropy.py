@@ -146,6 +146,7 @@ class MarkovTransferEntropy(TransferEntropy):
         self.coupling = probability(coupling, "coupling")
         self.noise = probability(noise, "noise")
         self._set_histories(history, source_history)
+        self.chain  # noqa: B018  (computed now: a chain that does not mix is refused here)
 
     def _step(self, state: tuple[int, int], following: tuple[int, int]) -> float:
         (x, y), (x_next, y_next) = state, following
@@ -159,6 +160,12 @@ class MarkovTransferEntropy(TransferEntropy):
         """The 4 × 4 transition matrix over the states (x, y) in STATES' order, and its stationary law."""
         transition = np.array([[self._step(s, t) for t in STATES] for s in STATES])
         eigenvalues, eigenvectors = np.linalg.eig(transition.T)
+        if np.sum(np.abs(eigenvalues - 1) < 1e-9) > 1:
+            raise ValueError(
+                f"the chain with flip={self.flip}, coupling={self.coupling}, noise={self.noise} has more than one "
+                "stationary law (X or Y, or the pair, never leaves its starting class), so one series does not "
+                "define its TE"
+            )
         stationary = np.real(eigenvectors[:, np.argmin(np.abs(eigenvalues - 1))])
         return transition, stationary / stationary.sum()
 
