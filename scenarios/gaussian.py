@@ -83,7 +83,7 @@ def correlation_for_mi(mi: float, pairs: int, floor: float = 0.0) -> float:
     ρ = sqrt(1 − e^(−2I/pairs))."""
     rho = float(np.sqrt(-np.expm1(-2 * (mi - floor) / pairs)))
     if not rho < 1:
-        largest = floor - 0.5 * pairs * np.log1p(-np.nextafter(1.0, 0.0) ** 2)
+        largest = floor - 0.5 * pairs * np.log1p(-(np.nextafter(1.0, 0.0) ** 2))
         raise ValueError(
             f"mi={mi:g} is too large to represent with float64 correlations: at most {largest:.4g} nats over "
             f"{pairs} pair{'s' if pairs > 1 else ''}"
