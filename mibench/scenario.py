@@ -189,6 +189,10 @@ def get_scenario(spec: str | Scenario, **params: Any) -> Scenario:
         scenario = entry.target(**resolved)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"invalid parameters for scenario {entry.name!r}: {exc}") from None
+    except MemoryError as exc:
+        raise ValueError(
+            f"invalid parameters for scenario {entry.name!r}: they need more memory than is free ({exc})"
+        ) from None
     if not isinstance(scenario, Scenario):
         raise TypeError(f"scenario {entry.name!r} did not produce a Scenario (got {type(scenario).__name__})")
     if scenario.quantity not in QUANTITIES or (scenario.quantity != "mi") != scenario.conditional:

@@ -228,6 +228,16 @@ def test_scenario_parameters_without_a_defined_truth_are_refused_by_that_reason(
         mibench.get_scenario(spec)
 
 
+def test_a_scenario_too_large_to_build_is_refused_by_that_reason(capsys):
+    # A traceback from numpy's allocator, and describe blamed the gaussian estimator's parameters.
+    # 2 · 10^7 dimensions need a covariance of 3.2e15 bytes, beyond any address space.
+    with pytest.raises(ValueError, match=r"invalid parameters for scenario 'gaussian': they need more memory"):
+        mibench.get_scenario("gaussian(dim=10000000)")
+    assert main(["describe", "gaussian(dim=10000000)"]) == 1
+    err = capsys.readouterr().err
+    assert "neither takes this spec" in err and "scenario 'gaussian': they need more memory than is free" in err
+
+
 # -- 4. the README from a clone's root ------------------------------------------------------------------
 def test_the_package_imports_from_the_clone_root_without_an_editable_install():
     site_packages = next(p for p in sys.path if p.endswith("site-packages"))

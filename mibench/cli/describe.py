@@ -46,6 +46,10 @@ def run(args: argparse.Namespace) -> int:
         except (LookupError, ValueError) as exc:
             errors.append(exc)
     if not sections:
+        if len(errors) > 1:
+            raise ValueError(
+                f"{name!r} names an estimator and a scenario, and neither takes this spec: {errors[0]}; {errors[1]}"
+            )
         if errors:
             raise errors[0]
         try:
