@@ -108,8 +108,8 @@ def _cell(b: pd.DataFrame, c: pd.DataFrame, tolerance: Tolerance) -> dict[str, o
     }
 
 
-#: The note on a cell whose accuracy cannot be tested: one repetition on a side.
-UNTESTED = "accuracy not tested: 1 repetition (2 or more needed)"
+#: The note on a cell whose accuracy cannot be tested (one repetition, or no successful estimate, on a side).
+UNTESTED = "accuracy not tested"
 
 
 def compare(
@@ -145,10 +145,13 @@ def compare(
         b_ok, c_ok = b[b["status"] == "ok"], c[c["status"] == "ok"]
         row["new_failures"] = max(0, int((c["status"] != "ok").sum() - (b["status"] != "ok").sum()))
         row["flags"] = ["new failures"] if row["new_failures"] else []
-        if len(b_ok) and len(c_ok):  # otherwise nothing to measure accuracy on: only failures can be flagged
+        if len(b_ok) and len(c_ok):
             row.update(_cell(b_ok, c_ok, tolerance))
+        else:  # nothing to measure accuracy on: only failures can be flagged
+            sides = [side for side, ok in (("baseline", b_ok), ("candidate", c_ok)) if ok.empty]
+            row["untested"] = f"{UNTESTED}: no successful estimate in the {' or the '.join(sides)}"
         rows.append(row)
-    frame = pd.DataFrame(rows).reindex(columns=[*COLUMNS, "runtime_difference"])
+    frame = pd.DataFrame(rows).reindex(columns=[*COLUMNS, "runtime_difference", "untested"])
     significant = holm(np.concatenate([frame["p_mse"], frame["p_bias"]]), tolerance.level).reshape(2, -1)
     allowed = tolerance.absolute + tolerance.relative * frame["rmse_baseline"]
     rmse_worse = (frame["delta_rmse"] > allowed) & significant[0]
@@ -161,8 +164,10 @@ def compare(
         if rmse_worse[index] or bias_worse[index]:
             row["flags"].append("regression")
         note = []
-        if row["reps"] < 2:  # NaN (no ok estimate on a side) compares False: failures are flagged instead
-            note.append(UNTESTED)
+        if isinstance(row["untested"], str):
+            note.append(row["untested"])
+        elif row["reps"] < 2:
+            note.append(f"{UNTESTED}: 1 repetition (2 or more needed)")
         if slower[index]:
             if same_machine:
                 row["flags"].append("slower")

@@ -158,4 +158,18 @@ def test_a_comparison_of_single_repetitions_says_it_tested_nothing(tmp_path, cap
     result = compare(pd.read_csv(base), pd.read_csv(cand))
     assert (result["notes"] == "accuracy not tested: 1 repetition (2 or more needed)").all()
     assert main(["compare", str(base), str(cand)]) == 0
-    assert "8 cells compared: nothing flagged; 8 not tested for accuracy (1 repetition);" in capsys.readouterr().err
+    assert "8 cells compared: nothing flagged; 8 not tested for accuracy (see their notes);" in capsys.readouterr().err
+
+
+def test_a_comparison_of_cells_that_failed_on_both_sides_says_it_tested_nothing(tmp_path, capsys):
+    # Every estimate failed in both runs, and the verdict read "nothing flagged; OK" alone.
+    baseline = run()
+    failed = baseline.assign(status="error", estimate=np.nan, error=np.nan)
+    result = compare(failed, failed)
+    assert (result["notes"] == "accuracy not tested: no successful estimate in the baseline or the candidate").all()
+    assert not has_regressions(result)
+    only_candidate = compare(baseline, failed)["notes"]
+    assert (only_candidate == "accuracy not tested: no successful estimate in the candidate").all()
+    failed.to_csv(tmp_path / "failed.csv", index=False)
+    assert main(["compare", str(tmp_path / "failed.csv"), str(tmp_path / "failed.csv")]) == 0
+    assert f"{len(result)} cells compared: nothing flagged; {len(result)} not tested" in capsys.readouterr().err

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     summary = ", ".join(f"{count} {flag}" for flag, count in counts.items() if flag) or "nothing flagged"
     untested = int(result["notes"].fillna("").str.contains(UNTESTED, regex=False).sum())
     if untested:
-        summary += f"; {untested} not tested for accuracy (1 repetition)"
+        summary += f"; {untested} not tested for accuracy (see their notes)"
     if not same_machine:
         summary += "; runtime not compared (the runs do not both show the same machine)"
     print(f"{len(result)} cells compared: {summary}; {'FAIL' if failed else 'OK'}", file=sys.stderr)
