@@ -83,6 +83,10 @@ def _provenance(run: Path | None) -> dict[str, Any]:
         }
 
 
+#: Said under a ranking heading with nothing beneath it.
+NOTHING_RANKED = "Nothing to rank: no estimator has a successful estimate at a scenario's largest n."
+
+
 def write_report(
     records: pd.DataFrame, folder: str | Path, run: str | Path | None = None, title: str = "mibench report"
 ) -> tuple[Path, Path]:
@@ -108,6 +112,8 @@ def write_report(
             "not significantly different from the first of a rank (paired test, 5 %) share its rank (tied_with); "
             "worst_error is the largest RMSE / |truth| (RMSE where the truth is 0).</p>"
         )
+        if ranks.empty:
+            sections.append(f"<p>{NOTHING_RANKED}</p>")
         for value, group in ranks.groupby(key, sort=True):
             sections.append(f"<h3>{html.escape(value)}</h3>" + render_table(group.drop(columns=key), "html"))
     cells = _cells(summary, records)
@@ -161,7 +167,7 @@ window.addEventListener("load", function () {{
     lines = [f"# {title}", "", f"{len(records):,} estimates ({failures:,} failed). Figures: `figures/`.", ""]
     for title_, ranks in rankings.items():
         key = ranks.columns[0]
-        lines += [f"## Ranking per {title_}", ""]
+        lines += [f"## Ranking per {title_}", ""] + ([NOTHING_RANKED, ""] if ranks.empty else [])
         for value, group in ranks.groupby(key, sort=True):
             lines += [f"### {value}", "", render_table(group.drop(columns=key), "markdown"), ""]
     lines += ["## Every cell", "", note.strip(), ""] if note else ["## Every cell", ""]

@@ -112,6 +112,9 @@ def test_plot_and_report_draw_runs_of_one_repetition_or_only_failures(tmp_path, 
         assert main(["plot", str(tmp_path / name)]) == 0
         assert main(["report", str(tmp_path / name)]) == 0
         assert (tmp_path / name / "figures" / "std.png").stat().st_size > 5000
+    # the ranking headings of the all-failed report stood empty
+    markdown = (tmp_path / "failed" / "report.md").read_text()
+    assert markdown.count("Nothing to rank: no estimator has a successful estimate") == 2
     # and recommend from the failed run: a KeyError, 'estimator', before
     assert main(["recommend", "--x-type", "continuous", "--y-type", "continuous", "--run", str(tmp_path / name)]) == 1
     assert "no estimator finished an estimate on the matching scenarios at n = 2 in the run" in capsys.readouterr().err
