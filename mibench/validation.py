@@ -41,6 +41,14 @@ def as_2d(values: Any, name: str) -> np.ndarray:
     """Turn array-like input into a 2-D array of shape (n_samples, n_features)."""
     if isinstance(values, PANDAS):
         values = values.to_numpy()
+    if np.ma.isMaskedArray(values):
+        masked = int(np.ma.count_masked(values))
+        if masked:
+            raise ValueError(
+                f"{name} is a masked array with {masked} masked entries, which would be used as if present: "
+                f"drop those samples (from every variable) or fill them first"
+            )
+        values = np.ma.getdata(values)
     try:
         array = np.asarray(values)
     except ValueError as exc:
@@ -49,6 +57,11 @@ def as_2d(values: Any, name: str) -> np.ndarray:
             array[:] = list(values)
         else:
             raise ValueError(f"{name} must be a rectangular array: {exc}") from None
+    if array.dtype.kind == "c":
+        raise TypeError(
+            f"{name} holds complex numbers ({array.dtype}): the estimators take real values; pass the real and "
+            f"imaginary parts as two columns"
+        )
     if array.ndim == 0:
         raise ValueError(f"{name} must be an array of samples, got a scalar")
     if array.ndim == 1:
