@@ -44,6 +44,9 @@ from mibench.plugin import Conventions, flag, number, positive_int, register_est
 
 INSTALL = "pip install torch==2.13.0 'mibench[neural]'"
 
+#: The largest learning rate or clip PyTorch can hold: it keeps them as float32.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
 #: Critics trained at once on the CPU, whatever ``max_batch`` allows: more only add cache misses
 #: (benchmarks/neural_throughput.py: 270 critic-steps per second with 2 or 4, 220 with 8, 113 with 64).
 #: An estimate does not depend on how many critics share its model, so this changes no result.
@@ -76,12 +79,12 @@ def _check(params: Mapping[str, Any]) -> None:
         positive_int(params[key], key)
     if params["batch_size"] < 2:
         raise ValueError("batch_size must be at least 2: the bounds need off-diagonal pairs")
-    number(params["learning_rate"], "learning_rate", 0.0)
+    number(params["learning_rate"], "learning_rate", 0.0, FLOAT32_MAX)
     number(params["train_fraction"], "train_fraction", 0.0, 1.0)
     flag(params["early_stopping"], "early_stopping")
     flag(params["standardize"], "standardize")
     if "clip" in params:
-        number(params["clip"], "clip", 0.0)
+        number(params["clip"], "clip", 0.0, FLOAT32_MAX)
     if "smoothing" in params:
         number(params["smoothing"], "smoothing", 0.0, 1.0)
     if params["device"] != "auto" and not (isinstance(params["device"], str) and params["device"]):

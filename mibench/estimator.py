@@ -392,7 +392,7 @@ class Estimator:
                     raise TypeError(
                         f"{name} must be numeric for {self.name}: it holds labels, so it is discrete. {problem}"
                     )
-        check_sample_count(len(x_array), self.min_samples)
+        check_sample_count(len(x_array), self.min_samples, self.spec)
         if problem:
             raise ValueError(problem)
         check_user_data(arrays, kinds, {name: values for name, (values, _) in given.items()}, strict=strict)
