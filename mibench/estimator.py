@@ -454,9 +454,10 @@ class Estimator:
         generator = None if rng is None else as_generator(rng)
         if self.info.batched:
             return self.estimate_batch([x], [y], x_type=x_type, y_type=y_type, rngs=[generator])[0]
+        x, y = _read_only(x), _read_only(y)
         offered = {"rng": generator, "x_type": x_type, "y_type": y_type}
         if z is not None:
-            offered.update(z=z, z_type=z_type)
+            offered.update(z=_read_only(z), z_type=z_type)
         kwargs = {key: offered[key] for key in self._keywords if key in offered}
         if self._instance is not None:
             value = self._instance.estimate(x, y, **kwargs)
@@ -483,7 +484,8 @@ class Estimator:
             return [self._estimate_raw(x, y, x_type, y_type, rng, z, z_type) for x, y, z, rng in zip(xs, ys, zs, rngs)]
         offered = {"rngs": list(rngs), "x_type": x_type, "y_type": y_type}
         kwargs = {key: offered[key] for key in self._keywords if key in offered}
-        values = self.entry.target(list(xs), list(ys), **self.params, **self.compute, **kwargs)
+        xs, ys = [_read_only(x) for x in xs], [_read_only(y) for y in ys]
+        values = self.entry.target(xs, ys, **self.params, **self.compute, **kwargs)
         if not isinstance(values, (list, tuple, np.ndarray)) or len(values) != len(xs):
             raise InvalidEstimateError(f"batched estimator {self.name} must return one value per sample ({len(xs)})")
         return [as_real(value, self.name) for value in values]
@@ -499,6 +501,13 @@ def _installed_version(distribution: str) -> str:
         return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
         return "(not installed)"
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    """A view a plugin cannot write through: the caller's data (and a run's shared samples) stay as given."""
+    view = values.view()
+    view.flags.writeable = False
+    return view
 
 
 def as_real(value: Any, name: str) -> float:

@@ -33,6 +33,13 @@ def fault_segfaults(x, y):
     return 0.0
 
 
+@mibench.register_estimator("fault_writes_its_input")
+def fault_writes_its_input(x, y):
+    """Overwrites the sample it was given."""
+    x[:] = 0.0
+    return 0.0
+
+
 @mibench.register_estimator("fault_nan")
 def fault_nan(x, y):
     """Returns NaN."""

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -50,6 +51,18 @@ def test_faults_are_recorded_as_data_and_the_run_goes_on():
     assert "killed after 3 s" in messages["fault_hangs(seconds=60.0)"].iloc[0]
     summary = mibench.summarize(records)
     assert summary.set_index("estimator").loc["fault_raises", "failures"] == 2
+
+
+def test_a_plugin_cannot_write_into_the_data_it_is_given():
+    # It zeroed the caller's own array through mibench.estimate, and returned 0.0 as its estimate.
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=100), rng.normal(size=100)
+    kept = x.copy()
+    with pytest.raises(ValueError, match="read-only"):
+        mibench.estimate(x, y, "fault_writes_its_input")
+    assert np.array_equal(x, kept)
+    records = mibench.run(["fault_writes_its_input"], ["gaussian(rho=0.5)"], [50], reps=1)
+    assert records["status"].tolist() == ["error"] and "read-only" in records["message"].iloc[0]
 
 
 def test_serial_processes_and_dask_give_identical_records():
