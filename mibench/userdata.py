@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .checks import positive_int
 from .estimator import Estimator, TiedDataError, UserData, get_estimator
 from .seeding import derived_generator
 from .validation import infer_variable_type
@@ -91,6 +92,7 @@ class TableEstimate:
     expected_rmse: float
     expected_rmse_interval: tuple[float, float]
     z_type: str | None = None
+    expected_n: int | None = None
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -188,8 +190,13 @@ def estimate_table(
     noise to continuous columns for estimators that refuse ties. The p-value is (b + 1)/(m + 1), b of
     m permutations of y giving an estimate at least as large as the observed one; given z, the
     permutations keep y's relation to z (:func:`null_permutations`: exact within the classes of a
-    discrete z, approximate for a continuous one).
+    discrete z, approximate for a continuous one). ``permutations=0`` skips the test and
+    ``subsamples=0`` the standard error: they are then NaN. ``expected_n``: the sample size the
+    expected bias and RMSE are for: n itself within the reference's sample sizes (interpolated),
+    the nearest of them outside (None without a reference).
     """
+    permutations = positive_int(permutations, "permutations", minimum=0)
+    subsamples = positive_int(subsamples, "subsamples", minimum=0)
     x, y = resolve_columns(table, x, "x"), resolve_columns(table, y, "y")
     if z:
         z = resolve_columns(table, z, "z")
@@ -261,7 +268,7 @@ def estimate_table(
         n=len(xs),
         estimate=value,
         stderr=_half_sample_stderr(chosen, data, subsamples, seed),
-        p_value=(exceed + 1) / (permutations + 1),
+        p_value=(exceed + 1) / (permutations + 1) if permutations else float("nan"),
         permutations=permutations,
         subsamples=subsamples,
         chosen_because=reason,
@@ -270,4 +277,5 @@ def estimate_table(
         expected_rmse=expectation["rmse"],
         expected_rmse_interval=(expectation["rmse_low"], expectation["rmse_high"]),
         z_type=z_type,
+        expected_n=(ranked.attrs["n"] if ranked.attrs["extrapolated"] else len(xs)) if ranked.attrs else None,
     )

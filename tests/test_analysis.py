@@ -260,6 +260,31 @@ def test_estimate_on_a_csv_with_known_dependence(tmp_path, capsys):
     assert "no column 'missing'" in capsys.readouterr().err
 
 
+def test_estimate_says_what_it_skipped_and_writes_strict_json(tmp_path, capsys):
+    # --permutations -1 ended in ZeroDivisionError; 0 printed "p = 1, 0 permutations", --subsamples 0
+    # "± nan"; JSON held NaN, which JSON parsers refuse; n = 60 read "expected at this n" from n = 100.
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=60)
+    path = tmp_path / "data.csv"
+    pd.DataFrame({"a": a, "b": a + rng.normal(size=60)}).to_csv(path, index=False)
+    command = ["estimate", str(path), "--x", "a", "--y", "b", "-e", "gaussian"]
+    assert main([*command, "--permutations", "-1"]) == 1
+    assert "permutations must be a non-negative integer, got -1" in capsys.readouterr().err
+    assert main([*command, "--permutations", "0", "--subsamples", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "(no standard error: --subsamples 0; no permutation test: --permutations 0)" in out
+    assert "nan" not in out and "expected at n = 100, the nearest measured (yours is outside their range)" in out
+
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+
+    assert main([*command, "--permutations", "0", "--subsamples", "0", "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out, parse_constant=refuse)
+    assert result["p_value"] is None and result["stderr"] is None and result["expected_n"] == 100
+    assert main(["estimate", str(path), "--x", "a", "--y", "b", "-e", "ksg(k=7)", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out, parse_constant=refuse)["expected_rmse_interval"] == [None, None]
+
+
 def test_recommend_uses_the_committed_reference_results_by_default():
     table = recommend("discrete", "discrete", 1, 1, 1000)
     assert table.attrs["source"] == "reference results" and table.attrs["scenarios"] >= 5

@@ -34,6 +34,14 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["text", "json"], default="text")
 
 
+def _null_for_nan(value: object) -> object:
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, tuple):
+        return [_null_for_nan(item) for item in value]
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
     from ..userdata import estimate_table, read_table
 
@@ -57,24 +65,36 @@ def run(args: argparse.Namespace) -> int:
         for key in ("expected_bias_interval", "expected_rmse_interval"):
             result[key] = tuple(value / LN2 for value in result[key])
     result["units"] = args.units
-    if args.format == "json":
-        print(json.dumps(result, indent=2))
+    if args.format == "json":  # NaN (a skipped test, no reference) as null: JSON has no NaN
+        print(json.dumps({key: _null_for_nan(value) for key, value in result.items()}, indent=2))
         return 0
     units = args.units
     quantity = "I(x; y | z)" if result["z_type"] else "I(x; y)"
-    print(
-        f"{quantity} = {result['estimate']:.4f} ± {result['stderr']:.4f} {units} (standard error from half-samples; "
-        f"permutation p = {result['p_value']:.3g}, {result['permutations']} permutations)"
+    spread = (
+        f" ± {result['stderr']:.4f} {units} (standard error from half-samples"
+        if result["subsamples"]
+        else f" {units} (no standard error: --subsamples 0"
     )
+    test = (
+        f"permutation p = {result['p_value']:.3g}, {result['permutations']} permutations"
+        if result["permutations"]
+        else "no permutation test: --permutations 0"
+    )
+    print(f"{quantity} = {result['estimate']:.4f}{spread}; {test})")
     given = f", z {result['z_type']}" if result["z_type"] else ""
     print(f"estimator {result['estimator']}; x {result['x_type']}, y {result['y_type']}{given}; n = {result['n']:,}")
     print(f"chosen: {result['chosen_because']}")
     if result["expected_rmse"] == result["expected_rmse"]:  # not NaN: the reference results hold this estimator
         low, high = result["expected_bias_interval"]
         rmse_low, rmse_high = result["expected_rmse_interval"]
+        where = (
+            "at this n"
+            if result["expected_n"] == result["n"]
+            else f"at n = {result['expected_n']:,}, the nearest measured (yours is outside their range)"
+        )
+        noise = "; the ± above is sampling noise only, the bias is not in it" if result["subsamples"] else ""
         print(
-            f"expected at this n there: bias {result['expected_bias']:+.4f} [{low:+.4f}, {high:+.4f}], "
-            f"RMSE {result['expected_rmse']:.4f} [{rmse_low:.4f}, {rmse_high:.4f}] {units}; the ± above is "
-            f"sampling noise only, the bias is not in it"
+            f"expected {where} there: bias {result['expected_bias']:+.4f} [{low:+.4f}, {high:+.4f}], "
+            f"RMSE {result['expected_rmse']:.4f} [{rmse_low:.4f}, {rmse_high:.4f}] {units}{noise}"
         )
     return 0
