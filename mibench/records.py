@@ -134,20 +134,15 @@ def records_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     for column, default in ADDED_COLUMNS.items():
         values = frame[column].astype(object) if isinstance(default, str) else frame[column]
         frame[column] = values.where(values.notna(), default)
-    frame = frame[list(RECORD_COLUMNS)].astype(
-        {
-            "dim_x": "int64",
-            "dim_y": "int64",
-            "dim_z": "int64",
-            "n": "int64",
-            "rep": "int64",
-            "seed": "int64",
-            "ties": "int64",
-            "batch": "int64",
-        }
-    )
-    for column in ("true_mi", "estimate", "error", "seconds", "cpu_seconds"):
-        frame[column] = frame[column].astype("float64")
-    for column in ("message", "compute", "code_version", "quantity", "z_type"):
+    frame = frame[list(RECORD_COLUMNS)]
+    numeric = {column: "int64" for column in ("dim_x", "dim_y", "dim_z", "n", "rep", "seed", "ties", "batch")}
+    numeric.update({column: "float64" for column in ("true_mi", "estimate", "error", "seconds", "cpu_seconds")})
+    for column, dtype in numeric.items():
+        try:
+            frame[column] = frame[column].astype(dtype)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"records column {column!r} must hold {dtype[:-2]}s: {exc}") from None
+    text = ("task_id", "estimator", "scenario", "x_type", "y_type", "status")
+    for column in (*text, "message", "compute", "code_version", "quantity", "z_type"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
     return frame.sort_values(_SORT, kind="stable").reset_index(drop=True)

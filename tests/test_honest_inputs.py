@@ -125,6 +125,24 @@ def test_messy_table_files_are_read_or_refused_by_name(tmp_path, capsys):
         assert message in capsys.readouterr().err  # pandas' "No columns to parse", and a RuntimeWarning
 
 
+def test_records_files_that_are_empty_or_spoiled_are_refused_by_name(tmp_path, capsys):
+    # An empty records file: compare ended in pandas' AttributeError, summarize printed a header alone
+    # with exit 0; a text cell in 'estimate' gave "could not convert string to float" without the column.
+    records = mibench.run(["gaussian"], ["gaussian"], [50], reps=2)
+    empty, spoiled = tmp_path / "empty.csv", tmp_path / "spoiled.csv"
+    records.iloc[:0].to_csv(empty, index=False)
+    records.assign(estimate=["0.1", "abc"]).to_csv(spoiled, index=False)
+    for command in (["summarize"], ["summarize", "--trends"], ["plot"], ["report"]):
+        assert main([*command, str(empty)]) == 1
+        assert f"{empty} holds no records: nothing to analyse" in capsys.readouterr().err
+    assert main(["compare", str(empty), str(empty)]) == 1
+    assert "holds any record: nothing to compare" in capsys.readouterr().err
+    assert main(["summarize", str(spoiled)]) == 1
+    assert "records column 'estimate' must hold floats: could not convert string to float: 'abc'" in (
+        capsys.readouterr().err
+    )
+
+
 def test_pandas_inputs_whose_indexes_differ_are_not_paired_by_position_silently():
     # x.sort_values() beside y was paired by position: 0.027 nats where the data hold 0.39.
     rng = np.random.default_rng(7)

@@ -19,6 +19,16 @@ def print_table(table: pd.DataFrame, fmt: str) -> None:
     print(text, end="" if text.endswith("\n") else "\n")
 
 
+def records_to_analyse(run: str | Path) -> pd.DataFrame:
+    """The records of a run folder or records file, or UserError if it holds none."""
+    from ..store import load_records
+
+    records = load_records(run)
+    if records.empty:
+        raise UserError(f"{run} holds no records: nothing to analyse")
+    return records
+
+
 def output_folder(run: str, out: str | None, subfolder: str = "") -> Path:
     """``out`` if given, else the run folder (or the records file's folder), plus ``subfolder``."""
     if out:

@@ -57,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
     machines = {_machine(args.baseline), _machine(args.candidate)}
     same_machine = len(machines) == 1 and None not in machines
     result = compare(load_records(args.baseline), load_records(args.candidate), tolerance, same_machine=same_machine)
+    if result.empty:
+        raise ValueError(f"neither {args.baseline} nor {args.candidate} holds any record: nothing to compare")
     shown = result if args.all else result[(result["flags"].fillna("") != "") | (result["notes"].fillna("") != "")]
     failed = has_regressions(result, runtime=args.fail_on_runtime)
     if args.format == "table":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import output_folder
+from ._common import output_folder, records_to_analyse
 
 NAME = "plot"
 HELP = "Write the figures of a run (PNG; SVG too with --format svg)."
@@ -34,9 +34,8 @@ def run(args: argparse.Namespace) -> int:
 
     matplotlib.use("Agg")  # the command line draws into files only
     from ..plots import plot
-    from ..store import load_records
 
     folder = output_folder(args.run, args.out, "figures")
-    for path in plot(load_records(args.run), folder, kinds=args.kinds, formats=args.formats or ("png",)):
+    for path in plot(records_to_analyse(args.run), folder, kinds=args.kinds, formats=args.formats or ("png",)):
         print(path)
     return 0

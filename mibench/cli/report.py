@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ._common import output_folder
+from ._common import output_folder, records_to_analyse
 
 NAME = "report"
 HELP = "Write a self-contained HTML report and a Markdown summary of a run."
@@ -22,11 +22,10 @@ def run(args: argparse.Namespace) -> int:
 
     matplotlib.use("Agg")  # the command line draws into files only
     from ..report import write_report
-    from ..store import load_records
 
     folder = Path(args.run)
     html_path, markdown_path = write_report(
-        load_records(folder),
+        records_to_analyse(folder),
         output_folder(args.run, args.out),
         run=folder if folder.is_dir() else None,
         title=args.title,

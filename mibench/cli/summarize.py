@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import print_table
+from ._common import print_table, records_to_analyse
 
 NAME = "summarize"
 HELP = "Summary statistics of a run: per cell, or trends across n."
@@ -20,9 +20,8 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..stats import summarize, trends
-    from ..store import load_records
 
-    table = summarize(load_records(args.run), units=args.units)
+    table = summarize(records_to_analyse(args.run), units=args.units)
     if args.trends:
         table = trends(table, threshold=args.threshold)
     print_table(table, args.format)
