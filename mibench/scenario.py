@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .checks import positive_int
+from .checks import number, positive_int
 from .registry import Entry, Registry, signature_parameters
 from .seeding import as_generator
 from .spec import format_spec
@@ -39,6 +39,10 @@ class Truth:
     def __post_init__(self) -> None:
         if self.method not in TRUTH_METHODS:
             raise ValueError(f"truth method must be one of {TRUTH_METHODS}, got {self.method!r}")
+        largest = float(np.finfo(float).max)
+        error = number(self.error, "a truth's error", 0.0, largest, inclusive=True)
+        # MI, conditional MI and TE are never negative; a Monte Carlo value may dip below 0 by its noise.
+        number(self.value, "a truth (nats: finite, not negative)", -max(5 * error, 1e-12), largest, inclusive=True)
 
     def __str__(self) -> str:
         if self.method == "closed form":
@@ -89,7 +93,10 @@ class Scenario:
         if self._cached_truth is None:
             self._cached_truth = _TRUTH_CACHE.get(self.spec) if self.spec else None
             if self._cached_truth is None:
-                self._cached_truth = self._truth()
+                try:
+                    self._cached_truth = self._truth()
+                except (TypeError, ValueError) as exc:
+                    raise ValueError(f"scenario {self.spec or type(self).__name__}'s truth: {exc}") from None
                 if self.spec:
                     _TRUTH_CACHE[self.spec] = self._cached_truth
         return self._cached_truth

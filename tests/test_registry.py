@@ -95,6 +95,23 @@ def test_function_and_class_plugins_and_duplicates(tmp_path):
         mibench.register_estimator("ksg")(lambda x, y: 0.0)
 
 
+@pytest.mark.parametrize("value", [-0.5, float("nan"), float("inf"), "0.3"])
+def test_a_plugin_scenario_with_an_impossible_truth_is_refused_by_name(value):
+    # A negative, NaN, infinite or text truth went into every record's true_mi (and bias) silently.
+    class Impossible(mibench.Scenario):
+        def _truth(self):
+            return mibench.Truth(value, "closed form")
+
+        def _sample(self, n, rng):
+            return rng.random(n), rng.random(n)
+
+    scenario = Impossible()
+    scenario.spec = "impossible-v1"
+    with pytest.raises(ValueError, match=r"scenario impossible-v1's truth: a truth \(nats: finite, not negative\)"):
+        _ = scenario.truth
+    assert mibench.Truth(-1e-4, "monte carlo", 1e-3).value == -1e-4  # within its own noise of 0
+
+
 def test_failing_entry_point_warns_and_host_survives(monkeypatch):
     broken = metadata.EntryPoint(name="broken", value="no_such_module_xyz:thing", group="mibench.estimators")
     original = metadata.entry_points
