@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .checks import number
+from .checks import number, positive_int
 from .registry import Entry, Registry, RegistryError, signature_parameters
 from .seeding import as_generator
 from .spec import format_spec, format_value
@@ -159,8 +159,12 @@ def register_estimator(
     """
     if ties not in TIE_HANDLING:
         raise ValueError(f"ties must be one of {', '.join(TIE_HANDLING)}, got {ties!r}")
+    if isinstance(types, str) or not all(isinstance(pair, (tuple, list)) and len(pair) == 2 for pair in types):
+        raise ValueError(f"types must be (x_type, y_type) pairs such as [('continuous', 'continuous')], got {types!r}")
     pairs = tuple((check_variable_type(a), check_variable_type(b)) for a, b in types)
-    minimum = min_samples if callable(min_samples) else (lambda _params, m=int(min_samples): m)
+    if not callable(min_samples):
+        min_samples = positive_int(min_samples, "min_samples")
+    minimum = min_samples if callable(min_samples) else (lambda _params, m=min_samples: m)
     compute = tuple(compute)
     z_types = tuple(check_variable_type(kind, "z type") for kind in z_types)
 
@@ -175,6 +179,8 @@ def register_estimator(
         unknown = [key for key in compute if key not in parameters]
         if unknown:
             raise RegistryError(f"estimator {name!r}: compute settings {unknown} are not parameters of it")
+        if jitter_parameter is not None and jitter_parameter not in parameters:
+            raise RegistryError(f"estimator {name!r}: jitter_parameter {jitter_parameter!r} is not a parameter of it")
         ESTIMATORS.add(
             Entry(
                 kind="estimator",

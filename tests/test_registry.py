@@ -112,6 +112,21 @@ def test_a_plugin_scenario_with_an_impossible_truth_is_refused_by_name(value):
     assert mibench.Truth(-1e-4, "monte carlo", 1e-3).value == -1e-4  # within its own noise of 0
 
 
+@pytest.mark.parametrize(
+    "declaration, message",
+    [
+        ({"types": "continuous"}, "types must be \\(x_type, y_type\\) pairs"),  # "not enough values to unpack"
+        ({"min_samples": -3}, "min_samples must be a positive integer, got -3"),  # accepted
+        ({"min_samples": "5"}, "min_samples must be a positive integer, got '5'"),  # accepted as 5
+        ({"jitter_parameter": "eps"}, "jitter_parameter 'eps' is not a parameter of it"),  # accepted
+    ],
+)
+def test_a_plugin_declaration_that_cannot_work_is_refused_by_name(declaration, message):
+    with pytest.raises((ValueError, RegistryError), match=message):
+        mibench.register_estimator("test_misdeclared", **declaration)(lambda x, y, k=1: 0.0)
+    assert "test_misdeclared" not in mibench.list_estimators()
+
+
 def test_failing_entry_point_warns_and_host_survives(monkeypatch):
     broken = metadata.EntryPoint(name="broken", value="no_such_module_xyz:thing", group="mibench.estimators")
     original = metadata.entry_points
