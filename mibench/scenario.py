@@ -13,6 +13,7 @@ from .checks import number, positive_int
 from .registry import Entry, Registry, signature_parameters
 from .seeding import as_generator
 from .spec import format_spec
+from .validation import check_variable_type
 
 __all__ = ["SCENARIOS", "QUANTITIES", "Scenario", "Truth", "register_scenario", "get_scenario", "list_scenarios"]
 
@@ -207,6 +208,13 @@ def get_scenario(spec: str | Scenario, **params: Any) -> Scenario:
             f"scenario {entry.name!r}: quantity {scenario.quantity!r} with dim_z={scenario.dim_z} "
             f"(mi has no z; cmi and te need one)"
         )
+    try:
+        variables = ("x", "y", "z") if scenario.conditional else ("x", "y")
+        for variable in variables:
+            check_variable_type(getattr(scenario, f"{variable}_type"), f"{variable}_type")
+            positive_int(getattr(scenario, f"dim_{variable}"), f"dim_{variable}")
+    except ValueError as exc:
+        raise TypeError(f"scenario {entry.name!r}: {exc}") from None
     scenario.name = entry.name
     scenario.version = entry.version
     scenario.params = scenario.canonical_params(dict(resolved))

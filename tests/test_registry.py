@@ -127,6 +127,31 @@ def test_a_plugin_declaration_that_cannot_work_is_refused_by_name(declaration, m
     assert "test_misdeclared" not in mibench.list_estimators()
 
 
+@pytest.mark.parametrize(
+    "attributes, message",
+    [
+        ({"x_type": "nope"}, "x_type must be one of continuous, discrete, mixed; got 'nope'"),  # "nothing to run"
+        ({"dim_y": 0}, "dim_y must be a positive integer, got 0"),  # "cannot reshape array" in every task
+    ],
+)
+def test_a_plugin_scenario_with_impossible_attributes_is_refused_by_name(attributes, message):
+    class Misdeclared(mibench.Scenario):
+        """A scenario with an attribute that cannot work."""
+
+        def _truth(self):
+            return mibench.Truth(0.0, "closed form")
+
+        def _sample(self, n, rng):
+            return rng.random(n), rng.random(n)
+
+    for key, value in attributes.items():
+        setattr(Misdeclared, key, value)
+    name = f"test_misdeclared_{next(iter(attributes))}"
+    mibench.register_scenario(name)(Misdeclared)
+    with pytest.raises(TypeError, match=f"scenario '{name}': {message}"):
+        mibench.get_scenario(name)
+
+
 def test_failing_entry_point_warns_and_host_survives(monkeypatch):
     broken = metadata.EntryPoint(name="broken", value="no_such_module_xyz:thing", group="mibench.estimators")
     original = metadata.entry_points
