@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .checks import number
 from .intervals import holm, mean_interval, mean_test
 from .records import records_frame
 from .stats import CELL
@@ -41,6 +42,15 @@ class Tolerance:
     confidence: float = 0.95
     runtime_ratio: float = 1.5
     runtime_floor: float = 0.001
+
+    def __post_init__(self) -> None:
+        largest = float(np.finfo(float).max)
+        number(self.absolute, "absolute tolerance", 0.0, largest, inclusive=True)
+        number(self.relative, "relative tolerance", 0.0, largest, inclusive=True)
+        number(self.level, "level", 0.0, 1.0)
+        number(self.confidence, "confidence", 0.0, 1.0)
+        number(self.runtime_ratio, "runtime ratio", 0.0, largest)
+        number(self.runtime_floor, "runtime floor", 0.0, largest, inclusive=True)
 
 
 COLUMNS = [

@@ -173,3 +173,12 @@ def test_a_comparison_of_cells_that_failed_on_both_sides_says_it_tested_nothing(
     failed.to_csv(tmp_path / "failed.csv", index=False)
     assert main(["compare", str(tmp_path / "failed.csv"), str(tmp_path / "failed.csv")]) == 0
     assert f"{len(result)} cells compared: nothing flagged; {len(result)} not tested" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option", [["--abs-tol", "-1"], ["--level", "0"], ["--level", "1.5"], ["--abs-tol", "nan"]])
+def test_tolerances_that_cannot_work_are_refused(tmp_path, capsys, option):
+    # They were taken as given: a negative tolerance flags noise, a level of 0 or 1.5 tests nothing.
+    path = tmp_path / "run.csv"
+    run().to_csv(path, index=False)
+    assert main(["compare", str(path), str(path), *option]) == 1
+    assert "must be a number in" in capsys.readouterr().err
