@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .checks import number
 from .intervals import moment_interval, moments_for_mse, mse_interval
 from .records import records_frame
 
@@ -130,6 +131,7 @@ def trends(summary: pd.DataFrame, threshold: float = 0.1) -> pd.DataFrame:
     ``runtime_exponent`` the slope of log median seconds on log n; ``reliable_n`` the smallest n
     beyond which the relative error stays under ``threshold`` (NaN if it never does).
     """
+    number(threshold, "threshold (a relative error)", 0.0, np.inf)
     rows = []
     for (estimator, scenario), group in summary.groupby(PAIR, sort=True):
         group = group.sort_values("n")

@@ -68,6 +68,13 @@ def test_summary_statistics_by_hand():
     assert bits.loc[10, "variance"] == pytest.approx(0.04 / np.log(2) ** 2)
 
 
+def test_a_trends_threshold_that_cannot_work_is_refused():
+    # -1 and NaN were taken: no n is ever reliable, and the column read as if measured.
+    for threshold in (-1.0, float("nan"), 0.0):
+        with pytest.raises(ValueError, match="threshold \\(a relative error\\) must be a number in \\(0, inf\\)"):
+            trends(summarize(tiny_records()), threshold=threshold)
+
+
 def test_trends_by_hand():
     row = trends(summarize(tiny_records()), threshold=0.1).iloc[0]
     rmse_10, rmse_100 = np.sqrt(0.11 / 3), np.sqrt(0.005 / 3)
