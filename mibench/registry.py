@@ -140,7 +140,8 @@ class Registry:
         self.load()
         versions = self._entries.get(name)
         if versions is None:
-            close = difflib.get_close_matches(name, list(self._entries), n=3, cutoff=0.6)
+            by_lower = {known.lower(): known for known in self._entries}
+            close = [by_lower[m] for m in difflib.get_close_matches(name.lower(), list(by_lower), n=3, cutoff=0.6)]
             hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             raise RegistryError(
                 f"unknown {self.kind} {name!r}.{hint} "

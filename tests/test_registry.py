@@ -20,6 +20,8 @@ def test_builtins_are_listed_sorted():
 def test_unknown_name_suggests_close_matches():
     with pytest.raises(RegistryError, match=r"unknown estimator 'ksgg'\. Did you mean 'ksg'"):
         mibench.get_estimator("ksgg")
+    with pytest.raises(RegistryError, match=r"unknown estimator 'KSG'\. Did you mean 'ksg'"):  # no hint before
+        mibench.get_estimator("KSG")
     with pytest.raises(RegistryError, match="list_scenarios"):
         mibench.get_scenario("nothing_like_it")
 
