@@ -15,6 +15,7 @@ import signal
 import sys
 import time
 import uuid
+import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -307,8 +308,9 @@ class DaskExecutor:
                     )
                 except Exception as exc:
                     raise RuntimeError(_cluster_start_failure(exc)) from exc
-                stack.enter_context(cluster)
+                stack.callback(_close_started_cluster, cluster)
                 client = stack.enter_context(Client(cluster))
+                stack.callback(_await_restarts, client, self.jobs)
             calls = batches(tasks)
             size = max(1, min(MAX_CHUNK, len(calls) // (self.jobs * CHUNKS_PER_WORKER)))
             pending = {
@@ -363,6 +365,29 @@ def _environment_kept() -> Iterator[None]:
         os.environ.update(saved)
 
 
+def _await_restarts(client: Any, workers: int) -> None:
+    """Wait (a few seconds at most) for the workers that a crash killed to be back, before the cluster closes.
+
+    Dask's close fails ("can only join a started process") on a nanny that is still starting its worker
+    again, and a run that ends with a crash ends in that state.
+    """
+    try:
+        client.wait_for_workers(workers, timeout=RESTART_WAIT)
+    except Exception:  # a worker that does not come back is shut down anyway
+        pass
+
+
+def _close_started_cluster(cluster: Any) -> None:
+    """Close a cluster this executor started. Every result is in by now, so a failure of Dask's own
+    shutdown is a warning, not an error that would discard the run's outcome."""
+    try:
+        cluster.close()
+    except Exception as exc:
+        warnings.warn(
+            f"the Dask executor's local cluster did not close cleanly ({type(exc).__name__}: {exc})", stacklevel=2
+        )
+
+
 def _cluster_start_failure(exc: Exception) -> str:
     message = f"the Dask executor's local workers did not start ({type(exc).__name__}: {exc})"
     if hasattr(sys.modules["__main__"], "__file__"):
@@ -379,6 +404,8 @@ MAX_CHUNK = 16
 CHUNKS_PER_WORKER = 8
 #: Failures, each while running alone, after which a call is recorded as crashed.
 ATTEMPTS_ALONE = 2
+#: Seconds to wait for crashed workers to restart before the cluster that this executor started closes.
+RESTART_WAIT = 10
 
 
 #: In a worker of a cluster that this executor started: its thread limits, held until it ends with the run.

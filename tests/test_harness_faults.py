@@ -291,3 +291,36 @@ def test_dask_isolates_a_worker_death_inside_a_chunk(monkeypatch):
     by_estimator = records.groupby("estimator")["status"].agg(set).to_dict()
     assert by_estimator == {"gaussian": {"ok"}, "fault_exits": {"crashed"}}
     assert len(records) == 12
+
+
+def test_dask_run_that_ends_with_a_crash_returns_its_records(monkeypatch):
+    # The last crash leaves a nanny starting its worker again; Dask's close then failed ("can only join
+    # a started process") and the run raised with every record in. A slow start makes that certain.
+    import asyncio
+
+    from distributed.process import AsyncProcess
+
+    start = AsyncProcess.start
+
+    async def slow_start(self):
+        await asyncio.sleep(1.0)
+        return await start(self)
+
+    monkeypatch.setattr(AsyncProcess, "start", slow_start)
+    records = mibench.run(["fault_exits"], ["gaussian"], [50], reps=1, jobs=1, executor="dask")
+    assert records["status"].tolist() == ["crashed"]
+
+
+def test_dask_cluster_that_fails_to_close_is_a_warning_not_a_lost_run(monkeypatch):
+    from distributed import LocalCluster
+
+    close = LocalCluster.close
+
+    def close_then_fail(self, *args, **kwargs):
+        close(self, *args, **kwargs)
+        raise AssertionError("can only join a started process")
+
+    monkeypatch.setattr(LocalCluster, "close", close_then_fail)
+    with pytest.warns(UserWarning, match="local cluster did not close cleanly.*can only join a started process"):
+        records = mibench.run(["gaussian"], ["gaussian"], [50], reps=2, jobs=1, executor="dask")
+    assert records["status"].tolist() == ["ok", "ok"]
