@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .checks import number, positive_int
-from .registry import Entry, Registry, RegistryError, signature_parameters
+from .registry import REQUIRED, Entry, Registry, RegistryError, signature_parameters
 from .seeding import as_generator
 from .spec import format_spec, format_value
 from .validation import (
@@ -321,23 +321,9 @@ class Estimator:
     ) -> str | None:
         """Why it cannot estimate on data of these types and dimensions (None if it can). A
         ``z_type`` asks for I(X;Y|Z) with a ``dim_z``-dimensional z of that type."""
-        if (x_type, y_type) not in self.info.types:
-            accepted = ", ".join(f"({a}, {b})" for a, b in self.info.types)
-            return f"{self.name} does not accept ({x_type}, {y_type}) data; it accepts {accepted}"
-        if z_type and z_type not in self.info.z_types:
-            if not self.info.z_types:
-                return f"{self.name} cannot condition on z: it estimates I(X;Y) only"
-            return f"{self.name} cannot condition on a {z_type} z; it accepts z of type {', '.join(self.info.z_types)}"
-        dims = {"dim_x": dim_x, "dim_y": dim_y, **({"dim_z": dim_z} if z_type else {})}
-        if not self.info.multivariate and max(dims.values()) > 1:
-            got = ", ".join(f"{key}={value}" for key, value in dims.items())
-            return f"{self.name} accepts one-dimensional variables only; got {got}"
-        if self.info.max_joint_dim is not None and sum(dims.values()) > self.info.max_joint_dim(self.params):
-            limit = self.info.max_joint_dim(self.params)
-            return (
-                f"{self.spec} accepts a joint dimension of at most {limit}; got {' + '.join(map(str, dims.values()))}"
-            )
-        return None
+        return _why_unsupported(
+            self.spec, self.name, self.info, self.params, x_type, y_type, dim_x, dim_y, z_type, dim_z
+        )
 
     def estimate(
         self,
@@ -390,9 +376,10 @@ class Estimator:
         dim_z = 0 if z_array is None else z_array.shape[1]
         problem = self.why_unsupported(x_type, y_type, x_array.shape[1], y_array.shape[1], z_type, dim_z)
         if problem:
-            others = ", ".join(estimators_accepting(x_type, y_type, z_type=z_type)) or "none registered"
-            given_z = f" given a {z_type} z" if z_type else ""
-            problem = f"{problem}. Estimators that accept ({x_type}, {y_type}) data{given_z}: {others}"
+            dims = (x_array.shape[1], y_array.shape[1], dim_z)
+            others = ", ".join(estimators_accepting(x_type, y_type, z_type=z_type, dims=dims)) or "none registered"
+            shape = f"{dims[0]}-D × {dims[1]}-D" + (f" given a {dims[2]}-D {z_type} z" if z_type else "")
+            problem = f"{problem}. Estimators that accept ({x_type}, {y_type}) data, {shape}: {others}"
             for name, (values, _) in given.items():
                 if inferred[name] and as_2d(values, name).dtype.kind not in "biuf":
                     raise TypeError(
@@ -416,9 +403,12 @@ class Estimator:
         for name, values in arrays.items():
             tied = int(tied_samples(values).sum()) if kinds[name] == "continuous" else 0
             if tied:
+                dims = (arrays["x"].shape[1], arrays["y"].shape[1], arrays["z"].shape[1] if "z" in arrays else 0)
                 handlers = ", ".join(
                     other
-                    for other in estimators_accepting(kinds["x"], kinds["y"], ties=True, z_type=kinds.get("z"))
+                    for other in estimators_accepting(
+                        kinds["x"], kinds["y"], ties=True, z_type=kinds.get("z"), dims=dims
+                    )
                     if other != self.name
                 )
                 raise TiedDataError(
@@ -536,14 +526,53 @@ def get_estimator(spec: str | Estimator, **params: Any) -> Estimator:
         raise ValueError(f"invalid parameters for estimator {entry.name!r}: {exc}") from None
 
 
-def estimators_accepting(x_type: str, y_type: str, ties: bool = False, z_type: str | None = None) -> list[str]:
-    """Names of the registered estimators that accept these types, conditioning on a ``z_type`` z
-    if one is given (and that handle ties, if asked)."""
+def _why_unsupported(
+    spec: str,
+    name: str,
+    info: EstimatorInfo,
+    params: Mapping[str, Any],
+    x_type: str,
+    y_type: str,
+    dim_x: int,
+    dim_y: int,
+    z_type: str | None,
+    dim_z: int,
+) -> str | None:
+    if (x_type, y_type) not in info.types:
+        accepted = ", ".join(f"({a}, {b})" for a, b in info.types)
+        return f"{name} does not accept ({x_type}, {y_type}) data; it accepts {accepted}"
+    if z_type and z_type not in info.z_types:
+        if not info.z_types:
+            return f"{name} cannot condition on z: it estimates I(X;Y) only"
+        return f"{name} cannot condition on a {z_type} z; it accepts z of type {', '.join(info.z_types)}"
+    dims = {"dim_x": dim_x, "dim_y": dim_y, **({"dim_z": dim_z} if z_type else {})}
+    if not info.multivariate and max(dims.values()) > 1:
+        got = ", ".join(f"{key}={value}" for key, value in dims.items())
+        return f"{name} accepts one-dimensional variables only; got {got}"
+    if info.max_joint_dim is not None and not any(value is REQUIRED for value in params.values()):
+        limit = info.max_joint_dim(params)
+        if sum(dims.values()) > limit:
+            return (
+                f"{spec} accepts a joint dimension of at most {limit} (`mibench describe {name}` says why); "
+                f"got {' + '.join(map(str, dims.values()))}"
+            )
+    return None
+
+
+def estimators_accepting(
+    x_type: str, y_type: str, ties: bool = False, z_type: str | None = None, dims: tuple[int, int, int] = (1, 1, 0)
+) -> list[str]:
+    """Names of the registered estimators that accept data of these types and dimensions (dim_x,
+    dim_y, dim_z) with their default parameters, conditioning on a ``z_type`` z if one is given
+    (and that handle ties, if asked)."""
     accepted = []
     for entry in ESTIMATORS.entries():
         info = entry.metadata["info"]
-        conditions = not z_type or z_type in info.z_types
-        if (x_type, y_type) in info.types and conditions and (not ties or info.ties == "handled"):
+        defaults = dict(entry.parameters)
+        unsupported = _why_unsupported(
+            entry.name, entry.name, info, defaults, x_type, y_type, *dims[:2], z_type, dims[2]
+        )
+        if unsupported is None and (not ties or info.ties == "handled"):
             accepted.append(entry.name)
     return accepted
 

@@ -38,6 +38,23 @@ def test_integer_symbols_are_discrete_and_continuous_estimators_refuse_them(esti
     assert 0 <= mibench.estimate(x, y, "plugin") <= LN5
 
 
+def test_the_estimators_suggested_instead_accept_the_data_as_shaped():
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(200, 2)), rng.normal(size=200)
+    with pytest.raises(ValueError, match="one-dimensional variables only") as refused:
+        mibench.estimate(x, y, "sklearn")
+    suggested = str(refused.value).rsplit(": ", 1)[1].split(", ")
+    assert "ksg" in suggested and "sklearn" not in suggested and "ennemi" not in suggested
+    for name in suggested:
+        assert mibench.get_estimator(name).supports("continuous", "continuous", 2, 1), name
+    with pytest.raises(ValueError, match="tied values") as refused:
+        mibench.estimate(np.round(x, 1), y, "ksg")
+    handlers = str(refused.value).split("handle such data: ")[1].split(";")[0].split(", ")
+    assert "mixed_ksg" in handlers and "mesner_shalizi" in handlers
+    for name in handlers:
+        assert mibench.get_estimator(name).supports("continuous", "continuous", 2, 1), name
+
+
 def test_ties_in_continuous_data_are_refused_with_the_count_unless_jitter_is_asked_for():
     rng = np.random.default_rng(1)
     label = rng.integers(0, 3, 300)

@@ -257,3 +257,14 @@ def test_lnc_matches_loop_implementation():
     expected = lnc_loop(x, y, 5, 0.25)
     assert expected > ksg2_brute_force(x, y, 5) + 0.01
     assert mibench.estimate(x, y, "lnc", k=5, alpha=0.25) == pytest.approx(expected, abs=1e-9)
+
+
+def test_lnc_with_fewer_neighbours_than_joint_dimensions_is_refused_with_where_to_read_why():
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(100, 2)), rng.normal(size=(100, 1))
+    with pytest.raises(
+        ValueError,
+        match=r"lnc\(alpha=0.25, k=2, noise=0.0\) accepts a joint dimension of at most 2 .*describe lnc.*got 2 \+ 1",
+    ):
+        mibench.estimate(x, y, "lnc(k=2)")
+    assert "k ≥ d_x + d_y" in mibench.get_estimator("lnc").entry.target.__doc__
