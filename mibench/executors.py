@@ -310,7 +310,6 @@ class DaskExecutor:
                     raise RuntimeError(_cluster_start_failure(exc)) from exc
                 stack.callback(_close_started_cluster, cluster)
                 client = stack.enter_context(Client(cluster))
-                stack.callback(_await_restarts, client, self.jobs)
             calls = batches(tasks)
             size = max(1, min(MAX_CHUNK, len(calls) // (self.jobs * CHUNKS_PER_WORKER)))
             pending = {
@@ -339,6 +338,8 @@ class DaskExecutor:
                         queue.add(retry)
                     continue
                 yield from records
+            if not self.scheduler:
+                _await_restarts(client, self.jobs)
 
     def _submit(self, client: Any, chunk: list[list[Task]]) -> Any:
         key = f"mibench-{chunk[0][0].task_id}-{len(chunk)}-{uuid.uuid4().hex[:8]}"
@@ -369,7 +370,7 @@ def _await_restarts(client: Any, workers: int) -> None:
     """Wait (a few seconds at most) for the workers that a crash killed to be back, before the cluster closes.
 
     Dask's close fails ("can only join a started process") on a nanny that is still starting its worker
-    again, and a run that ends with a crash ends in that state.
+    again, and a run that ends with a crash ends in that state. An interrupted run does not wait.
     """
     try:
         client.wait_for_workers(workers, timeout=RESTART_WAIT)

@@ -5,6 +5,7 @@ Each test names the defect it guards against; each failed on the behaviour befor
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -321,7 +322,16 @@ def sleepy(x, y):
 """
 
 
-def test_ctrl_c_stops_without_worker_tracebacks_and_loses_nothing(tmp_path):
+def stored_records(store: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=1) as db:
+            return db.execute("SELECT count(*) FROM records").fetchone()[0]
+    except sqlite3.Error:  # not created yet, or busy
+        return 0
+
+
+@pytest.mark.parametrize("executor", ["processes", "dask"])
+def test_ctrl_c_stops_without_worker_tracebacks_and_loses_nothing(tmp_path, executor):
     (tmp_path / "slow.py").write_text(SLOW_PLUGIN)
     command = [
         sys.executable,
@@ -340,6 +350,8 @@ def test_ctrl_c_stops_without_worker_tracebacks_and_loses_nothing(tmp_path):
         "40",
         "--jobs",
         "2",
+        "--executor",
+        executor,
         "--out",
         str(tmp_path / "run"),
         "--quiet",
@@ -353,9 +365,15 @@ def test_ctrl_c_stops_without_worker_tracebacks_and_loses_nothing(tmp_path):
         # A shell's background job inherits SIGINT ignored, and Python keeps it so: restore it, as a terminal has it.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    time.sleep(4)
+    store = tmp_path / "run" / "mibench.sqlite"
+    for _ in range(600):  # until some estimates are stored (a Dask cluster takes a few seconds to start)
+        time.sleep(0.1)
+        if store.exists() and stored_records(store) >= 4:
+            break
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole process group
+    interrupted = time.monotonic()
     _, err = process.communicate(timeout=60)
+    assert time.monotonic() - interrupted < 8, err  # Dask's workers took 10 s to settle when a wait for them preceded
     assert process.returncode == 130, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert "rerun the same command to resume" in err
