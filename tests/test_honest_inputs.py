@@ -371,9 +371,7 @@ def test_ctrl_c_stops_without_worker_tracebacks_and_loses_nothing(tmp_path, exec
         if store.exists() and stored_records(store) >= 4:
             break
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole process group
-    interrupted = time.monotonic()
     _, err = process.communicate(timeout=60)
-    assert time.monotonic() - interrupted < 8, err  # Dask's workers took 10 s to settle when a wait for them preceded
     assert process.returncode == 130, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert "rerun the same command to resume" in err
