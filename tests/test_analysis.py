@@ -354,6 +354,16 @@ def test_recommend_matches_dimensions_names_its_basis_and_interpolates_n():
     far = recommend("continuous", "continuous", 40, 40, 1000, summary=summary)
     assert not far.attrs["close"] and far.attrs["dims"] == (4, 4)
     assert expected_at(summary[summary["scenario"] == "s1"], 10**6)["extrapolated"].all()
+    from mibench.cli.recommend import describe_basis
+
+    beyond = recommend("continuous", "continuous", 4, 4, 10**6, summary=summary)
+    basis = describe_basis(beyond, "continuous", "continuous", 4, 4, 10**6).splitlines()
+    assert basis[1].startswith("expected_bias and expected_rmse: medians over those scenarios at n = 10,000 ")
+    assert basis[2] == (
+        "warning: n = 1,000,000 is outside the measured sample sizes; the expected values are those at the nearest, "
+        "n = 10,000"
+    )
+    assert "at n = 1,000 " in describe_basis(four, "continuous", "continuous", 4, 4, 1000).splitlines()[1]
 
 
 def test_estimate_says_which_estimator_it_chose_why_and_what_to_expect(tmp_path, capsys):

@@ -34,7 +34,8 @@ def describe_basis(table, x_type: str, y_type: str, dim_x: int, dim_y: int, n: i
     lines = [
         f"ranking rests on {attrs['scenarios']} scenario(s) with {x_type} x ({dims[0]}-D) and {y_type} y "
         f"({dims[1]}-D){given} at n = {attrs['n']:,}, from the {attrs['source']}: {', '.join(attrs['scenario_labels'])}",
-        f"expected_bias and expected_rmse: medians over those scenarios at n = {n:,} (95 % intervals in _low/_high)",
+        f"expected_bias and expected_rmse: medians over those scenarios at n = {attrs['n'] if attrs['extrapolated'] else n:,} "
+        "(95 % intervals in _low/_high)",
     ]
     if not attrs["close"]:
         lines.append(
@@ -43,7 +44,8 @@ def describe_basis(table, x_type: str, y_type: str, dim_x: int, dim_y: int, n: i
         )
     if attrs["extrapolated"]:
         lines.append(
-            f"warning: n = {n:,} is outside the measured sample sizes; expected values are held at the nearest"
+            f"warning: n = {n:,} is outside the measured sample sizes; the expected values are those at the nearest, "
+            f"n = {attrs['n']:,}"
         )
     return "\n".join(lines)
 
