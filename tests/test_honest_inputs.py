@@ -46,14 +46,16 @@ def test_the_estimators_suggested_instead_accept_the_data_as_shaped():
         mibench.estimate(x, y, "sklearn")
     suggested = str(refused.value).rsplit(": ", 1)[1].split(", ")
     assert "ksg" in suggested and "sklearn" not in suggested and "ennemi" not in suggested
-    for name in suggested:
-        assert mibench.get_estimator(name).supports("continuous", "continuous", 2, 1), name
     with pytest.raises(ValueError, match="tied values") as refused:
         mibench.estimate(np.round(x, 1), y, "ksg")
     handlers = str(refused.value).split("handle such data: ")[1].split(";")[0].split(", ")
     assert "mixed_ksg" in handlers and "mesner_shalizi" in handlers
-    for name in handlers:
-        assert mibench.get_estimator(name).supports("continuous", "continuous", 2, 1), name
+    for name in suggested + handlers:
+        try:
+            estimator = mibench.get_estimator(name)
+        except ImportError:  # suggested all the same: it runs once its package is installed
+            continue
+        assert estimator.supports("continuous", "continuous", 2, 1), name
 
 
 def test_ties_in_continuous_data_are_refused_with_the_count_unless_jitter_is_asked_for():
@@ -332,6 +334,8 @@ def stored_records(store: Path) -> int:
 
 @pytest.mark.parametrize("executor", ["processes", "dask"])
 def test_ctrl_c_stops_without_worker_tracebacks_and_loses_nothing(tmp_path, executor):
+    if executor == "dask":
+        pytest.importorskip("distributed")
     (tmp_path / "slow.py").write_text(SLOW_PLUGIN)
     command = [
         sys.executable,
