@@ -379,8 +379,8 @@ def _await_restarts(client: Any, workers: int) -> None:
 
 
 def _close_started_cluster(cluster: Any) -> None:
-    """Close a cluster this executor started. Every result is in by now, so a failure of Dask's own
-    shutdown is a warning, not an error that would discard the run's outcome."""
+    """Close a cluster this executor started. A failure of Dask's own shutdown is a warning: it must
+    neither discard a run whose results are all in nor hide the error or interrupt that ended one."""
     try:
         cluster.close()
     except Exception as exc:
