@@ -218,14 +218,18 @@ def _sql_value(value: Any) -> Any:
 
 
 def load_records(run: str | Path) -> pd.DataFrame:
-    """The records of a run folder (or of an exported CSV/Parquet file) as a DataFrame."""
+    """The records of a run folder, of a committed results folder (``records.csv`` or
+    ``records.csv.gz``, as in ``results/``) or of an exported CSV/Parquet file, as a DataFrame."""
     path = Path(run)
     if path.is_dir():
-        if not (path / STORE_FILE).exists() and (path / "records.csv").exists():
-            path = path / "records.csv"  # a committed run folder keeps its records as CSV only
-        else:
+        if (path / STORE_FILE).exists():
             with Store(path, create=False) as store:
                 return store.records()
+        # a committed results folder keeps its records as CSV only, compressed or not
+        kept = [path / name for name in ("records.csv", "records.csv.gz") if (path / name).exists()]
+        if not kept:
+            raise StoreError(f"{path} is not a mibench run: it holds no {STORE_FILE}, records.csv or records.csv.gz")
+        path = kept[0]
     if not path.exists():
         raise FileNotFoundError(f"no run folder or records file at {str(path)!r}")
     if path.name.endswith((".csv", ".csv.gz")):

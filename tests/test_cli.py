@@ -1,3 +1,4 @@
+import io
 import os
 import subprocess
 import sys
@@ -104,3 +105,23 @@ def test_usage_error_exits_2():
 def test_help_has_examples():
     result = run_cli("run", "--help")
     assert result.returncode == 0 and "examples:" in result.stdout
+
+
+def test_a_committed_results_folder_reads_as_a_run(tmp_path, capsys):
+    import gzip
+    import shutil
+
+    import mibench
+
+    records = mibench.run(["gaussian"], ["gaussian(rho=0.5)"], [100], reps=3)
+    committed = tmp_path / "committed"
+    committed.mkdir()
+    records.to_csv(tmp_path / "records.csv", index=False)
+    with open(tmp_path / "records.csv", "rb") as plain, gzip.open(committed / "records.csv.gz", "wb") as packed:
+        shutil.copyfileobj(plain, packed)  # as results/*/ keep them: gzip-compressed CSV only
+    assert mibench.load_records(committed)["estimate"].tolist() == records["estimate"].tolist()
+    assert main(["summarize", str(committed), "--format", "csv"]) == 0
+    assert pd.read_csv(io.StringIO(capsys.readouterr().out))["reps"].tolist() == [3]
+    (tmp_path / "empty").mkdir()
+    assert main(["summarize", str(tmp_path / "empty")]) == 1
+    assert "holds no mibench.sqlite, records.csv or records.csv.gz" in capsys.readouterr().err
