@@ -38,7 +38,11 @@ def as_generator(seed_or_rng: np.random.Generator | int | np.random.SeedSequence
     """A numpy Generator from a Generator (returned as is), an int or a SeedSequence."""
     if isinstance(seed_or_rng, np.random.Generator):
         return seed_or_rng
-    if isinstance(seed_or_rng, (int, np.integer, np.random.SeedSequence)) and not isinstance(seed_or_rng, bool):
+    if isinstance(seed_or_rng, (int, np.integer)) and not isinstance(seed_or_rng, bool):
+        if seed_or_rng < 0:
+            raise ValueError(f"rng must be a numpy Generator or a non-negative int seed, got {seed_or_rng}")
+        return np.random.default_rng(seed_or_rng)
+    if isinstance(seed_or_rng, np.random.SeedSequence):
         return np.random.default_rng(seed_or_rng)
     raise TypeError(f"rng must be a numpy Generator or an int seed, got {type(seed_or_rng).__name__}")
 

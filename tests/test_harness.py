@@ -37,6 +37,18 @@ def test_seed_rule_is_stable_and_distinct():
     assert len(seeds) == 16
 
 
+@pytest.mark.parametrize(
+    "rng, error, message",
+    [(-5, ValueError, "non-negative int seed, got -5"), ("a", TypeError, "got str"), (True, TypeError, "got bool")],
+)
+def test_a_seed_that_cannot_seed_is_named(rng, error, message):
+    scenario = mibench.get_scenario("gaussian")
+    with pytest.raises(error, match=f"rng must be a numpy Generator or .*{message}"):
+        scenario.sample(10, rng=rng)
+    with pytest.raises(error, match=f"rng must be a numpy Generator or .*{message}"):
+        mibench.estimate(*scenario.sample(10, rng=0), "ksg", rng=rng)
+
+
 def test_run_is_reproducible_and_estimate_matches_direct_call():
     first = mibench.run(["ksg", "gaussian"], ["gaussian(rho=0.5)"], [100], reps=2, seed=3)
     second = mibench.run(["gaussian", "ksg"], ["gaussian(rho=0.5)"], [100], reps=2, seed=3)
