@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import socket
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 import pandas as pd
@@ -124,7 +125,16 @@ def make_record(
 
 def records_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     """Records as a DataFrame with the schema's columns, in a canonical row order."""
-    frame = pd.DataFrame(rows, columns=list(RECORD_COLUMNS)) if not isinstance(rows, pd.DataFrame) else rows.copy()
+    if not isinstance(rows, pd.DataFrame):
+        odd = [type(row).__name__ for row in rows if not isinstance(row, Mapping)] if isinstance(rows, list) else None
+        if odd is None or odd:
+            got = type(rows).__name__ + (f" holding {odd[0]}" if odd else "")
+            raise TypeError(
+                "records must be a DataFrame or a list of record dicts (from mibench.run or mibench.load_records), "
+                f"got {got}"
+            )
+        rows = pd.DataFrame(rows, columns=list(RECORD_COLUMNS))
+    frame = rows.copy()
     for column, default in ADDED_COLUMNS.items():
         if column not in frame.columns:
             frame[column] = default

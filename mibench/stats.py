@@ -127,11 +127,14 @@ def _slope(n: np.ndarray, values: np.ndarray) -> float:
 def trends(summary: pd.DataFrame, threshold: float = 0.1) -> pd.DataFrame:
     """Per estimator × scenario, across n: convergence and runtime exponents, and the reliable n.
 
+    ``summary`` is :func:`summarize`'s table, or records (summarized first).
     ``rmse_exponent`` is the slope of log RMSE on log n (−½ for a root-n estimator);
     ``runtime_exponent`` the slope of log median seconds on log n; ``reliable_n`` the smallest n
     beyond which the relative error stays under ``threshold`` (NaN if it never does).
     """
     number(threshold, "threshold (a relative error)", 0.0, np.inf)
+    if not isinstance(summary, pd.DataFrame) or "relative_error" not in summary:
+        summary = summarize(summary)
     rows = []
     for (estimator, scenario), group in summary.groupby(PAIR, sort=True):
         group = group.sort_values("n")

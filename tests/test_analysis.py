@@ -81,6 +81,16 @@ def test_trends_by_hand():
     assert row["rmse_exponent"] == pytest.approx(np.log(rmse_100 / rmse_10) / np.log(10))
     assert row["runtime_exponent"] == pytest.approx(1.0)  # median seconds 2 → 20
     assert row["reliable_n"] == 100  # relative error 0.38 at n = 10, 0.08 at n = 100
+    # mibench.trends(records) raised KeyError: 'relative_error'
+    pd.testing.assert_frame_equal(trends(tiny_records()), trends(summarize(tiny_records())))
+
+
+@pytest.mark.parametrize("records, got", [("runs/demo", "got str"), ([1, 2], "got list holding int")])
+def test_what_is_not_records_is_named(records, got):
+    # pandas' own errors came out: "DataFrame constructor not properly called!", "Shape of passed values..."
+    for analyse in (summarize, trends):
+        with pytest.raises(TypeError, match=f"records must be a DataFrame or a list of record dicts.*{got}"):
+            analyse(records)
 
 
 @pytest.fixture(scope="module")
