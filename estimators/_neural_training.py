@@ -216,10 +216,12 @@ class _Minibatches:
 def resolve_device(device: str) -> str:
     """The device to train on: ``"auto"`` is CUDA where PyTorch sees a GPU, else the CPU.
 
-    A process forked after its parent initialised CUDA cannot use CUDA (PyTorch's "bad fork"):
-    that is refused with a clear error rather than left to fail deep inside PyTorch.
+    A device this process cannot use (a GPU on a CPU build of PyTorch; CUDA in a process forked
+    after its parent initialised CUDA, PyTorch's "bad fork") is refused with a clear error rather
+    than left to fail deep inside PyTorch.
     """
-    if device == "auto":
+    named = device != "auto"
+    if not named:
         device = "cuda" if torch.cuda.is_available() else "cpu"
     if device.startswith("cuda") and torch.cuda._is_in_bad_fork():
         raise RuntimeError(
@@ -227,6 +229,14 @@ def resolve_device(device: str) -> str:
             "initialised CUDA. Run GPU estimators with one worker (--jobs 1 or executor='serial'), from a "
             "fresh process, or on the CPU (device='cpu')"
         )
+    if named and torch.device(device).type != "cpu":
+        try:
+            torch.empty(0, device=device)
+        except (AssertionError, RuntimeError) as exc:  # a CPU build of PyTorch, or no such GPU here
+            raise RuntimeError(
+                f"device={device!r} cannot be used here ({exc}); device='auto' trains on a GPU where PyTorch sees one, "
+                "else on the CPU"
+            ) from None
     return device
 
 

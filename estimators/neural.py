@@ -87,9 +87,14 @@ def _check(params: Mapping[str, Any]) -> None:
         number(params["clip"], "clip", 0.0, FLOAT32_MAX)
     if "smoothing" in params:
         number(params["smoothing"], "smoothing", 0.0, 1.0)
-    if params["device"] != "auto" and not (isinstance(params["device"], str) and params["device"]):
-        raise ValueError(f"device must be 'auto' or a PyTorch device name ('cpu', 'cuda:0'), got {params['device']!r}")
     _torch_available()
+    if params["device"] != "auto":
+        try:
+            importlib.import_module("torch").device(params["device"])
+        except (TypeError, RuntimeError):
+            raise ValueError(
+                f"device must be 'auto' or a PyTorch device name ('cpu', 'cuda', 'cuda:0'), got {params['device']!r}"
+            ) from None
 
 
 def _min_samples(params: Mapping[str, Any]) -> int:

@@ -151,11 +151,20 @@ def test_compute_settings_stay_out_of_the_identity():
         # torch's "value cannot be converted to type float without overflow", from inside Adam
         ("infonce(learning_rate=1e300)", r"learning_rate must be a number in \(0, 3.40282e\+38\)"),
         ("smile(clip=1e300)", r"clip must be a number in \(0, 3.40282e\+38\)"),
+        # torch's "Expected one of cpu, cuda, ipu, ... device type at start of device string: tpu", at the first task
+        ("infonce(device='tpu')", "device must be 'auto' or a PyTorch device name"),
     ],
 )
 def test_bad_settings_are_refused_before_anything_runs(spec, message):
     with pytest.raises(ValueError, match=message):
         get_estimator(spec)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
+def test_a_gpu_that_this_pytorch_cannot_use_is_named():
+    x, y = samples(1, n=600)
+    with pytest.raises(RuntimeError, match="device='cuda' cannot be used here .*device='auto' trains on a GPU"):
+        mibench.estimate(x[0], y[0], f"infonce({QUICK}, device='cuda')")  # "Torch not compiled with CUDA enabled"
 
 
 def test_too_few_samples_for_the_batch_size_are_refused():
