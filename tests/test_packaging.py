@@ -20,8 +20,11 @@ def test_wheel_contents(tmp_path):
         text=True,
         timeout=600,
     )
-    # setuptools' deprecations (the license table, suites shipped as data of an unlisted package) end in errors
-    assert "BuildBackendWarning" not in build.stdout + build.stderr, build.stdout[-3000:]
+    # setuptools' deprecations, which end in errors: the license table and classifier, and the suites
+    # shipped as data of a package missing from the configuration
+    output = build.stdout + build.stderr
+    for deprecated in ("as a TOML table is deprecated", "License classifiers are deprecated", "is absent from the"):
+        assert deprecated not in output, output[-3000:]
     wheel = next(tmp_path.glob("mibench-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     suites = {path.name for path in (ROOT / "scenarios" / "suites").glob("*.toml")}
