@@ -122,6 +122,8 @@ def test_a_committed_results_folder_reads_as_a_run(tmp_path, capsys):
     assert mibench.load_records(committed)["estimate"].tolist() == records["estimate"].tolist()
     assert main(["summarize", str(committed), "--format", "csv"]) == 0
     assert pd.read_csv(io.StringIO(capsys.readouterr().out))["reps"].tolist() == [3]
+    assert main(["info", str(committed)]) == 1
+    assert "keeps its records only (records.csv.gz), not the run's store with its provenance" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
     assert main(["summarize", str(tmp_path / "empty")]) == 1
     assert "holds no mibench.sqlite, records.csv or records.csv.gz" in capsys.readouterr().err

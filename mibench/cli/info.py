@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
+
+from ._common import UserError
 
 NAME = "info"
 HELP = "Show a run's provenance: versions, machine, experiment, times, progress."
@@ -14,8 +17,15 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..store import Store
+    from ..store import STORE_FILE, Store
 
+    folder = Path(args.run)
+    kept = [name for name in ("records.csv", "records.csv.gz") if (folder / name).exists()]
+    if folder.is_dir() and not (folder / STORE_FILE).exists() and kept:
+        raise UserError(
+            f"{folder} keeps its records only ({kept[0]}), not the run's store with its provenance; "
+            "the folder's README, where there is one, says how they were made"
+        )
     keys = ("experiment", "fingerprint", "code_versions", "provenance", "started", "finished")
     with Store(args.run, create=False) as store:
         meta = {key: store.get_meta(key) for key in keys}
