@@ -75,6 +75,25 @@ def resolve_columns(table: pd.DataFrame, columns: Sequence[str], name: str) -> l
     return found
 
 
+def _check_distinct_columns(variables: dict[str, list[str]]) -> None:
+    """Refuse a column named twice, within a variable or in two of x, y and z."""
+    owners: dict[str, str] = {}
+    for name, columns in variables.items():
+        for column in columns:
+            first = owners.setdefault(column, name)
+            if first == name and columns.count(column) > 1:
+                problem = f"{name} names column {column!r} twice (a repeated coordinate)"
+            elif first == name:
+                continue
+            elif name == "z":
+                problem = (
+                    f"{first} and z both hold column {column!r} (conditioning on a column of {first} makes the MI 0)"
+                )
+            else:
+                problem = f"x and y both hold column {column!r} (its MI with itself is its entropy, or infinite if continuous)"
+            raise ValueError(f"{problem}; each column may be used once, in x, y or z")
+
+
 @dataclass(frozen=True)
 class TableEstimate:
     estimator: str
@@ -202,6 +221,7 @@ def estimate_table(
         z = resolve_columns(table, z, "z")
     elif z_type:
         raise ValueError(f"z_type={z_type!r} is given without z columns")
+    _check_distinct_columns({"x": x, "y": y, **({"z": z} if z else {})})
     x_type = x_type or infer_variable_type(table[list(x)], "x")
     y_type = y_type or infer_variable_type(table[list(y)], "y")
     z_type = (z_type or infer_variable_type(table[list(z)], "z")) if z else None

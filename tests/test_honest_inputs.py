@@ -129,6 +129,24 @@ def test_a_stray_text_cell_in_a_numeric_column_is_named(tmp_path, capsys):
     assert "column 'b' is numeric except 1 cell(s), first at row 17: 'oops'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "x, y, z, message",
+    [
+        ("a,a", "b", None, "x names column 'a' twice"),  # read as discrete: "x is declared discrete but its values..."
+        ("a", " a", None, "x and y both hold column 'a'"),  # lnc returned inf
+        ("a", "b", "a ", "x and z both hold column 'a'"),  # "singular covariance"
+        ("a", "b", "c,c", "z names column 'c' twice"),
+    ],
+)
+def test_a_column_named_twice_is_refused_by_name(tmp_path, capsys, x, y, z, message):
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=300)
+    table = pd.DataFrame({"a": a, "b": a + rng.normal(size=300), "c": rng.normal(size=300)})
+    table.to_csv(tmp_path / "t.csv", index=False)
+    assert main(["estimate", str(tmp_path / "t.csv"), "--x", x, "--y", y, *(["--z", z] if z else [])]) == 1
+    assert f"{message} (" in capsys.readouterr().err
+
+
 def test_messy_table_files_are_read_or_refused_by_name(tmp_path, capsys):
     rng = np.random.default_rng(6)
     a = rng.normal(size=300)
