@@ -89,8 +89,8 @@ def infer_variable_type(values: Any, name: str = "x") -> str:
         values = values.to_frame()
     frame = values if isinstance(values, pd.DataFrame) else pd.DataFrame(as_2d(values, name))
     kinds = set()
-    for column in frame.columns:
-        series = frame[column]
+    for position in range(frame.shape[1]):  # by position: labels may repeat
+        series = frame.iloc[:, position]
         if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             kinds.add("discrete")
             continue

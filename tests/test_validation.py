@@ -26,6 +26,18 @@ def test_dataframe_input():
     assert x.shape == (2, 2)
 
 
+def test_a_dataframe_whose_column_labels_repeat_is_typed_column_by_column():
+    from mibench.validation import infer_variable_type
+
+    rng = np.random.default_rng(0)
+    measured = pd.DataFrame(rng.normal(size=(200, 2)), columns=["q", "q"])  # as a concat of two "q" columns gives
+    assert infer_variable_type(measured, "x") == "continuous"  # was "discrete": frame["q"] is a DataFrame
+    y = measured.iloc[:, 0] + rng.normal(size=200)
+    assert mibench.estimate(measured, y, "ksg") == mibench.estimate(measured.to_numpy(), y.to_numpy(), "ksg")
+    labels = pd.DataFrame({"a": rng.integers(0, 3, 200), "b": rng.integers(0, 3, 200)}).set_axis(["q", "q"], axis=1)
+    assert infer_variable_type(labels, "x") == "discrete"
+
+
 @pytest.mark.parametrize(
     "x, y, error, fragment",
     [
