@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from typing import Any, Literal
 
 import numpy as np
@@ -63,7 +64,9 @@ def as_2d(values: Any, name: str) -> np.ndarray:
             f"imaginary parts as two columns"
         )
     if array.ndim == 0:
-        raise ValueError(f"{name} must be an array of samples, got a scalar")
+        iterable = isinstance(values, Iterable) and not isinstance(values, (str, bytes, np.ndarray))
+        got = f"a {type(values).__name__}" if iterable else "a scalar"  # a set, dict or generator has no order
+        raise ValueError(f"{name} must be an array of samples (an array, list, Series or DataFrame), got {got}")
     if array.ndim == 1:
         array = array.reshape(-1, 1)
     elif array.ndim != 2:

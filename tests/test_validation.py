@@ -48,6 +48,8 @@ def test_a_dataframe_whose_column_labels_repeat_is_typed_column_by_column():
         (np.zeros((3, 2, 2)), np.zeros(3), ValueError, "got a 3-D array"),
         (["a", "b", "c"], [1.0, 2.0, 3.0], TypeError, "x must be numeric"),
         (5.0, [1.0], ValueError, "got a scalar"),
+        ({1.0, 2.0, 3.0}, [1.0, 2.0, 3.0], ValueError, "got a set"),  # "got a scalar" before
+        ((v for v in (1.0, 2.0, 3.0)), [1.0, 2.0, 3.0], ValueError, "got a generator"),
         ([[1.0, 2.0], [3.0]], [1.0, 2.0], ValueError, "rectangular"),
     ],
 )
