@@ -46,6 +46,23 @@ def test_describe(capsys):
     assert "estimator gaussian" in out and "scenario gaussian-v1" in out
 
 
+def test_describe_a_suite_shows_what_it_runs(capsys):
+    # "unknown estimator 'quick'" before
+    import tomllib
+    from pathlib import Path
+
+    suite = tomllib.loads((Path(__file__).parents[1] / "scenarios" / "suites" / "quick.toml").read_text())
+    assert main(["describe", "quick"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"suite quick (v{suite.get('version', 1)}: {suite['description']})")
+    assert f"  scenarios:    {len(suite['scenarios'])}\n" in out
+    assert all(f"\n    {scenario}\n" in out for scenario in suite["scenarios"])
+    assert f"  sample sizes: {', '.join(f'{n:,}' for n in suite['sample_sizes'])}\n" in out
+    assert f"  repetitions:  {suite['reps']}; seed: {suite['seed']}\n" in out
+    assert main(["describe", "quick(reps=2)"]) == 1
+    assert "'quick' is a suite, and a suite takes no parameters" in capsys.readouterr().err
+
+
 def test_run_writes_records_and_summary(tmp_path, capsys):
     out = tmp_path / "r"
     code = main(

@@ -1,4 +1,4 @@
-"""``mibench describe``: an estimator's or a scenario's parameters, conventions, truth and citation."""
+"""``mibench describe``: an estimator's or a scenario's parameters, conventions, truth and citation; a suite's contents."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ if TYPE_CHECKING:
 NAME = "describe"
 
 QUANTITY_NAMES = {"mi": "I(X;Y)", "cmi": "I(X;Y|Z)", "te": "transfer entropy X → Y: I(X;Y|Z) on lagged series"}
-HELP = "Show an estimator's or scenario's parameters, conventions, truth and citation."
+HELP = "Show an estimator's or scenario's parameters, conventions, truth and citation, or what a suite runs."
 EXAMPLES = """
     examples:
       mibench describe ksg
       mibench describe "gaussian(rho=0.9, dim=3)"
+      mibench describe quick
     """
 
 
@@ -28,6 +29,7 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..estimator import ESTIMATORS, get_estimator
+    from ..experiment_file import list_suites
     from ..registry import RegistryError
     from ..scenario import SCENARIOS, get_scenario
     from ..spec import parse_spec
@@ -52,12 +54,39 @@ def run(args: argparse.Namespace) -> int:
             )
         if errors:
             raise errors[0]
-        try:
-            ESTIMATORS.entry(name)
-        except RegistryError as exc:
-            raise RegistryError(f"{exc} Scenarios: {', '.join(SCENARIOS.names())}") from None
+        if name in list_suites():
+            if name != args.spec.strip():
+                raise ValueError(f"{name!r} is a suite, and a suite takes no parameters: mibench describe {name}")
+            sections.append(describe_suite(name))
+        else:
+            try:
+                ESTIMATORS.entry(name)
+            except RegistryError as exc:
+                raise RegistryError(
+                    f"{exc} Scenarios: {', '.join(SCENARIOS.names())}. Suites: {', '.join(list_suites())}"
+                ) from None
     print("\n\n".join(sections))
     return 0
+
+
+def describe_suite(name: str) -> str:
+    """What ``mibench run NAME`` runs: the suite's estimators, scenarios, sample sizes and repetitions."""
+    from ..experiment_file import list_suites, load_experiment
+    from ..runner import run
+
+    experiment, defaults = load_experiment(name), inspect.signature(run).parameters
+    estimators = experiment.get("estimators")
+    lines = [
+        f"suite {name} ({list_suites()[name]})",
+        "",
+        f"  estimators:   {', '.join(estimators) if estimators else 'every registered one that needs no optional package'}",
+        f"  scenarios:    {len(experiment['scenarios'])}",
+        *(f"    {scenario}" for scenario in experiment["scenarios"]),
+        f"  sample sizes: {', '.join(f'{n:,}' for n in experiment['sample_sizes'])}",
+        f"  repetitions:  {experiment.get('reps', defaults['reps'].default)}; seed: {experiment.get('seed', defaults['seed'].default)}",
+        f"  run it:       mibench run {name} --out runs/{name}",
+    ]
+    return "\n".join(lines)
 
 
 def describe_estimator(estimator: Estimator) -> str:
