@@ -137,6 +137,18 @@ def test_plot_and_report_draw_runs_of_one_repetition_or_only_failures(tmp_path, 
     assert "no estimator finished an estimate on the matching scenarios at n = 2 in the run" in capsys.readouterr().err
 
 
+def test_a_figure_asked_for_that_has_nothing_to_show_is_said_so(tmp_path, capsys):
+    # --kind sweep on a run without a sweep wrote nothing, said nothing and exited 0
+    run = str(tmp_path / "run")
+    mibench.run(["gaussian"], ["gaussian(rho=0.5)", "gaussian(rho=0.8)"], [100], reps=2, out=run)
+    assert main(["plot", run, "--kind", "sweep", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "no sweep figure: the run holds no sweep" in err and "no figure was drawn" in err
+    assert main(["plot", run, "--kind", "sweep", "--kind", "rmse", "--out", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == str(tmp_path / "rmse.png") and "no sweep figure" in err
+
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from ._common import output_folder, records_to_analyse
+from ._common import UserError, output_folder, records_to_analyse
 
 NAME = "plot"
 HELP = "Write the figures of a run (PNG; SVG too with --format svg)."
@@ -36,6 +37,15 @@ def run(args: argparse.Namespace) -> int:
     from ..plots import plot
 
     folder = output_folder(args.run, args.out, "figures")
-    for path in plot(records_to_analyse(args.run), folder, kinds=args.kinds, formats=args.formats or ("png",)):
+    paths = plot(records_to_analyse(args.run), folder, kinds=args.kinds, formats=args.formats or ("png",))
+    for path in paths:
         print(path)
+    drawn = {path.stem for path in paths}
+    for kind in [kind for kind in dict.fromkeys(args.kinds or ()) if kind not in drawn]:
+        print(f"no {kind} figure: {NOTHING_TO_SHOW.get(kind, 'nothing to show in this run')}", file=sys.stderr)
+    if not paths:
+        raise UserError("no figure was drawn")
     return 0
+
+
+NOTHING_TO_SHOW = {"sweep": "the run holds no sweep (three or more scenarios of a family differing in one parameter)"}
