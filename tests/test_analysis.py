@@ -137,7 +137,7 @@ def test_plot_and_report_draw_runs_of_one_repetition_or_only_failures(tmp_path, 
     assert "no estimator finished an estimate on the matching scenarios at n = 2 in the run" in capsys.readouterr().err
 
 
-def test_a_figure_asked_for_that_has_nothing_to_show_is_said_so(tmp_path, capsys):
+def test_plot_and_report_say_what_they_cannot_draw_or_where_they_cannot_write(tmp_path, capsys):
     # --kind sweep on a run without a sweep wrote nothing, said nothing and exited 0
     run = str(tmp_path / "run")
     mibench.run(["gaussian"], ["gaussian(rho=0.5)", "gaussian(rho=0.8)"], [100], reps=2, out=run)
@@ -147,6 +147,11 @@ def test_a_figure_asked_for_that_has_nothing_to_show_is_said_so(tmp_path, capsys
     assert main(["plot", run, "--kind", "sweep", "--kind", "rmse", "--out", str(tmp_path)]) == 0
     out, err = capsys.readouterr()
     assert out.strip() == str(tmp_path / "rmse.png") and "no sweep figure" in err
+    # --out report.html made a folder named report.html, holding report.html
+    for command, out in (("report", tmp_path / "report.html"), ("plot", tmp_path / "run" / "records.csv")):
+        assert main([command, run, "--out", str(out)]) == 1
+        assert "names a file; name the folder to write into" in capsys.readouterr().err
+    assert not (tmp_path / "report.html").exists()
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

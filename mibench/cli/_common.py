@@ -29,9 +29,16 @@ def records_to_analyse(run: str | Path) -> pd.DataFrame:
     return records
 
 
+#: Suffixes that make an --out that does not exist yet look like a file, not a folder.
+FILE_SUFFIXES = {".html", ".htm", ".md", ".png", ".svg", ".pdf", ".csv"}
+
+
 def output_folder(run: str, out: str | None, subfolder: str = "") -> Path:
     """``out`` if given, else the run folder (or the records file's folder), plus ``subfolder``."""
     if out:
-        return Path(out)
+        folder = Path(out)
+        if folder.is_file() or (not folder.is_dir() and folder.suffix.lower() in FILE_SUFFIXES):
+            raise UserError(f"--out {out!r} names a file; name the folder to write into (the file names are fixed)")
+        return folder
     path = Path(run)
     return (path if path.is_dir() else path.parent) / subfolder
