@@ -272,11 +272,15 @@ class DaskExecutor:
     def map(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
         from distributed import Client, LocalCluster, as_completed
 
+        calls = batches(tasks)
+        workers = self.jobs
         with ExitStack() as stack:
             if self.scheduler:
                 client = stack.enter_context(Client(self.scheduler))
             else:
                 import dask
+
+                workers = min(self.jobs, max(1, len(calls)))  # a local worker with nothing to run costs its start
 
                 # A worker death surfaces at once (mibench isolates and records it) instead of after retries,
                 # and a worker holds only the task it runs, so that its death takes no queued bystander.
@@ -304,14 +308,13 @@ class DaskExecutor:
                     get_mp_context().set_forkserver_preload(["distributed", *loaded, "mibench._preload"])
                 try:
                     cluster = LocalCluster(
-                        n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None
+                        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
                     )
                 except Exception as exc:
                     raise RuntimeError(_cluster_start_failure(exc)) from exc
                 stack.callback(_close_started_cluster, cluster)
                 client = stack.enter_context(Client(cluster))
-            calls = batches(tasks)
-            size = max(1, min(MAX_CHUNK, len(calls) // (self.jobs * CHUNKS_PER_WORKER)))
+            size = max(1, min(MAX_CHUNK, len(calls) // (workers * CHUNKS_PER_WORKER)))
             pending = {
                 self._submit(client, calls[start : start + size]): calls[start : start + size]
                 for start in range(0, len(calls), size)
@@ -339,7 +342,7 @@ class DaskExecutor:
                     continue
                 yield from records
             if not self.scheduler:
-                _await_restarts(client, self.jobs)
+                _await_restarts(client, workers)
 
     def _submit(self, client: Any, chunk: list[list[Task]]) -> Any:
         key = f"mibench-{chunk[0][0].task_id}-{len(chunk)}-{uuid.uuid4().hex[:8]}"
