@@ -22,6 +22,8 @@ from .records import ADDED_COLUMNS, RECORD_COLUMNS, records_frame
 __all__ = ["Store", "StoreError", "STORE_FILE", "SCHEMA_VERSION", "load_records", "open_run"]
 
 STORE_FILE = "mibench.sqlite"
+#: The records of a committed results folder, which keeps no store: as CSV, compressed or not.
+KEPT_RECORDS_FILES = ("records.csv", "records.csv.gz")
 
 #: The layout of the records table (``PRAGMA user_version``). 1: the compute and code_version
 #: columns; 2: the ties column; 3: the batch column; 4: quantity, z_type and dim_z (conditional
@@ -225,10 +227,11 @@ def load_records(run: str | Path) -> pd.DataFrame:
         if (path / STORE_FILE).exists():
             with Store(path, create=False) as store:
                 return store.records()
-        # a committed results folder keeps its records as CSV only, compressed or not
-        kept = [path / name for name in ("records.csv", "records.csv.gz") if (path / name).exists()]
+        kept = [path / name for name in KEPT_RECORDS_FILES if (path / name).exists()]
         if not kept:
-            raise StoreError(f"{path} is not a mibench run: it holds no {STORE_FILE}, records.csv or records.csv.gz")
+            raise StoreError(
+                f"{path} is not a mibench run: it holds no {STORE_FILE}, {' or '.join(KEPT_RECORDS_FILES)}"
+            )
         path = kept[0]
     if not path.exists():
         raise FileNotFoundError(f"no run folder or records file at {str(path)!r}")

@@ -17,10 +17,10 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..store import STORE_FILE, Store
+    from ..store import KEPT_RECORDS_FILES, STORE_FILE, Store
 
     folder = Path(args.run)
-    kept = [name for name in ("records.csv", "records.csv.gz") if (folder / name).exists()]
+    kept = [name for name in KEPT_RECORDS_FILES if (folder / name).exists()]
     if folder.is_dir() and not (folder / STORE_FILE).exists() and kept:
         raise UserError(
             f"{folder} keeps its records only ({kept[0]}), not the run's store with its provenance; "
