@@ -2,6 +2,7 @@
 
 Each test names the defect it guards against; each failed on the behaviour before the fix."""
 
+import math
 import os
 import re
 import signal
@@ -264,6 +265,34 @@ def test_invalid_parameters_are_refused_when_a_spec_is_resolved(tmp_path, capsys
         mibench.get_estimator("lnc(alpha=0)")
     assert main(["describe", "ksg(k=5)"]) == 0
     assert "parameters:   k=5, noise=0.0" in capsys.readouterr().out  # the values of the spec given
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        # noise=inf or jitter=inf made every sample infinite, and ksg returned -3.41 nats
+        (lambda x, y: mibench.estimate(x, y, "ksg", noise=math.inf), r"noise must be a number in \[0, inf\), got inf"),
+        (
+            lambda x, y: mibench.estimate(x, y, "ksg", jitter=math.inf),
+            r"jitter must be a number in \[0, inf\), got inf",
+        ),
+        (
+            lambda x, y: mibench.get_estimator("bayes", a=math.inf),
+            r"a must be a number in \[0, inf\)",
+        ),  # nan at the estimate
+        (lambda x, y: mibench.get_scenario("gaussian_mixture", separation=math.inf), "separation must be a number"),
+        (lambda x, y: mibench.get_scenario("zipf_channel", exponent=math.inf), "exponent must be a number"),
+    ],
+)
+def test_an_infinite_parameter_is_refused_where_a_finite_one_is_meant(make, message):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=200)
+    with pytest.raises(ValueError, match=message):
+        make(x, x + rng.normal(size=200))
+    gaussian = mibench.get_scenario("gaussian", rho=0.5).mi
+    assert mibench.get_scenario("student_t", dof=math.inf, rho=0.5).mi == pytest.approx(
+        gaussian, abs=1e-15
+    )  # by design
 
 
 def test_a_scenario_whose_values_leave_the_float_range_is_refused_not_sampled(tmp_path):
