@@ -63,7 +63,10 @@ class QuantizedGaussian(Scenario):
         self.grid = np.arange(-half_cells, half_cells + 1)
         edges = (np.arange(-half_cells, half_cells + 2) - 0.5) * self.step
         edges[0], edges[-1] = -np.inf, np.inf
-        self._edges = np.clip(edges, -TAIL - self.step, TAIL + self.step)
+        # Edges at most one sd beyond ±TAIL, so that no cell is much wider than the density: 48 nodes over
+        # the cell [-50, 50] missed its peak (step=100 gave 0.25 nats where the truth is 0).
+        reach = TAIL + min(self.step, 1.0)
+        self._edges = np.clip(edges, -reach, reach)
         self._table = _cell_probabilities(self.rho, self._edges, 48)
 
     def _truth(self) -> Truth:

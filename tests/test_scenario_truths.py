@@ -127,6 +127,23 @@ def test_student_t_large_and_infinite_dof():
     assert c == pytest.approx(1 / (2 * 1000**2), rel=2e-3)
 
 
+@pytest.mark.parametrize("step", [2.0, 5.0, 100.0])
+def test_quantized_truth_matches_cell_probabilities_from_the_bivariate_normal_cdf(step):
+    # step=100 gave 0.25 nats: 48 quadrature nodes over the cell [-50, 50] missed the density's peak
+    from scipy.stats import multivariate_normal
+
+    rho = 0.8
+    k = int(np.ceil(12 / step)) + 1
+    edges = np.clip((np.arange(-k, k + 2) - 0.5) * step, -40, 40)  # beyond 40 sd: no mass in float64
+    normal = multivariate_normal(mean=[0, 0], cov=[[1, rho], [rho, 1]])
+    cdf = np.array([[normal.cdf([a, b], lower_limit=[-40, -40]) for b in edges] for a in edges])
+    cells = np.clip(cdf[1:, 1:] - cdf[:-1, 1:] - cdf[1:, :-1] + cdf[:-1, :-1], 0, None)
+    px, py = cells.sum(1, keepdims=True), cells.sum(0, keepdims=True)
+    nz = cells > 0
+    expected = float(np.sum(cells[nz] * np.log(cells[nz] / (px @ py)[nz])))
+    assert mibench.get_scenario("quantized", rho=rho, step=step).mi == pytest.approx(expected, abs=1e-5)
+
+
 def test_quantized_is_below_the_continuous_truth():
     coarse = mibench.get_scenario("quantized(rho=0.8, step=1.0)").mi
     assert coarse < -0.5 * np.log(1 - 0.64)
