@@ -6,6 +6,10 @@ import numpy as np
 
 from mibench.plugin import Scenario, Truth, number, register_scenario
 
+#: The narrowest noise whose draws float64 keeps apart from X's (X < 1, rounding 1.1e-16): a million rounding
+#: steps and more.
+MIN_EPS = 1e-9
+
 
 @register_scenario("additive_uniform")
 class AdditiveUniform(Scenario):
@@ -24,6 +28,11 @@ class AdditiveUniform(Scenario):
 
     def __init__(self, eps: float = 0.1) -> None:
         self.eps = number(eps, "eps", 0, np.inf)
+        if self.eps < MIN_EPS:
+            raise ValueError(
+                f"eps={eps:g} is too small to represent: X + U(-eps, eps) rounds to X in float64 (eps=1e-20 gave "
+                f"Y == X, for a truth of 45 nats); use eps >= {MIN_EPS:g} (MI up to {MIN_EPS - np.log(2 * MIN_EPS):.2f} nats)"
+            )
 
     def _truth(self) -> Truth:
         e = self.eps
