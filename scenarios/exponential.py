@@ -7,6 +7,8 @@ from scipy.special import digamma, gammaln
 
 from mibench.plugin import Scenario, Truth, number, register_scenario
 
+from .noise import resolvable_noise
+
 EULER_GAMMA = 0.57721566490153286061
 
 
@@ -70,7 +72,7 @@ class OrderedWeinmanExponential(Scenario):
     citation = "Darbellay & Vajda (2000), IEEE Trans. Inf. Theory 46, 709"
 
     def __init__(self, theta: float = 0.3) -> None:
-        self.theta = number(theta, "theta", 0, np.inf)
+        self.theta = resolvable_noise(number(theta, "theta", 0, np.inf), "theta")
 
     def _truth(self) -> Truth:
         t = self.theta

@@ -229,7 +229,13 @@ class AdditiveGaussian(JointGaussian):
         dim = positive_int(dim, "dim")
         self.sigma = number(sigma, "sigma", 0, np.inf)
         cov = np.block([[np.eye(dim), np.eye(dim)], [np.eye(dim), (1 + self.sigma**2) * np.eye(dim)]])
-        self._set_covariance(cov, dim)
+        try:
+            self._set_covariance(cov, dim)
+        except ValueError:  # "cov must be positive definite", of a matrix the user never gave
+            raise ValueError(
+                f"sigma={sigma:g} is too small to represent: the covariance of (X, X + N(0, sigma²)) is singular "
+                "in float64"
+            ) from None
 
     def _truth(self) -> Truth:
         return Truth(0.5 * self.dim_x * np.log1p(1 / self.sigma**2), "closed form")

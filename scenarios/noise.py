@@ -6,9 +6,19 @@ import numpy as np
 
 from mibench.plugin import Scenario, Truth, number, register_scenario
 
-#: The narrowest noise whose draws float64 keeps apart from X's (X < 1, rounding 1.1e-16): a million rounding
-#: steps and more.
-MIN_EPS = 1e-9
+#: The narrowest noise that float64 keeps apart from an X of order 1 (rounding about 1e-16): a million
+#: rounding steps and more. eps=1e-20 drew Y == X, for a truth of 45 nats.
+MIN_NOISE = 1e-9
+
+
+def resolvable_noise(width: float, name: str) -> float:
+    """``width``, or ValueError if Y = X + noise of that width would round to X in float64."""
+    if width < MIN_NOISE:
+        raise ValueError(
+            f"{name}={width:g} is too small to represent: Y = X + noise of that width rounds to X in float64; "
+            f"use {name} >= {MIN_NOISE:g}"
+        )
+    return width
 
 
 @register_scenario("additive_uniform")
@@ -27,12 +37,7 @@ class AdditiveUniform(Scenario):
     citation = "Czyż et al. (2023), Beyond Normal, NeurIPS 36"
 
     def __init__(self, eps: float = 0.1) -> None:
-        self.eps = number(eps, "eps", 0, np.inf)
-        if self.eps < MIN_EPS:
-            raise ValueError(
-                f"eps={eps:g} is too small to represent: X + U(-eps, eps) rounds to X in float64 (eps=1e-20 gave "
-                f"Y == X, for a truth of 45 nats); use eps >= {MIN_EPS:g} (MI up to {MIN_EPS - np.log(2 * MIN_EPS):.2f} nats)"
-            )
+        self.eps = resolvable_noise(number(eps, "eps", 0, np.inf), "eps")
 
     def _truth(self) -> Truth:
         e = self.eps

@@ -317,7 +317,9 @@ def test_a_scenario_whose_values_leave_the_float_range_is_refused_not_sampled(tm
         ("student_t(dof=3, mi=20)", "mi=20 is too large to represent with float64 correlations: at most 18.06 nats"),
         ("markov_te(flip=0)", "more than one stationary law"),
         # Y == X in every draw, for a truth of 45 nats
-        ("additive_uniform(eps=1e-20)", "too small to represent: X + U(-eps, eps) rounds to X in float64"),
+        ("additive_uniform(eps=1e-20)", "eps=1e-20 is too small to represent: Y = X + noise of that width rounds"),
+        ("weinman_exponential(theta=1e-300)", "theta=1e-300 is too small to represent"),  # Y == X, truth 690 nats
+        ("additive_gaussian(sigma=1e-9)", "sigma=1e-09 is too small to represent"),  # "cov must be positive definite"
         ("markov_te(flip=1, coupling=0, noise=1)", "more than one stationary law"),
     ],
 )
