@@ -144,6 +144,19 @@ def test_quantized_truth_matches_cell_probabilities_from_the_bivariate_normal_cd
     assert mibench.get_scenario("quantized", rho=rho, step=step).mi == pytest.approx(expected, abs=1e-5)
 
 
+@pytest.mark.parametrize(
+    "means, sigmas, probs",
+    [((0, 1), (1e-6, 1e-6), (0.5, 0.5)), ((0, 5, 9), (1e-4, 5e-6, 9e-6), (0.2, 0.3, 0.5))],
+)
+def test_gaussian_classes_with_narrow_classes_carry_all_of_h_x(means, sigmas, probs):
+    # classes thousands of sigmas apart: I = H(X) exactly; quad missed the peaks and gave 6.5 nats for the first
+    scenario = mibench.get_scenario("gaussian_classes", means=means, sigmas=sigmas, probs=probs)
+    p = np.array(probs)
+    assert abs(scenario.mi + np.sum(p * np.log(p))) <= scenario.truth.error <= 1e-9
+    with pytest.raises(ValueError, match="sigma 1e-100 is too small to represent"):
+        mibench.get_scenario("gaussian_classes", means=means, sigmas=(1e-100,) * len(means), probs=probs)
+
+
 def test_quantized_is_below_the_continuous_truth():
     coarse = mibench.get_scenario("quantized(rho=0.8, step=1.0)").mi
     assert coarse < -0.5 * np.log(1 - 0.64)
