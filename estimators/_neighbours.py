@@ -22,6 +22,7 @@ __all__ = [
     "count_within",
     "count_within_each",
     "digamma_table",
+    "log_each",
     "neighbour_params",
     "prepare",
 ]
@@ -125,6 +126,13 @@ def digamma_table(n: int) -> np.ndarray:
     table[0] = -np.inf
     table[1:] = digamma(np.arange(1, n + 1, dtype=np.float64))
     return table
+
+
+def log_each(values: np.ndarray) -> np.ndarray:
+    """ln of each value, the same on every CPU (``np.log`` rounds differently with AVX-512); ln 0 = −inf."""
+    from ._kdtree import libm_log
+
+    return libm_log(np.ascontiguousarray(values, dtype=np.float64))
 
 
 def more_than_k(params: dict) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy.special import digamma, gammaln
 
@@ -13,6 +15,7 @@ from ._neighbours import (
     joint_kth_distance,
     knn_indices,
     kth_neighbour_distance,
+    log_each,
     max_norm,
     more_than_k,
     neighbour_params,
@@ -171,8 +174,8 @@ def check_alpha(alpha: float) -> None:
 
 def _log_unit_ball(dim: int, norm: str) -> float:
     if norm == "max":
-        return dim * np.log(2.0)
-    return 0.5 * dim * np.log(np.pi) - float(gammaln(dim / 2 + 1))
+        return dim * math.log(2.0)
+    return 0.5 * dim * math.log(math.pi) - float(gammaln(dim / 2 + 1))
 
 
 def kozachenko_leonenko(values: np.ndarray, k: int, norm: str = "max", workers: int = 1) -> float:
@@ -183,9 +186,7 @@ def kozachenko_leonenko(values: np.ndarray, k: int, norm: str = "max", workers: 
     else:
         neighbours = knn_indices(values, k, workers)[:, -1]
         radius = np.sqrt(np.sum((values[neighbours] - values) ** 2, axis=1))
-    with np.errstate(divide="ignore"):
-        log_radius = np.log(radius)
-    return float(digamma(n) - digamma(k) + _log_unit_ball(dim, norm) + dim * np.mean(log_radius))
+    return float(digamma(n) - digamma(k) + _log_unit_ball(dim, norm) + dim * np.mean(log_each(radius)))
 
 
 @register_estimator(

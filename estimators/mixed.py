@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from mibench.plugin import VARIABLE_TYPES, Conventions, joint_codes, register_estimator
@@ -146,7 +148,7 @@ def mixed_ksg(
     n_x[atom] = (count_within(x, zero, strict=False, workers=workers) + 1)[atom]
     n_y[atom] = (count_within(y, zero, strict=False, workers=workers) + 1)[atom]
     psi = digamma_table(n + 1)
-    return float(np.mean(psi[k_tilde] - psi[n_x] - psi[n_y]) + np.log(n))
+    return float(np.mean(psi[k_tilde] - psi[n_x] - psi[n_y]) + math.log(n))
 
 
 @register_estimator(

@@ -36,13 +36,16 @@ def test_the_reference_records_are_reproduced_bit_for_bit():
 
     The kNN estimators sum over points in their tree's order, so a change to the tree's shape
     (its leaf size, say) moves their values in the 15th digit; only a change made on purpose,
-    with the reference re-derived and the change named, may do that.
+    with the reference re-derived and the change named, may do that. The slice holds the kNN
+    estimators whose arithmetic does not depend on the CPU's vector instructions (their logarithms
+    come from the C library, not numpy's vectorized log, which rounds differently with AVX-512);
+    ``lnc`` is left out: its principal axes come from LAPACK, whose kernels depend on the CPU.
     """
     import numpy as np
     import pandas as pd
 
     reference = mibench.load_records(REFERENCE)
-    knn = reference["estimator"].str.match(r"(ksg|ksg2|kl|lnc|mixed_ksg|mesner_shalizi|ross)\(")
+    knn = reference["estimator"].str.match(r"(ksg|ksg2|kl|mixed_ksg|mesner_shalizi|ross)\(")
     scenarios = [
         "gaussian-v1(dim=5, mi=None, rho=0.5)",  # a 10-D joint space
         "gaussian_dense-v1(dim_x=10, dim_y=10, mi=1.0, rho=None)",  # 20-D
