@@ -22,6 +22,7 @@ from typing import Any
 from .estimator import Conventions, Estimator, estimate, get_estimator, list_estimators, register_estimator
 from .registry import load_plugin
 from .scenario import Scenario, Truth, get_scenario, list_scenarios, register_scenario
+from .timeseries import transfer_entropy_variables
 
 # Imported from a source checkout (the clone's root on sys.path, as when the README is followed
 # there after `pip install .`), the plugin packages sit beside this folder, as the package-dir
@@ -61,5 +62,6 @@ __all__ = [
     "register_scenario",
     "run",
     "summarize",
+    "transfer_entropy_variables",
     "trends",
 ]

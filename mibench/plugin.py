@@ -16,6 +16,7 @@ from .checks import flag, number, positive_int, probability
 from .estimator import Conventions, register_estimator
 from .scenario import Scenario, Truth, get_scenario, register_scenario
 from .seeding import derived_generator, stable_seed
+from .timeseries import transfer_entropy_variables
 from .validation import VARIABLE_TYPES, joint_codes, scale_aware_noise, unit_scaled
 
 __all__ = [
@@ -34,5 +35,6 @@ __all__ = [
     "register_scenario",
     "scale_aware_noise",
     "stable_seed",
+    "transfer_entropy_variables",
     "unit_scaled",
 ]

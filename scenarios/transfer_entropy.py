@@ -25,7 +25,15 @@ import numpy as np
 from scipy.linalg import solve_discrete_lyapunov
 from scipy.signal import lfilter
 
-from mibench.plugin import Scenario, Truth, number, positive_int, probability, register_scenario
+from mibench.plugin import (
+    Scenario,
+    Truth,
+    number,
+    positive_int,
+    probability,
+    register_scenario,
+    transfer_entropy_variables,
+)
 
 from .conditional import gaussian_cmi, table_cmi
 
@@ -33,15 +41,6 @@ from .conditional import gaussian_cmi, table_cmi
 STATES = list(itertools.product((0, 1), repeat=2))
 
 CITATION = "Schreiber (2000), PRL 85, 461; Barnett, Barrett & Seth (2009), PRL 103, 238701"
-
-
-def _embed(source: np.ndarray, target: np.ndarray, history: int, source_history: int, n: int) -> tuple:
-    """x = source lags 1..l, y = target at t, z = target lags 1..k, for the last n time points."""
-    lags = max(history, source_history)
-    times = np.arange(lags, lags + n)
-    x = np.column_stack([source[times - lag] for lag in range(1, source_history + 1)])
-    z = np.column_stack([target[times - lag] for lag in range(1, history + 1)])
-    return x, target[times], z
 
 
 class TransferEntropy(Scenario):
@@ -112,7 +111,7 @@ class VAR1TransferEntropy(TransferEntropy):
         x = np.concatenate([[start[0]], lfilter([1.0], [1.0, -self.a], noise_x, zi=[self.a * start[0]])[0]])
         drive = self.c * x[:-1] + noise_y
         y = np.concatenate([[start[1]], lfilter([1.0], [1.0, -self.b], drive, zi=[self.b * start[1]])[0]])
-        return _embed(x, y, self.history, self.source_history, n)
+        return transfer_entropy_variables(x, y, self.history, self.source_history)
 
 
 @register_scenario("markov_te")
@@ -198,7 +197,7 @@ class MarkovTransferEntropy(TransferEntropy):
         last_copy = np.maximum.accumulate(np.where(np.concatenate([[False], copies]), time, 0))
         source = np.where(last_copy > 0, x[np.maximum(last_copy - 1, 0)], y0)
         y = (source ^ parity ^ parity[last_copy]).astype(np.int64)
-        return _embed(x, y, self.history, self.source_history, n)
+        return transfer_entropy_variables(x, y, self.history, self.source_history)
 
 
 def _code(bits: list[int]) -> int:
