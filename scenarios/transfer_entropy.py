@@ -65,7 +65,7 @@ class VAR1TransferEntropy(TransferEntropy):
     Γ(0) = A Γ(0) Aᵀ + I, and Γ(h) = Aʰ Γ(0); the covariance of (X^{(l)}_{t-1}, Y_t, Y^{(k)}_{t-1})
     built from them gives the TE in closed form (Gaussian conditional MI). Y alone is not Markov,
     so the TE depends on the target history k; it equals ½ ln(Var(Y_t | Y^{(k)}) / 1) for any l ≥ 1.
-    The reverse coupling is 0, so TE from Y to X is 0.
+    The reverse coupling is 0, so TE from Y to X is 0; with c = 0 the TE from X to Y is 0 too.
 
     References
     ----------
@@ -91,6 +91,8 @@ class VAR1TransferEntropy(TransferEntropy):
         return np.linalg.matrix_power(self.transition, lag) @ self.stationary
 
     def _truth(self) -> Truth:
+        if self.c == 0:  # X never reaches Y: exactly 0, where the log-determinants leave ~1e-16
+            return Truth(0.0, "closed form")
         # (variable, time offset) of each coordinate, in the order x, y, z.
         coordinates = (
             [(0, -lag) for lag in range(1, self.source_history + 1)]
@@ -169,6 +171,8 @@ class MarkovTransferEntropy(TransferEntropy):
         return transition, stationary / stationary.sum()
 
     def _truth(self) -> Truth:
+        if self.coupling == 0:  # Y never copies X: exactly 0, where the sum leaves ~1e-16
+            return Truth(0.0, "closed form")
         states = STATES
         transition, stationary = self.chain
         lags = max(self.history, self.source_history)
