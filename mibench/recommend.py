@@ -21,14 +21,18 @@ REFERENCE_RECORDS = "records.csv.gz"
 CLOSE = float(np.log(2))
 
 
-#: The committed reference runs, by whether they condition: MI (results/reference) and conditional
-#: MI (results/cmi), installed as these packages.
-REFERENCE_PACKAGES = {False: ("mibench.reference", "results/reference"), True: ("mibench.reference_cmi", "results/cmi")}
+#: The committed reference runs by quantity: MI (results/reference), conditional MI (results/cmi)
+#: and transfer entropy (results/te), installed as these packages.
+REFERENCE_PACKAGES = {
+    "mi": ("mibench.reference", "results/reference"),
+    "cmi": ("mibench.reference_cmi", "results/cmi"),
+    "te": ("mibench.reference_te", "results/te"),
+}
 
 
-def reference_summary(conditional: bool = False) -> pd.DataFrame:
-    """The summary of the committed reference run of MI, or of conditional MI if ``conditional``."""
-    package, folder = REFERENCE_PACKAGES[conditional]
+def reference_summary(quantity: str = "mi") -> pd.DataFrame:
+    """The summary of the committed reference run of ``quantity``: mi, cmi or te."""
+    package, folder = REFERENCE_PACKAGES[quantity]
     try:
         with resources.as_file(resources.files(package) / REFERENCE_FILE) as path:
             summary = pd.read_csv(path)
@@ -41,12 +45,12 @@ def reference_summary(conditional: bool = False) -> pd.DataFrame:
     return summary
 
 
-def reference_records(conditional: bool = False) -> pd.DataFrame | None:
+def reference_records(quantity: str = "mi") -> pd.DataFrame | None:
     """The records of a committed reference run (for paired ties in its rankings), if installed."""
     from .store import load_records
 
     try:
-        with resources.as_file(resources.files(REFERENCE_PACKAGES[conditional][0]) / REFERENCE_RECORDS) as path:
+        with resources.as_file(resources.files(REFERENCE_PACKAGES[quantity][0]) / REFERENCE_RECORDS) as path:
             return load_records(path) if path.exists() else None
     except (ModuleNotFoundError, FileNotFoundError):
         return None
@@ -82,6 +86,7 @@ def recommend(
     *,
     z_type: str | None = None,
     dim_z: int = 1,
+    transfer_entropy: bool = False,
     records: pd.DataFrame | None = None,
     summary: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -91,7 +96,10 @@ def recommend(
     used: nearest in Σ|ln(dim / requested dim)| over x and y, ties broken by the nearest joint
     dimension dim_x + dim_y. With ``z_type``, the request is for I(X;Y|Z): only conditional
     scenarios with a z of that type count (from the conditional reference run, results/cmi), and
-    z's dimension joins the distance; without it, only unconditional ones. The ranking is at the
+    z's dimension joins the distance; without it, only unconditional ones. With
+    ``transfer_entropy`` (x the source's past, y the target, z the target's past: z_type is y's),
+    only transfer-entropy scenarios count (results/te), whose samples are serially dependent; a
+    conditional request counts only conditional-MI scenarios. The ranking is at the
     available n nearest to ``n`` (in ln n); the columns ``expected_bias`` and ``expected_rmse`` (with ``_low``/``_high`` bounds of their 95 %
     intervals) are the medians over those scenarios, interpolated to ``n`` itself.
 
@@ -102,22 +110,35 @@ def recommend(
     for name, value in (("dim_x", dim_x), ("dim_y", dim_y), ("dim_z", dim_z), ("n", n)):
         positive_int(value, name)
     source = "run" if records is not None or summary is not None else "reference results"
+    if transfer_entropy:
+        z_type = z_type or y_type
+        if z_type != y_type:
+            raise ValueError(f"a transfer entropy's z is the target's past: its type is y's ({y_type}), not {z_type}")
     conditional = bool(z_type)
+    quantity = "te" if transfer_entropy else "cmi" if conditional else "mi"
     if summary is None and records is None:
-        summary, records = reference_summary(conditional), reference_records(conditional)
+        summary, records = reference_summary(quantity), reference_records(quantity)
     elif summary is None:
         summary = summarize(records)
     for column, default in (("z_type", ""), ("dim_z", 0)):  # summaries written before conditional MI
         if column not in summary:
             summary = summary.assign(**{column: default})
+    if "quantity" not in summary:
+        summary = summary.assign(quantity=np.where(summary["z_type"] == "", "mi", "cmi"))
     cells = summary[
-        (summary["x_type"] == x_type) & (summary["y_type"] == y_type) & (summary["z_type"] == (z_type or ""))
+        (summary["x_type"] == x_type)
+        & (summary["y_type"] == y_type)
+        & (summary["z_type"] == (z_type or ""))
+        & (summary["quantity"] == quantity)
     ]
     if cells.empty:
-        available = sorted(set(zip(summary["x_type"], summary["y_type"], summary["z_type"], strict=True)))
-        given = f" and a {z_type} z" if z_type else ""
+        kinds = {"mi": "", "cmi": f" and a {z_type} z", "te": f" and a {z_type} target (a transfer entropy)"}
+        available = sorted(
+            set(zip(summary["quantity"], summary["x_type"], summary["y_type"], summary["z_type"], strict=True))
+        )
         raise ValueError(
-            f"no scenarios with x {x_type}, y {y_type}{given} in the {source}; available (x, y, z types): {available}"
+            f"no scenarios with x {x_type}, y {y_type}{kinds[quantity]} in the {source}; "
+            f"available (quantity, x, y, z types): {available}"
         )
     requested = {"dim_x": dim_x, "dim_y": dim_y, **({"dim_z": dim_z} if conditional else {})}
     distance = sum(np.abs(np.log(cells[key] / value)) for key, value in requested.items()).round(9)

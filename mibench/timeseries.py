@@ -21,7 +21,7 @@ import numpy as np
 from .checks import positive_int
 from .validation import as_2d
 
-__all__ = ["transfer_entropy_variables"]
+__all__ = ["embedding_times", "transfer_entropy_variables"]
 
 
 def transfer_entropy_variables(
@@ -67,16 +67,24 @@ def transfer_entropy_variables(
             f"source and target must be series of the same length (time along the first axis); "
             f"got {len(source)} and {len(target)} time points"
         )
+    now, source_lags, target_lags = embedding_times(len(target), history, source_history, delay)
+    x = np.hstack([source[now - lag] for lag in source_lags])
+    z = np.hstack([target[now - lag] for lag in target_lags])
+    return x, target[now], z
+
+
+def embedding_times(
+    length: int, history: int = 1, source_history: int = 1, delay: int = 1
+) -> tuple[np.ndarray, list[int], list[int]]:
+    """The time points with a full history in series of ``length`` points, and the source's and the
+    target's lags: ``(now, [u, ..., u + l − 1], [1, ..., k])``, checked."""
     k = positive_int(history, "history")
     l_ = positive_int(source_history, "source_history")
     u = positive_int(delay, "delay")
     start = max(k, u + l_ - 1)
-    if len(target) <= start:
+    if length <= start:
         raise ValueError(
-            f"the series have {len(target)} time points, and history={k}, source_history={l_}, delay={u} "
+            f"the series have {length} time points, and history={k}, source_history={l_}, delay={u} "
             f"need the {start} before a time point: no time point has a full history"
         )
-    now = np.arange(start, len(target))
-    x = np.hstack([source[now - u - lag] for lag in range(l_)])
-    z = np.hstack([target[now - lag] for lag in range(1, k + 1)])
-    return x, target[now], z
+    return np.arange(start, length), list(range(u, u + l_)), list(range(1, k + 1))

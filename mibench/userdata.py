@@ -13,9 +13,10 @@ import pandas as pd
 from .checks import positive_int
 from .estimator import Estimator, TiedDataError, UserData, get_estimator
 from .seeding import derived_generator
+from .timeseries import embedding_times
 from .validation import infer_variable_type
 
-__all__ = ["read_table", "resolve_columns", "estimate_table", "TableEstimate"]
+__all__ = ["read_table", "resolve_columns", "lagged_table", "estimate_table", "TableEstimate"]
 
 #: A text column counts as numeric with stray cells when at least this share of its cells are numbers.
 NUMERIC_SHARE = 0.8
@@ -112,26 +113,42 @@ class TableEstimate:
     expected_rmse_interval: tuple[float, float]
     z_type: str | None = None
     expected_n: int | None = None
+    history: int | None = None
+    source_history: int | None = None
+    delay: int | None = None
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
-def _half_sample_stderr(estimator: Estimator, data: UserData, repeats: int, seed: int) -> float:
+#: A series is cut into this many stretches of time for its standard error (see _half_sample_stderr).
+TIME_BLOCKS = 10
+
+
+def _half_sample_stderr(estimator: Estimator, data: UserData, repeats: int, seed: int, in_time: bool = False) -> float:
     """Standard error at full n from disjoint half-samples (no resampling with replacement).
 
     Each repeat splits a random permutation into two disjoint halves a, b; being independent,
     (a − b)²/2 estimates the variance of a half-sample estimate without bias, whatever the overlap
     between repeats (the spread of all halves together does not: halves of different repeats
     share data, which made it 17–28 % too small). With Var ∝ 1/n, the variance at n is half the
-    half-sample variance (Holmes & Nemenman 2019).
+    half-sample variance (Holmes & Nemenman 2019). Rows in time order (``in_time``) are cut into
+    ``TIME_BLOCKS`` stretches of time, and each half takes half of them at random: random rows
+    would interleave neighbouring, dependent time points and understate the spread (simulated in
+    benchmarks/estimate_coverage.py).
     """
     if repeats == 0:
         return float("nan")
     rng = derived_generator(seed, 2)
+    n = len(data.x)
+    blocks = np.array_split(np.arange(n), min(TIME_BLOCKS, n))
     squared_gaps = []
     for _ in range(repeats):
-        order = rng.permutation(len(data.x))
+        if in_time:
+            chosen = rng.permutation(len(blocks))
+            halves = [np.concatenate([blocks[i] for i in part]) for part in np.array_split(chosen, 2)]
+        else:
+            halves = np.array_split(rng.permutation(n), 2)
         a, b = (
             estimator.estimate_validated(
                 data.x[part],
@@ -139,7 +156,7 @@ def _half_sample_stderr(estimator: Estimator, data: UserData, repeats: int, seed
                 **{**data.types, "z": None if data.z is None else data.z[part]},
                 rng=derived_generator(seed, 3),
             )
-            for part in np.array_split(order, 2)
+            for part in halves
         )
         squared_gaps.append((a - b) ** 2 / 2)
     return float(np.sqrt(np.mean(squared_gaps) / 2))
@@ -185,6 +202,24 @@ def null_permutations(z: np.ndarray, z_type: str) -> Callable[[np.random.Generat
     return among_neighbours
 
 
+def lagged_table(
+    table: pd.DataFrame, x: Sequence[str], y: Sequence[str], history: int, source_history: int, delay: int
+) -> tuple[pd.DataFrame, list[str], list[str], list[str]]:
+    """The variables of the transfer entropy x → y (:func:`mibench.transfer_entropy_variables`) from
+    a table whose rows are time points in order: its columns, x's at the source lags, y's now, y's
+    at the target lags (each keeps its column's dtype), and the names of the three groups."""
+    now, source_lags, target_lags = embedding_times(len(table), history, source_history, delay)
+    groups = {"x": [(c, lag) for lag in source_lags for c in x], "y": [(c, 0) for c in y]}
+    groups["z"] = [(c, lag) for lag in target_lags for c in y]
+    columns = {
+        f"{column}[t-{lag}]" if lag else f"{column}[t]": table[column].iloc[now - lag].reset_index(drop=True)
+        for pairs in groups.values()
+        for column, lag in pairs
+    }
+    names = {key: [f"{c}[t-{lag}]" if lag else f"{c}[t]" for c, lag in pairs] for key, pairs in groups.items()}
+    return pd.DataFrame(columns), names["x"], names["y"], names["z"]
+
+
 def estimate_table(
     table: pd.DataFrame,
     x: Sequence[str],
@@ -199,9 +234,12 @@ def estimate_table(
     subsamples: int = 10,
     seed: int = 0,
     jitter: float = 0.0,
+    history: int | None = None,
+    source_history: int = 1,
+    delay: int = 1,
 ) -> TableEstimate:
-    """Estimate I(x; y), or I(x; y | z) given ``z`` columns, between columns of a table, with a
-    standard error and a permutation p-value.
+    """Estimate I(x; y), or I(x; y | z) given ``z`` columns, or the transfer entropy from x to y
+    given ``history``, between columns of a table, with a standard error and a permutation p-value.
 
     ``estimator="auto"`` takes the top recommendation for the types, dimensions and n from the
     reference results. The data are checked as :meth:`mibench.Estimator.prepare` checks them
@@ -213,10 +251,23 @@ def estimate_table(
     ``subsamples=0`` the standard error: they are then NaN. ``expected_n``: the sample size the
     expected bias and RMSE are for: n itself within the reference's sample sizes (interpolated),
     the nearest of them outside (None without a reference).
+
+    With ``history`` (k), the rows are time points in order, x the source series and y the target:
+    the estimate is I(y_t; x_{t-u}, ..., x_{t-u-l+1} | y_{t-1}, ..., y_{t-k}) (:func:`lagged_table`,
+    l = ``source_history``, u = ``delay``), the standard error comes from two stretches of time,
+    and the p-value from the permutations given the target's past (approximate: the rows are
+    serially dependent).
     """
     permutations = positive_int(permutations, "permutations", minimum=0)
     subsamples = positive_int(subsamples, "subsamples", minimum=0)
     x, y = resolve_columns(table, x, "x"), resolve_columns(table, y, "y")
+    if history is None and (source_history, delay) != (1, 1):
+        raise ValueError("source_history and delay describe a transfer entropy: give its history too")
+    if z and history is not None:
+        raise ValueError(
+            "a transfer entropy conditions on the target's own past; z columns cannot be added to it "
+            "(embed further series yourself with mibench.transfer_entropy_variables)"
+        )
     if z:
         z = resolve_columns(table, z, "z")
     elif z_type:
@@ -224,11 +275,23 @@ def estimate_table(
     _check_distinct_columns({"x": x, "y": y, **({"z": z} if z else {})})
     x_type = x_type or infer_variable_type(table[list(x)], "x")
     y_type = y_type or infer_variable_type(table[list(y)], "y")
+    if history is not None:
+        table, x, y, z = lagged_table(table, x, y, history, source_history, delay)
+        z_type = y_type
     z_type = (z_type or infer_variable_type(table[list(z)], "z")) if z else None
     from .recommend import recommend
 
     try:
-        ranked = recommend(x_type, y_type, len(x), len(y), len(table), z_type=z_type, dim_z=len(z) if z else 1)
+        ranked = recommend(
+            x_type,
+            y_type,
+            len(x),
+            len(y),
+            len(table),
+            z_type=z_type,
+            dim_z=len(z) if z else 1,
+            transfer_entropy=history is not None,
+        )
         dims = ranked.attrs["dims"]
         given = f" given {z_type} z ({dims[2]}-D)" if z else ""
         basis = (
@@ -287,7 +350,7 @@ def estimate_table(
         y_type=y_type,
         n=len(xs),
         estimate=value,
-        stderr=_half_sample_stderr(chosen, data, subsamples, seed),
+        stderr=_half_sample_stderr(chosen, data, subsamples, seed, in_time=history is not None),
         p_value=(exceed + 1) / (permutations + 1) if permutations else float("nan"),
         permutations=permutations,
         subsamples=subsamples,
@@ -298,4 +361,9 @@ def estimate_table(
         expected_rmse_interval=(expectation["rmse_low"], expectation["rmse_high"]),
         z_type=z_type,
         expected_n=(ranked.attrs["n"] if ranked.attrs["extrapolated"] else len(xs)) if ranked.attrs else None,
+        **(
+            {"history": int(history), "source_history": int(source_history), "delay": int(delay)}
+            if history is not None
+            else {}
+        ),
     )

@@ -1,10 +1,17 @@
-"""Transfer entropy on the user's own series: the embedding against a loop written here, and TE's direction."""
+"""Transfer entropy on the user's own series: the embedding against a loop written here, TE's direction, and
+the same on a table and on the command line."""
+
+import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import mibench
 from mibench import transfer_entropy_variables
+from mibench.estimator import UserData
+from mibench.recommend import recommend
+from mibench.userdata import _half_sample_stderr, estimate_table, lagged_table
 
 
 def embed_by_loop(source, target, k, m, u):
@@ -60,3 +67,82 @@ def test_transfer_entropy_has_a_direction():
 def test_bad_series_are_refused_by_name(source, target, params, message):
     with pytest.raises((ValueError, TypeError), match=message):
         transfer_entropy_variables(source, target, **params)
+
+
+def driven_series(steps: int = 2000, seed: int = 1) -> pd.DataFrame:
+    """The target follows the source two steps later: TE ½ ln 2 at delay 2, 0 at delay 1."""
+    rng = np.random.default_rng(seed)
+    source = rng.standard_normal(steps)
+    return pd.DataFrame({"source": source, "target": np.roll(source, 2) + rng.standard_normal(steps)})
+
+
+def test_a_table_of_series_gives_the_same_transfer_entropy_as_the_python_embedding():
+    table = driven_series()
+    result = estimate_table(table, ["source"], ["target"], "gaussian", history=2, delay=2, permutations=19)
+    x, y, z = transfer_entropy_variables(table["source"], table["target"], history=2, delay=2)
+    assert result.estimate == pytest.approx(mibench.estimate(x, y, "gaussian", z=z), abs=1e-12)
+    assert result.estimate == pytest.approx(0.5 * np.log(2), abs=0.05) and result.p_value == 0.05
+    assert (result.n, result.history, result.source_history, result.delay, result.z_type) == (
+        1998,
+        2,
+        1,
+        2,
+        "continuous",
+    )
+    assert "var1_te" in result.chosen_because  # the expectation comes from transfer-entropy scenarios
+
+
+def test_the_lagged_table_names_each_lag_and_keeps_each_columns_dtype():
+    table = pd.DataFrame({"spikes": [0, 1, 1, 0, 1], "state": ["a", "b", "a", "a", "b"]})
+    lagged, x, y, z = lagged_table(table, ["spikes"], ["state"], history=2, source_history=1, delay=1)
+    assert (x, y, z) == (["spikes[t-1]"], ["state[t]"], ["state[t-1]", "state[t-2]"])
+    assert lagged["spikes[t-1]"].tolist() == [1, 1, 0] and lagged["state[t-2]"].tolist() == ["a", "b", "a"]
+    assert lagged["spikes[t-1]"].dtype == table["spikes"].dtype and lagged["state[t]"].dtype == table["state"].dtype
+
+
+def test_the_standard_error_of_a_transfer_entropy_comes_from_stretches_of_time():
+    """Random halves of serially dependent rows interleave neighbours and understate the spread:
+    each half takes 5 of 10 stretches of time, whole."""
+    seen = []
+
+    class Recorder:
+        def estimate_validated(self, x, y, **kwargs):
+            seen.append(set(x[:, 0].astype(int)))
+            return 0.0
+
+    n = 100
+    data = UserData(np.arange(n).reshape(-1, 1), np.zeros((n, 1)), "continuous", "continuous", None)
+    _half_sample_stderr(Recorder(), data, repeats=6, seed=0, in_time=True)
+    stretches = [set(range(start, start + 10)) for start in range(0, n, 10)]
+    for a, b in zip(seen[::2], seen[1::2], strict=True):
+        assert a | b == set(range(n)) and not a & b
+        assert all(stretch <= a or stretch <= b for stretch in stretches) and len(a) == len(b) == 50
+    assert len({frozenset(half) for half in seen}) > 4  # stretches drawn at random
+
+
+def test_transfer_entropy_on_the_command_line(tmp_path, capsys):
+    from mibench.cli import main
+
+    path = tmp_path / "series.csv"
+    driven_series().to_csv(path, index=False)
+    common = ["estimate", str(path), "--x", "source", "--y", "target", "-e", "gaussian", "--permutations", "19"]
+    assert main([*common, "--te", "--delay", "2", "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["estimate"] == pytest.approx(0.5 * np.log(2), abs=0.05)
+    assert (result["history"], result["delay"], result["n"]) == (1, 2, 1998)
+    assert main([*common, "--te"]) == 0
+    out = capsys.readouterr().out
+    assert "transfer entropy x → y (history 1, source history 1, delay 1)" in out and "time points" in out
+    assert main([*common, "--history", "2"]) == 1
+    assert "--history: only with --te" in capsys.readouterr().err
+    assert main([*common, "--te", "--z", "source"]) == 1
+    assert "z columns cannot be added" in capsys.readouterr().err
+
+
+def test_recommend_for_a_transfer_entropy_ranks_on_transfer_entropy_scenarios():
+    table = recommend("discrete", "discrete", 1, 1, 1000, dim_z=2, transfer_entropy=True)
+    assert table.attrs["scenario_labels"] and all("markov_te" in label for label in table.attrs["scenario_labels"])
+    conditional = recommend("continuous", "continuous", 1, 1, 1000, z_type="continuous")
+    assert not any("_te" in label for label in conditional.attrs["scenario_labels"])
+    with pytest.raises(ValueError, match="its type is y's"):
+        recommend("continuous", "continuous", z_type="discrete", transfer_entropy=True)

@@ -6,7 +6,10 @@ import argparse
 import json
 
 NAME = "estimate"
-HELP = "Estimate MI, or conditional MI given --z, between columns of your own CSV or Parquet table."
+HELP = (
+    "Estimate MI, conditional MI given --z, or transfer entropy (--te) between columns of your own CSV or "
+    "Parquet table."
+)
 
 TYPES = ["continuous", "discrete", "mixed"]
 LN2 = 0.6931471805599453
@@ -17,6 +20,14 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--x", required=True, help="column name(s) of x, comma-separated")
     parser.add_argument("--y", required=True, help="column name(s) of y, comma-separated")
     parser.add_argument("--z", help="column name(s) of z to condition on, comma-separated: I(x; y | z)")
+    parser.add_argument(
+        "--te",
+        action="store_true",
+        help="transfer entropy x → y: rows are time points in order, x the source series, y the target",
+    )
+    parser.add_argument("--history", type=int, help="with --te: k, the target's past values conditioned on (default 1)")
+    parser.add_argument("--source-history", type=int, help="with --te: l, the source's past values used (default 1)")
+    parser.add_argument("--delay", type=int, help="with --te: u, the lag of the latest source value used (default 1)")
     parser.add_argument("-e", "--estimator", default="auto", help="a spec, or auto (the top recommendation)")
     parser.add_argument("--x-type", choices=TYPES, help="override the inferred type")
     parser.add_argument("--y-type", choices=TYPES, help="override the inferred type")
@@ -45,6 +56,12 @@ def _null_for_nan(value: object) -> object:
 def run(args: argparse.Namespace) -> int:
     from ..userdata import estimate_table, read_table
 
+    lags = {"history": args.history, "source_history": args.source_history, "delay": args.delay}
+    given = [f"--{name.replace('_', '-')}" for name, value in lags.items() if value is not None]
+    if given and not args.te:
+        raise ValueError(f"{', '.join(given)}: only with --te (a transfer entropy)")
+    if args.te:
+        lags = {name: 1 if value is None else value for name, value in lags.items()}
     result = estimate_table(
         read_table(args.table),
         [c.strip() for c in args.x.split(",")],
@@ -58,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         subsamples=args.subsamples,
         seed=args.seed,
         jitter=args.jitter,
+        **(lags if args.te else {}),
     ).as_dict()
     if args.units == "bits":
         for key in ("estimate", "stderr", "expected_bias", "expected_rmse"):
@@ -69,7 +87,13 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({key: _null_for_nan(value) for key, value in result.items()}, indent=2))
         return 0
     units = args.units
-    quantity = "I(x; y | z)" if result["z_type"] else "I(x; y)"
+    if result["history"]:
+        quantity = (
+            f"transfer entropy x → y (history {result['history']}, source history {result['source_history']}, "
+            f"delay {result['delay']})"
+        )
+    else:
+        quantity = "I(x; y | z)" if result["z_type"] else "I(x; y)"
     spread = (
         f" ± {result['stderr']:.4f} {units} (standard error from half-samples"
         if result["subsamples"]
@@ -81,8 +105,17 @@ def run(args: argparse.Namespace) -> int:
         else "no permutation test: --permutations 0"
     )
     print(f"{quantity} = {result['estimate']:.4f}{spread}; {test})")
-    given = f", z {result['z_type']}" if result["z_type"] else ""
-    print(f"estimator {result['estimator']}; x {result['x_type']}, y {result['y_type']}{given}; n = {result['n']:,}")
+    given = (
+        f", the target's past {result['z_type']}"
+        if result["history"]
+        else f", z {result['z_type']}"
+        if result["z_type"]
+        else ""
+    )
+    rows = " time points with a full history" if result["history"] else ""
+    print(
+        f"estimator {result['estimator']}; x {result['x_type']}, y {result['y_type']}{given}; n = {result['n']:,}{rows}"
+    )
     print(f"chosen: {result['chosen_because']}")
     if result["expected_rmse"] == result["expected_rmse"]:  # not NaN: the reference results hold this estimator
         low, high = result["expected_bias_interval"]

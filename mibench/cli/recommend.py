@@ -20,6 +20,11 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dim-y", type=int, default=1)
     parser.add_argument("--z-type", choices=TYPES, help="rank for conditional MI I(x; y | z) with a z of this type")
     parser.add_argument("--dim-z", type=int, default=1)
+    parser.add_argument(
+        "--te",
+        action="store_true",
+        help="rank for transfer entropy x → y: x the source's past, y the target, z (--dim-z) the target's past",
+    )
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--run", help="rank on this run instead of the shipped reference results")
     parser.add_argument("--top", type=int, default=10)
@@ -56,9 +61,18 @@ def run(args: argparse.Namespace) -> int:
 
     records = load_records(args.run) if args.run else None
     table = recommend(
-        args.x_type, args.y_type, args.dim_x, args.dim_y, args.n, z_type=args.z_type, dim_z=args.dim_z, records=records
+        args.x_type,
+        args.y_type,
+        args.dim_x,
+        args.dim_y,
+        args.n,
+        z_type=args.z_type,
+        dim_z=args.dim_z,
+        transfer_entropy=args.te,
+        records=records,
     )
-    basis = describe_basis(table, args.x_type, args.y_type, args.dim_x, args.dim_y, args.n, args.z_type)
+    z_type = (args.z_type or args.y_type) if args.te else args.z_type
+    basis = describe_basis(table, args.x_type, args.y_type, args.dim_x, args.dim_y, args.n, z_type)
     print(basis, file=sys.stderr)
     print_table(table.drop(columns="estimator").head(args.top), args.format)
     return 0
