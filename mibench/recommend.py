@@ -12,7 +12,7 @@ from .labels import short_labels
 from .ranking import rank_estimators
 from .stats import summarize
 
-__all__ = ["recommend", "reference_summary", "expected_at"]
+__all__ = ["recommend", "reference_summary", "expected_at", "describe_scenarios"]
 
 REFERENCE_FILE = "summary.csv"
 REFERENCE_RECORDS = "records.csv.gz"
@@ -105,7 +105,8 @@ def recommend(
 
     ``attrs`` say what the ranking rests on: ``scenarios`` (how many), ``scenario_labels``,
     ``n``, ``dims``, ``close`` (False when the nearest scenarios are more than a factor 2 away in
-    dimension), ``extrapolated`` (``n`` outside the measured range) and ``source``.
+    dimension), ``extrapolated`` (``n`` outside the measured range), ``source``, ``types`` and
+    ``quantity`` (:func:`describe_scenarios` puts them in words).
     """
     for name, value in (("dim_x", dim_x), ("dim_y", dim_y), ("dim_z", dim_z), ("n", n)):
         positive_int(value, name)
@@ -166,5 +167,19 @@ def recommend(
         close=bool(nearest_distance <= CLOSE + 1e-6),
         extrapolated=bool(expected["extrapolated"].any()),
         source=source,
+        types=(x_type, y_type, z_type or ""),
+        quantity=quantity,
     )
     return table
+
+
+def describe_scenarios(attrs: dict) -> str:
+    """What a recommendation's scenarios are, from its ``attrs``: "3 scenario(s) with continuous x
+    (1-D) and discrete y (1-D)", and what they condition on."""
+    (x_type, y_type, z_type), dims = attrs["types"], attrs["dims"]
+    given = {
+        "mi": "",
+        "cmi": f" given {z_type} z ({dims[-1]}-D)",
+        "te": f" given the target's {z_type} past ({dims[-1]}-D)",
+    }[attrs["quantity"]]
+    return f"{attrs['scenarios']} scenario(s) with {x_type} x ({dims[0]}-D) and {y_type} y ({dims[1]}-D){given}"

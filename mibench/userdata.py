@@ -279,7 +279,7 @@ def estimate_table(
         table, x, y, z = lagged_table(table, x, y, history, source_history, delay)
         z_type = y_type
     z_type = (z_type or infer_variable_type(table[list(z)], "z")) if z else None
-    from .recommend import recommend
+    from .recommend import describe_scenarios, recommend
 
     try:
         ranked = recommend(
@@ -292,12 +292,8 @@ def estimate_table(
             dim_z=len(z) if z else 1,
             transfer_entropy=history is not None,
         )
-        dims = ranked.attrs["dims"]
-        given = f" given {z_type} z ({dims[2]}-D)" if z else ""
-        basis = (
-            f"{ranked.attrs['scenarios']} reference scenario(s) with {x_type} x ({dims[0]}-D) and "
-            f"{y_type} y ({dims[1]}-D){given}: {', '.join(ranked.attrs['scenario_labels'])}"
-            + ("" if ranked.attrs["close"] else " (nothing closer to your dimensions)")
+        basis = f"the reference's {describe_scenarios(ranked.attrs)}: {', '.join(ranked.attrs['scenario_labels'])}" + (
+            "" if ranked.attrs["close"] else " (nothing closer to your dimensions)"
         )
     except (ValueError, FileNotFoundError) as exc:  # no reference scenarios of these types
         if estimator == "auto":

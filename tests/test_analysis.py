@@ -384,13 +384,13 @@ def test_recommend_matches_dimensions_names_its_basis_and_interpolates_n():
     from mibench.cli.recommend import describe_basis
 
     beyond = recommend("continuous", "continuous", 4, 4, 10**6, summary=summary)
-    basis = describe_basis(beyond, "continuous", "continuous", 4, 4, 10**6).splitlines()
+    basis = describe_basis(beyond, 4, 4, 10**6).splitlines()
     assert basis[1].startswith("expected_bias and expected_rmse: medians over those scenarios at n = 10,000 ")
     assert basis[2] == (
         "warning: n = 1,000,000 is outside the measured sample sizes; the expected values are those at the nearest, "
         "n = 10,000"
     )
-    assert "at n = 1,000 " in describe_basis(four, "continuous", "continuous", 4, 4, 1000).splitlines()[1]
+    assert "at n = 1,000 " in describe_basis(four, 4, 4, 1000).splitlines()[1]
 
 
 def test_estimate_says_which_estimator_it_chose_why_and_what_to_expect(tmp_path, capsys):
@@ -399,7 +399,7 @@ def test_estimate_says_which_estimator_it_chose_why_and_what_to_expect(tmp_path,
     pd.DataFrame({"a": a, "b": a + rng.normal(size=800)}).to_csv(tmp_path / "t.csv", index=False)
     assert main(["estimate", str(tmp_path / "t.csv"), "--x", "a", "--y", "b", "--permutations", "10"]) == 0
     out = capsys.readouterr().out
-    assert "chosen: top ranked by median RMSE on" in out and "reference scenario(s)" in out
+    assert "chosen: top ranked by median RMSE on the reference's" in out and "scenario(s) with" in out
     assert "expected at this n there: bias" in out and "sampling noise only" in out
     # tied data: an estimator that refuses ties is passed over, and the output says so
     pd.DataFrame({"a": np.round(a * 2), "b": np.round(a * 2 + rng.normal(size=800))}).to_csv(

@@ -31,14 +31,15 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
 
 
-def describe_basis(table, x_type: str, y_type: str, dim_x: int, dim_y: int, n: int, z_type: str | None = None) -> str:  # noqa: ANN001
+def describe_basis(table, dim_x: int, dim_y: int, n: int) -> str:  # noqa: ANN001
     """What a recommendation rests on, in words, with a plain warning when that is not close to the request."""
+    from ..recommend import describe_scenarios
+
     attrs = table.attrs
     dims = attrs["dims"]
-    given = f" given {z_type} z ({dims[2]}-D)" if z_type else ""
     lines = [
-        f"ranking rests on {attrs['scenarios']} scenario(s) with {x_type} x ({dims[0]}-D) and {y_type} y "
-        f"({dims[1]}-D){given} at n = {attrs['n']:,}, from the {attrs['source']}: {', '.join(attrs['scenario_labels'])}",
+        f"ranking rests on {describe_scenarios(attrs)} at n = {attrs['n']:,}, from the {attrs['source']}: "
+        f"{', '.join(attrs['scenario_labels'])}",
         f"expected_bias and expected_rmse: medians over those scenarios at n = {attrs['n'] if attrs['extrapolated'] else n:,} "
         "(95 % intervals in _low/_high)",
     ]
@@ -71,8 +72,7 @@ def run(args: argparse.Namespace) -> int:
         transfer_entropy=args.te,
         records=records,
     )
-    z_type = (args.z_type or args.y_type) if args.te else args.z_type
-    basis = describe_basis(table, args.x_type, args.y_type, args.dim_x, args.dim_y, args.n, z_type)
+    basis = describe_basis(table, args.dim_x, args.dim_y, args.n)
     print(basis, file=sys.stderr)
     print_table(table.drop(columns="estimator").head(args.top), args.format)
     return 0
