@@ -92,8 +92,10 @@ def run(args: argparse.Namespace) -> int:
             f"transfer entropy x → y (history {result['history']}, source history {result['source_history']}, "
             f"delay {result['delay']})"
         )
+        given, rows = f", the target's past {result['z_type']}", " time points with a full history"
     else:
         quantity = "I(x; y | z)" if result["z_type"] else "I(x; y)"
+        given, rows = (f", z {result['z_type']}" if result["z_type"] else ""), ""
     spread = (
         f" ± {result['stderr']:.4f} {units} (standard error from half-samples"
         if result["subsamples"]
@@ -105,14 +107,6 @@ def run(args: argparse.Namespace) -> int:
         else "no permutation test: --permutations 0"
     )
     print(f"{quantity} = {result['estimate']:.4f}{spread}; {test})")
-    given = (
-        f", the target's past {result['z_type']}"
-        if result["history"]
-        else f", z {result['z_type']}"
-        if result["z_type"]
-        else ""
-    )
-    rows = " time points with a full history" if result["history"] else ""
     print(
         f"estimator {result['estimator']}; x {result['x_type']}, y {result['y_type']}{given}; n = {result['n']:,}{rows}"
     )
