@@ -129,7 +129,7 @@ def digamma_table(n: int) -> np.ndarray:
 
 
 def log_each(values: np.ndarray) -> np.ndarray:
-    """ln of each value, the same on every CPU (``np.log`` rounds differently with AVX-512); ln 0 = −inf."""
+    """ln of each value, whatever the CPU's vector width (``np.log`` rounds differently with AVX-512); ln 0 = −inf."""
     from ._kdtree import libm_log
 
     return libm_log(np.ascontiguousarray(values, dtype=np.float64))
