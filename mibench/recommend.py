@@ -137,9 +137,15 @@ def recommend(
         available = sorted(
             set(zip(summary["quantity"], summary["x_type"], summary["y_type"], summary["z_type"], strict=True))
         )
+        others = {q for q, *types in available if tuple(types) == (x_type, y_type, z_type or "")}
+        hint = ""
+        if "te" in others:
+            hint = " (those of these types measure transfer entropy: ask with transfer_entropy=True, or --te)"
+        elif others:
+            hint = " (those of these types measure conditional MI; a transfer entropy counts only its own scenarios)"
         raise ValueError(
             f"no scenarios with x {x_type}, y {y_type}{kinds[quantity]} in the {source}; "
-            f"available (quantity, x, y, z types): {available}"
+            f"available (quantity, x, y, z types): {available}{hint}"
         )
     requested = {"dim_x": dim_x, "dim_y": dim_y, **({"dim_z": dim_z} if conditional else {})}
     distance = sum(np.abs(np.log(cells[key] / value)) for key, value in requested.items()).round(9)

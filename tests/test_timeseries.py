@@ -10,7 +10,7 @@ import pytest
 import mibench
 from mibench import transfer_entropy_variables
 from mibench.estimator import UserData
-from mibench.recommend import recommend
+from mibench.recommend import recommend, reference_summary
 from mibench.userdata import _half_sample_stderr, estimate_table, lagged_table
 
 
@@ -146,3 +146,7 @@ def test_recommend_for_a_transfer_entropy_ranks_on_transfer_entropy_scenarios():
     assert not any("_te" in label for label in conditional.attrs["scenario_labels"])
     with pytest.raises(ValueError, match="its type is y's"):
         recommend("continuous", "continuous", z_type="discrete", transfer_entropy=True)
+    with pytest.raises(ValueError, match="those of these types measure transfer entropy: ask with"):
+        recommend("continuous", "continuous", z_type="continuous", summary=reference_summary("te"))
+    with pytest.raises(ValueError, match="those of these types measure conditional MI"):
+        recommend("continuous", "continuous", transfer_entropy=True, summary=reference_summary("cmi"))
