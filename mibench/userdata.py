@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .checks import positive_int
+from .checks import number, positive_int
 from .estimator import Estimator, TiedDataError, UserData, get_estimator
 from .seeding import derived_generator
 from .timeseries import embedding_times
-from .validation import infer_variable_type
+from .validation import infer_variable_type, scale_aware_noise
 
 __all__ = ["read_table", "resolve_columns", "lagged_table", "estimate_table", "TableEstimate"]
 
@@ -254,9 +254,10 @@ def estimate_table(
 
     With ``history`` (k), the rows are time points in order, x the source series and y the target:
     the estimate is I(y_t; x_{t-u}, ..., x_{t-u-l+1} | y_{t-1}, ..., y_{t-k}) (:func:`lagged_table`,
-    l = ``source_history``, u = ``delay``), the standard error comes from two stretches of time,
-    and the p-value from the permutations given the target's past (approximate: the rows are
-    serially dependent).
+    l = ``source_history``, u = ``delay``), ``jitter`` goes to each series once, before the
+    embedding (a time point keeps one value at every lag), the standard error comes from
+    stretches of time, and the p-value from the permutations given the target's past
+    (approximate: the rows are serially dependent).
     """
     permutations = positive_int(permutations, "permutations", minimum=0)
     subsamples = positive_int(subsamples, "subsamples", minimum=0)
@@ -276,6 +277,12 @@ def estimate_table(
     x_type = x_type or infer_variable_type(table[list(x)], "x")
     y_type = y_type or infer_variable_type(table[list(y)], "y")
     if history is not None:
+        if number(jitter, "jitter", 0.0, inclusive=True):  # once per time point, not once per lag
+            kinds = {**dict.fromkeys(x, x_type), **dict.fromkeys(y, y_type)}
+            noisy = [c for c, kind in kinds.items() if kind == "continuous" and pd.api.types.is_numeric_dtype(table[c])]
+            table = table.copy()
+            table[noisy] = scale_aware_noise(table[noisy].to_numpy(dtype=float), jitter, derived_generator(seed, 5))
+            jitter = 0.0
         table, x, y, z = lagged_table(table, x, y, history, source_history, delay)
         z_type = y_type
     z_type = (z_type or infer_variable_type(table[list(z)], "z")) if z else None
