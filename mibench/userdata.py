@@ -141,7 +141,7 @@ def _half_sample_stderr(estimator: Estimator, data: UserData, repeats: int, seed
         return float("nan")
     rng = derived_generator(seed, 2)
     n = len(data.x)
-    blocks = np.array_split(np.arange(n), min(TIME_BLOCKS, n))
+    blocks = np.array_split(np.arange(n), min(TIME_BLOCKS, n)) if in_time else []
     squared_gaps = []
     for _ in range(repeats):
         if in_time:
