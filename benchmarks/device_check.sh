@@ -3,8 +3,9 @@
 # the GPU, then the speed figures that need a quiet many-core CPU (threads, processes, Dask).
 #
 #     bash benchmarks/device_check.sh            # writes its log and files under $OUT (or /tmp/device_check)
-#     STEPS="staircase threads harness" bash benchmarks/device_check.sh   # other steps
-#     (throughput slice staircase gputests threads peers harness workers; workers: all cores against 1)
+#     STEPS="staircase threads harness" bash benchmarks/device_check.sh   # other steps (THREADS="2 4 8")
+#     (throughput slice staircase gputests threads peers peers1m harness workers; workers: all cores
+#     against 1; peers1m: 1-D against every peer up to n = 10^6, peers run once there, about 2 minutes)
 #     DRY_RUN=1 bash benchmarks/device_check.sh  # the same steps, tiny and on the CPU (to test this script)
 #
 # The machine has no network: wheels for what its image lacks travel in .whl/ (ignored by git), made
@@ -55,8 +56,9 @@ step() {  # step SECONDS TITLE COMMAND...: run with a limit, log its output and 
             -s "gaussian(dim=10, mi=8.0)" -s "gaussian(dim=10, mi=10.0)" -n 5000 --reps 5 --jobs 1 --out "$run_folder/neural"
         wanted " gputests " && step 150 "the neural and batching tests, device='auto' taking the GPU" \
             env -C "$run_folder" "$python" -m pytest -q -p no:cacheprovider "$PWD/tests/test_neural.py" "$PWD/tests/test_batching.py"
-        wanted " threads " && step 180 "speed: threads, beside the machine's ceiling" "$python" benchmarks/speed.py --sections threads --threads 2 4 --json "$out/threads.json"
+        wanted " threads " && step 180 "speed: threads, beside the machine's ceiling" "$python" benchmarks/speed.py --sections threads --threads ${THREADS:-2 4} --json "$out/threads.json"
         wanted " peers " && step 130 "speed: 1-D and 5-D against peers" "$python" benchmarks/speed.py --sections 1d 5d --max-peer-n 100000 --json "$out/peers.json"
+        wanted " peers1m " && step 240 "speed: 1-D against peers up to n = 10^6" "$python" benchmarks/speed.py --sections 1d --json "$out/peers_1m.json"
         wanted " harness " && step 200 "harness: processes and Dask" "$python" benchmarks/harness_throughput.py
         wanted " workers " && step 170 "harness: $(nproc) workers against 1, processes and Dask" \
             "$python" benchmarks/harness_throughput.py --jobs "$(nproc)" --tasks 480 --rounds 2 --only-workers
