@@ -120,6 +120,19 @@ def _worker_main(connection: Connection, plugin_files: list[str], threads: int |
         limits.renew()
 
 
+def _autograd_forbids_fork() -> bool:
+    """Whether a forked worker might be unable to train a neural critic, even on the CPU.
+
+    Once this process has run a backward pass where PyTorch sees a GPU, autograd refuses to run in
+    a forked child ("Unable to handle autograd's threading in combination with fork-based
+    multiprocessing"; seen on an H200, 2026-11-27). Whether a backward pass has run cannot be
+    asked, so any process that has imported PyTorch on a machine with a GPU starts its workers
+    fresh. PyTorch counts GPUs through NVML here, which leaves later forks free to use CUDA.
+    """
+    torch = sys.modules.get("torch")
+    return torch is not None and torch.cuda.device_count() > 0
+
+
 @dataclass
 class _Worker:
     process: multiprocessing.process.BaseProcess
@@ -150,9 +163,10 @@ class ProcessExecutor:
         self.plugin_files = list(plugin_files)
         self.threads = threads
         # Forked workers inherit the registry, so estimators defined in a notebook, a REPL or an
-        # unguarded script work, and nothing re-imports __main__. Elsewhere: spawn.
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
-        self._context = multiprocessing.get_context(method)
+        # unguarded script work, and nothing re-imports __main__. Elsewhere, or where a fork could
+        # not train a critic: spawn.
+        fork = sys.platform.startswith("linux") and not _autograd_forbids_fork()
+        self._context = multiprocessing.get_context("fork" if fork else "spawn")
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()

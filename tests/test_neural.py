@@ -11,6 +11,7 @@ from scipy.special import softplus
 
 import mibench
 from mibench.estimator import get_estimator
+from mibench.executors import ProcessExecutor
 from mibench.seeding import derived_generator
 
 torch = pytest.importorskip("torch")
@@ -235,7 +236,15 @@ except ImportError as exc:
     assert "pip install" in result.stdout and "mibench[neural]" in result.stdout
 
 
-def test_records_are_the_same_serially_and_on_two_processes():
+@pytest.mark.parametrize("gpu_seen", [False, True])
+def test_records_are_the_same_serially_and_on_two_processes(monkeypatch, gpu_seen):
+    """Where PyTorch sees a GPU the workers are spawned, not forked: autograd refuses to run in a
+    child forked after a backward pass there, and on an H200 (2026-11-27) every CPU critic in such
+    a worker failed. Here the GPU is simulated."""
+    expected_start = "spawn" if gpu_seen or torch.cuda.device_count() > 0 else "fork"
+    if gpu_seen:
+        monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    assert ProcessExecutor(jobs=2)._context.get_start_method() == expected_start
     options = {
         "estimators": [f"smile({QUICK}, {ON_CPU})"],
         "scenarios": ["gaussian(rho=0.6, dim=2)"],
