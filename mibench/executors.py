@@ -23,8 +23,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 
+from .estimator import ESTIMATORS
 from .harness import Task, batches, run_tasks
 from .records import make_record
+from .scenario import SCENARIOS
+from .spec import parse_spec
 
 __all__ = ["EXECUTORS", "Executor", "SerialExecutor", "ProcessExecutor", "DaskExecutor", "make_executor"]
 
@@ -120,17 +123,43 @@ def _worker_main(connection: Connection, plugin_files: list[str], threads: int |
         limits.renew()
 
 
-def _autograd_forbids_fork() -> bool:
-    """Whether a forked worker might be unable to train a neural critic, even on the CPU.
+def start_method(calls: list[list[Task]]) -> str:
+    """How the ``processes`` executor starts its workers for these calls: fork on Linux, else spawn.
 
-    Once this process has run a backward pass where PyTorch sees a GPU, autograd refuses to run in
-    a forked child ("Unable to handle autograd's threading in combination with fork-based
-    multiprocessing"; seen on an H200, 2026-11-27). Whether a backward pass has run cannot be
-    asked, so any process that has imported PyTorch on a machine with a GPU starts its workers
-    fresh. PyTorch counts GPUs through NVML here, which leaves later forks free to use CUDA.
+    Forked workers inherit the registry, so estimators defined in a notebook, a REPL or an
+    unguarded script work, and nothing re-imports ``__main__``. But once a process has run a
+    backward pass where PyTorch sees a GPU, autograd refuses to run in a child it forks ("Unable to
+    handle autograd's threading in combination with fork-based multiprocessing"; every critic failed
+    so on an H200, 2026-11-27). Whether a backward pass has run cannot be asked, so the workers are
+    spawned wherever PyTorch is imported, sees a GPU and some estimator requires it. PyTorch counts
+    GPUs through NVML here, which leaves later forks free to use CUDA. A spawned worker cannot see
+    what an interactive session registered: that is refused here with a clear error.
     """
+    if not sys.platform.startswith("linux"):
+        return "spawn"
     torch = sys.modules.get("torch")
-    return torch is not None and torch.cuda.device_count() > 0
+    if torch is None or torch.cuda.device_count() == 0:
+        return "fork"
+    used = {
+        (registry, *parse_spec(spec)[:2])
+        for call in calls
+        for task in call
+        for registry, spec in ((ESTIMATORS, task.run_spec), (SCENARIOS, task.scenario))
+    }
+    entries = [registry.entry(name, version) for registry, name, version in used]
+    if not any("torch" in entry.metadata["info"].requires for entry in entries if entry.kind == "estimator"):
+        return "fork"
+    interactive = [
+        e.name for e in entries if e.source == "__main__" and not hasattr(sys.modules["__main__"], "__file__")
+    ]
+    if interactive:
+        raise RuntimeError(
+            "the processes executor starts fresh workers for this run (PyTorch sees a GPU, and a forked worker "
+            "could not train a neural critic), and they cannot see what this interactive session registered: "
+            f"{', '.join(repr(name) for name in sorted(interactive))}. Define it in a file loaded with "
+            "mibench.load_plugin(path), run it apart from the neural estimators, or use executor='serial'"
+        )
+    return "spawn"
 
 
 @dataclass
@@ -162,11 +191,6 @@ class ProcessExecutor:
         self.timeout = timeout
         self.plugin_files = list(plugin_files)
         self.threads = threads
-        # Forked workers inherit the registry, so estimators defined in a notebook, a REPL or an
-        # unguarded script work, and nothing re-imports __main__. Elsewhere, or where a fork could
-        # not train a critic: spawn.
-        fork = sys.platform.startswith("linux") and not _autograd_forbids_fork()
-        self._context = multiprocessing.get_context("fork" if fork else "spawn")
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
@@ -183,6 +207,7 @@ class ProcessExecutor:
 
     def map(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
         pending = deque(batches(tasks))
+        self._context = multiprocessing.get_context(start_method(list(pending)))
         workers = [self._spawn() for _ in range(min(self.jobs, max(1, len(pending))))]
         try:
             while pending or any(w.call is not None for w in workers):

@@ -10,8 +10,9 @@ import pytest
 from scipy.special import softplus
 
 import mibench
-from mibench.estimator import get_estimator
-from mibench.executors import ProcessExecutor
+from mibench.estimator import ESTIMATORS, get_estimator
+from mibench.executors import start_method
+from mibench.harness import Experiment, plan
 from mibench.seeding import derived_generator
 
 torch = pytest.importorskip("torch")
@@ -241,10 +242,8 @@ def test_records_are_the_same_serially_and_on_two_processes(monkeypatch, gpu_see
     """Where PyTorch sees a GPU the workers are spawned, not forked: autograd refuses to run in a
     child forked after a backward pass there, and on an H200 (2026-11-27) every CPU critic in such
     a worker failed. Here the GPU is simulated."""
-    expected_start = "spawn" if gpu_seen or torch.cuda.device_count() > 0 else "fork"
     if gpu_seen:
         monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
-    assert ProcessExecutor(jobs=2)._context.get_start_method() == expected_start
     options = {
         "estimators": [f"smile({QUICK}, {ON_CPU})"],
         "scenarios": ["gaussian(rho=0.6, dim=2)"],
@@ -254,6 +253,34 @@ def test_records_are_the_same_serially_and_on_two_processes(monkeypatch, gpu_see
     parallel = mibench.run(**options, reps=3, seed=4, executor="processes", jobs=2)
     columns = ["task_id", "seed", "estimate", "status", "batch"]
     assert serial[columns].equals(parallel[columns])
+
+
+def test_workers_are_spawned_only_where_a_fork_could_not_train_a_critic(monkeypatch):
+    def start(*estimators: str) -> str:
+        tasks, _ = plan(Experiment.resolve(list(estimators), ["gaussian(rho=0.6, dim=2)"], [400], reps=1))
+        return start_method([[task] for task in tasks])
+
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 0)
+    assert start("ksg", f"smile({QUICK})") == "fork"
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    assert start("ksg") == "fork"
+    assert start("ksg", f"smile({QUICK})") == "spawn"
+
+    ESTIMATORS.load()
+    monkeypatch.setattr(ESTIMATORS, "_entries", dict(ESTIMATORS._entries))  # the registration ends with the test
+
+    def defined_in_a_notebook(x: np.ndarray, y: np.ndarray) -> float:
+        return 0.0
+
+    defined_in_a_notebook.__module__ = "__main__"
+    mibench.register_estimator("defined_in_a_notebook")(defined_in_a_notebook)
+    assert start("defined_in_a_notebook", f"smile({QUICK})") == "spawn"  # a script: spawn imports it again
+    monkeypatch.delattr(sys.modules["__main__"], "__file__", raising=False)
+    assert start("defined_in_a_notebook") == "fork"
+    with pytest.raises(
+        RuntimeError, match="cannot see what this interactive session registered: 'defined_in_a_notebook'"
+    ):
+        start("defined_in_a_notebook", f"smile({QUICK})")
 
 
 def test_cuda_in_a_badly_forked_worker_is_refused_with_a_clear_message(monkeypatch):
