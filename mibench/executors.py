@@ -105,6 +105,16 @@ class SerialExecutor:
             limits.release()
 
 
+#: A worker's first message: it has started and loaded its plugins, so a later death is its call's doing.
+_STARTED = "started"
+
+#: Why fresh workers (spawned, or Dask's) die on start when a script started the run.
+_MAIN_GUARD_HINT = (
+    "if a script started the run: each fresh worker imports that script, so it must call mibench.run "
+    'under `if __name__ == "__main__":`'
+)
+
+
 def _worker_main(connection: Connection, plugin_files: list[str], threads: int | None) -> None:
     import faulthandler
 
@@ -112,6 +122,7 @@ def _worker_main(connection: Connection, plugin_files: list[str], threads: int |
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
     _load_plugins(plugin_files)
     limits = _limit_worker_threads(threads)
+    connection.send(_STARTED)
     while True:
         try:
             call = connection.recv()
@@ -168,6 +179,7 @@ class _Worker:
     connection: Connection
     call: list[Task] | None = None
     started: float = 0.0
+    up: bool = False
 
 
 class ProcessExecutor:
@@ -230,6 +242,10 @@ class ProcessExecutor:
                             records = worker.connection.recv()
                         except (EOFError, OSError):
                             records = None
+                        if records == _STARTED:
+                            worker.up = True
+                            worker.started = time.monotonic()  # a call's time counts from its worker's start
+                            continue
                         if records is not None:
                             worker.call = None
                             yield from records
@@ -238,6 +254,8 @@ class ProcessExecutor:
                         worker.process.join(timeout=2)  # the pipe can close a moment before the exit status is known
                         code = worker.process.exitcode
                         self._retire(worker, kill=True)
+                        if not worker.up:
+                            raise RuntimeError(self._start_failure(code))
                         message = _death_message(code)
                         status = "crashed"
                     elif self.timeout is not None and time.monotonic() > self._deadline(worker):
@@ -259,6 +277,12 @@ class ProcessExecutor:
             for worker in workers:
                 worker.process.join(timeout=2)
                 self._retire(worker, kill=True)
+
+    def _start_failure(self, exit_code: int | None) -> str:
+        message = f"a worker process did not start ({_death_message(exit_code)}; its error is printed above)"
+        if self._context.get_start_method() != "fork" and hasattr(sys.modules["__main__"], "__file__"):
+            message += "; " + _MAIN_GUARD_HINT
+        return message
 
     def _deadline(self, worker: _Worker) -> float:
         assert self.timeout is not None and worker.call is not None
@@ -434,10 +458,7 @@ def _close_started_cluster(cluster: Any) -> None:
 def _cluster_start_failure(exc: Exception) -> str:
     message = f"the Dask executor's local workers did not start ({type(exc).__name__}: {exc})"
     if hasattr(sys.modules["__main__"], "__file__"):
-        message += (
-            "; if a script started them: each worker imports that script, so it must call mibench.run "
-            'under `if __name__ == "__main__":`'
-        )
+        message += "; " + _MAIN_GUARD_HINT
     return message
 
 

@@ -282,6 +282,24 @@ def test_a_script_that_starts_dask_workers_unguarded_is_told_why_they_did_not_st
     assert 'under `if __name__ == "__main__":`' in errors[-1]
 
 
+def test_a_script_whose_spawned_workers_cannot_start_is_told_why(tmp_path):
+    """Where PyTorch sees a GPU, a run with a neural estimator spawns its workers; each imports the
+    script, which here starts the run again. Before, every task was recorded as crashed, one
+    spawned worker after another."""
+    pytest.importorskip("torch")
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import torch\nimport mibench\ntorch.cuda.device_count = lambda: 1\n"
+        "mibench.run(['ksg', 'smile(steps=60, batch_size=32, eval_every=30)'], ['gaussian'], [600], reps=3, "
+        "jobs=1, executor='processes')\n"
+    )
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("RuntimeError: a worker process")]
+    assert errors, result.stderr[-2000:]
+    assert "did not start" in errors[-1] and 'under `if __name__ == "__main__":`' in errors[-1]
+
+
 @pytest.mark.slow
 def test_dask_isolates_a_worker_death_inside_a_chunk(monkeypatch):
     from mibench import executors
