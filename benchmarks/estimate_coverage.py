@@ -7,8 +7,10 @@ the estimator's own mean (what a standard error can cover) and how often it hold
 (which it misses by the estimator's bias). Transfer entropy is estimated on pairs of series
 (serially dependent rows), with the standard error from halves made of whole stretches of time (5 of
 10), and for comparison from random halves of the rows; on series without coupling (TE 0), how often p ≤ 0.05.
+Below ``MIN_STDERR_N`` samples ``mibench estimate`` gives no standard error: section ``small`` shows
+the coverage that the half-sample standard error would have there.
 
-Usage: python benchmarks/estimate_coverage.py [--samples 200] [--sections mi te null]
+Usage: python benchmarks/estimate_coverage.py [--samples 200] [--sections mi te null small]
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import numpy as np
 import pandas as pd
 
 import mibench
+from mibench.estimator import get_estimator
+from mibench.seeding import derived_generator
 from mibench.tables import render_table
-from mibench.userdata import estimate_table, lagged_table
+from mibench.userdata import MIN_STDERR_N, _half_sample_stderr, estimate_table, lagged_table
 
 CASES = [
     ("ksg", "gaussian(rho=0.6)", 500),
@@ -33,6 +37,12 @@ TE_CASES = [
     ("gaussian", "var1_te(a=0.9, b=0.9, c=0.5)", 1000),
     ("ksg", "var1_te(a=0.9, b=0.9, c=0.5)", 1000),
     ("plugin", "markov_te(flip=0.05, coupling=0.3, noise=0.05)", 1000),
+]
+#: Small samples, up to MIN_STDERR_N: the standard error computed as estimate_table computes it above.
+SMALL_CASES = [
+    (estimator, scenario, n)
+    for estimator, scenario in (("ksg", "gaussian(rho=0.6)"), ("plugin", "symmetric_channel(k=4, error=0.2)"))
+    for n in (8, 16, 32, 64, MIN_STDERR_N)
 ]
 NULL_CASES = [
     ("gaussian", "var1_te(a=0.9, b=0.9, c=0.0)", 500),
@@ -92,6 +102,36 @@ def null_rejections(estimator: str, scenario: str, n: int, samples: int, permuta
     }
 
 
+def small_sample_coverage(estimator: str, scenario: str, n: int, samples: int) -> dict[str, object]:
+    """As :func:`coverage`, with the estimate and its half-sample standard error computed as
+    ``estimate_table`` computes them (the same seeds), below the n where it withholds the latter."""
+    source, chosen = mibench.get_scenario(scenario), get_estimator(estimator)
+    estimates, errors = [], []
+    for sample in range(samples):
+        x, y = source.sample(n, 10_000 + sample)
+        data = chosen.prepare(x, y, x_type=source.x_type, y_type=source.y_type)
+        estimates.append(chosen.estimate_validated(data.x, data.y, **data.types, rng=derived_generator(sample, 1)))
+        errors.append(_half_sample_stderr(chosen, data, 10, sample))
+    return coverage_row(estimator, scenario, n, np.array(estimates), np.array(errors), source.mi)
+
+
+def coverage_row(
+    estimator: str, scenario: str, n: int, estimates: np.ndarray, errors: np.ndarray, truth: float
+) -> dict[str, object]:
+    centre = estimates.mean()
+    return {
+        "estimator": estimator,
+        "scenario": scenario,
+        "n": n,
+        "samples": len(estimates),
+        "covers its mean": float(np.mean(np.abs(estimates - centre) <= 1.96 * errors)),
+        "covers the truth": float(np.mean(np.abs(estimates - truth) <= 1.96 * errors)),
+        "bias": float(centre - truth),
+        "mean stderr / sd of estimates": float(errors.mean() / estimates.std(ddof=1)),
+        "stderr 0": int(np.sum(errors == 0)),
+    }
+
+
 def coverage(estimator: str, scenario: str, n: int, samples: int) -> dict[str, object]:
     truth = mibench.get_scenario(scenario).mi
     estimates, errors = [], []
@@ -105,29 +145,25 @@ def coverage(estimator: str, scenario: str, n: int, samples: int) -> dict[str, o
         result = estimate_table(table, xs, ys, estimator, x_type=kind, y_type=kind, permutations=0, seed=sample)
         estimates.append(result.estimate)
         errors.append(result.stderr)
-    estimates, errors = np.array(estimates), np.array(errors)
-    centre = estimates.mean()
-    return {
-        "estimator": estimator,
-        "scenario": scenario,
-        "n": n,
-        "samples": samples,
-        "covers its mean": float(np.mean(np.abs(estimates - centre) <= 1.96 * errors)),
-        "covers the truth": float(np.mean(np.abs(estimates - truth) <= 1.96 * errors)),
-        "bias": float(centre - truth),
-        "mean stderr / sd of estimates": float(errors.mean() / estimates.std(ddof=1)),
-    }
+    return coverage_row(estimator, scenario, n, np.array(estimates), np.array(errors), truth)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--samples", type=int, default=200)
-    parser.add_argument("--sections", nargs="+", choices=["mi", "te", "null"], default=["mi", "te", "null"])
+    parser.add_argument(
+        "--sections", nargs="+", choices=["mi", "te", "null", "small"], default=["mi", "te", "null", "small"]
+    )
     args = parser.parse_args()
     sections = {
         "mi": (coverage, CASES, "MI: estimate ± 1.96 SE"),
         "te": (te_coverage, TE_CASES, "transfer entropy: estimate ± 1.96 SE"),
         "null": (null_rejections, NULL_CASES, "transfer entropy without coupling: permutation p ≤ 0.05"),
+        "small": (
+            small_sample_coverage,
+            SMALL_CASES,
+            f"MI below n = {MIN_STDERR_N}: estimate ± 1.96 SE, were it given",
+        ),
     }
     for name in args.sections:
         function, cases, title = sections[name]

@@ -13,7 +13,7 @@ import mibench
 from mibench.cli import main
 from mibench.recommend import recommend
 from mibench.stats import summarize, trends
-from mibench.userdata import estimate_table
+from mibench.userdata import MIN_STDERR_N, estimate_table
 from mibench.validation import infer_variable_type as infer_type
 
 
@@ -292,6 +292,27 @@ def test_estimate_on_a_csv_with_known_dependence(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["estimator"] == "gaussian"
     assert main(["estimate", str(path), "--x", "a", "--y", "missing", "-e", "ksg"]) == 1
     assert "no column 'missing'" in capsys.readouterr().err
+
+
+def test_no_standard_error_where_half_samples_are_too_small(tmp_path, capsys):
+    """At n = 8, ksg's halves (4 points, k = 3) all gave the same estimate, and the CLI printed
+    "± 0.0000". Below MIN_STDERR_N the standard error is withheld, with the reason."""
+    rng = np.random.default_rng(8)
+    a = rng.normal(size=MIN_STDERR_N)
+    table = pd.DataFrame({"a": a, "b": a + rng.normal(size=MIN_STDERR_N)})
+    small = estimate_table(table.iloc[:8], ["a"], ["b"], "ksg", permutations=0)
+    assert np.isnan(small.stderr) and small.subsamples == 0
+    assert (
+        small.no_stderr_because
+        == f"n = 8 is below {MIN_STDERR_N}, where half-samples understate the spread (simulated)"
+    )
+    given = estimate_table(table, ["a"], ["b"], "ksg", permutations=0)
+    assert given.stderr > 0 and given.subsamples == 10 and given.no_stderr_because is None
+    path = tmp_path / "small.csv"
+    table.iloc[:8].to_csv(path, index=False)
+    assert main(["estimate", str(path), "--x", "a", "--y", "b", "-e", "ksg", "--permutations", "0"]) == 0
+    out = capsys.readouterr().out
+    assert f"nats (no standard error: n = 8 is below {MIN_STDERR_N}, where half-samples" in out and "±" not in out
 
 
 def test_estimate_says_what_it_skipped_and_writes_strict_json(tmp_path, capsys):

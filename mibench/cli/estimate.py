@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     spread = (
         f" ± {result['stderr']:.4f} {units} (standard error from half-samples"
         if result["subsamples"]
-        else f" {units} (no standard error: --subsamples 0"
+        else f" {units} (no standard error: {result['no_stderr_because'] or '--subsamples 0'}"
     )
     test = (
         f"permutation p = {result['p_value']:.3g}, {result['permutations']} permutations"
