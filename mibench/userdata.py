@@ -349,9 +349,7 @@ def estimate_table(
     value = chosen.estimate_validated(xs, ys, **data.types, rng=derived_generator(seed, 1))
     no_stderr_because = None
     if subsamples and len(xs) < MIN_STDERR_N:
-        no_stderr_because = (
-            f"n = {len(xs):,} is below {MIN_STDERR_N}, where half-samples understate the spread (simulated)"
-        )
+        no_stderr_because = f"n = {len(xs):,} is below {MIN_STDERR_N}, where half-samples understate the spread"
         subsamples = 0
     rng = derived_generator(seed, 4)
     shuffle = (
