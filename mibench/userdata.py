@@ -76,6 +76,18 @@ def resolve_columns(table: pd.DataFrame, columns: Sequence[str], name: str) -> l
     return found
 
 
+def _check_varying_columns(table: pd.DataFrame, variables: dict[str, list[str]]) -> None:
+    """Refuse a column with one value in every row: in x or y its MI with anything is 0 and its
+    half-samples all agree (the estimate would read 0 ± 0 whatever the population holds); in z it
+    conditions on nothing."""
+    for name, columns in variables.items():
+        for column in columns:
+            values = table[column]
+            if len(values) > 1 and values.nunique(dropna=False) == 1:
+                effect = "conditioning on it changes nothing" if name == "z" else "its MI with anything is 0"
+                raise ValueError(f"{name} column {column!r} is {values.iloc[0]} in every row: {effect}; drop it")
+
+
 def _check_distinct_columns(variables: dict[str, list[str]]) -> None:
     """Refuse a column named twice, within a variable or in two of x, y and z."""
     owners: dict[str, str] = {}
@@ -281,7 +293,9 @@ def estimate_table(
         z = resolve_columns(table, z, "z")
     elif z_type:
         raise ValueError(f"z_type={z_type!r} is given without z columns")
-    _check_distinct_columns({"x": x, "y": y, **({"z": z} if z else {})})
+    variables = {"x": x, "y": y, **({"z": z} if z else {})}
+    _check_distinct_columns(variables)
+    _check_varying_columns(table, variables)
     x_type = x_type or infer_variable_type(table[list(x)], "x")
     y_type = y_type or infer_variable_type(table[list(y)], "y")
     if history is not None:

@@ -312,6 +312,22 @@ def test_no_standard_error_where_half_samples_are_too_small(tmp_path, capsys):
     assert f"nats (no standard error: n = 8 is below {MIN_STDERR_N}, where half-samples" in out and "±" not in out
 
 
+def test_a_column_with_one_value_is_refused_by_name():
+    """A constant column was read as discrete, and the estimate printed "0.0000 ± 0.0000 nats"."""
+    rng = np.random.default_rng(9)
+    table = pd.DataFrame(
+        {"a": np.ones(200), "b": rng.normal(size=200), "c": rng.integers(0, 3, 200), "d": ["on"] * 200}
+    )
+    with pytest.raises(ValueError, match="x column 'a' is 1.0 in every row: its MI with anything is 0"):
+        estimate_table(table, ["a"], ["b"], permutations=0)
+    with pytest.raises(ValueError, match="y column 'd' is on in every row"):
+        estimate_table(table, ["c"], ["d"], "plugin", permutations=0)
+    with pytest.raises(ValueError, match="z column 'd' is on in every row: conditioning on it changes nothing"):
+        estimate_table(table, ["b"], ["c"], z=["d"], permutations=0)
+    with pytest.raises(ValueError, match="x column 'a' is 1.0 in every row"):
+        estimate_table(table, ["a"], ["b"], "gaussian", history=1, permutations=0)
+
+
 def test_estimate_says_what_it_skipped_and_writes_strict_json(tmp_path, capsys):
     # --permutations -1 ended in ZeroDivisionError; 0 printed "p = 1, 0 permutations", --subsamples 0
     # "± nan"; JSON held NaN, which JSON parsers refuse; n = 60 read "expected at this n" from n = 100.
