@@ -3,6 +3,8 @@ permutation p-value."""
 
 from __future__ import annotations
 
+import csv
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,21 +24,70 @@ __all__ = ["read_table", "resolve_columns", "lagged_table", "estimate_table", "T
 NUMERIC_SHARE = 0.8
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
+#: Numbers in text that a table reader leaves as text unless told their format: how each looks, and
+#: the ``mibench estimate`` options that read it.
+NUMBER_FORMATS = (
+    (re.compile(r"[+-]?\d*,\d+"), "with a decimal comma", "--decimal ,"),
+    (re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"), "with commas between thousands", "--thousands ,"),
+    (
+        re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?"),
+        "with dots between thousands and a decimal comma",
+        "--decimal , --thousands .",
+    ),
+)
+
+#: A number with the same text before or after it in every cell: a unit, a currency or a percent sign.
+AFFIXED_NUMBER = re.compile(r"(\D*?)\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(\D*)")
+
+#: Affixes that mark numbers even when every number is whole (a label such as "S12" is not a quantity).
+UNIT_SIGNS = frozenset("%‰$€£¥")
+
+
+def read_table(path: str | Path, decimal: str = ".", thousands: str | None = None) -> pd.DataFrame:
     """A Parquet file, or a delimited text file: tab-separated for .tsv and .tab, else comma-separated,
-    or whatever one delimiter the header shows (semicolons, tabs) when commas give a single column."""
+    or whatever one delimiter the header shows (semicolons, tabs) when commas give a single column.
+    ``decimal`` and ``thousands``: the characters a text file's numbers use (as pandas' read_csv)."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no file at {str(path)!r}")
     if path.suffix in (".parquet", ".pq"):
         return pd.read_parquet(path)
+    if decimal == thousands:
+        raise ValueError(f"decimal and thousands separators must differ, got {decimal!r} for both")
+    with open(path, encoding="utf-8-sig", errors="replace") as file:
+        header = file.readline()
+    options: dict[str, object] = {"sep": ","}
+    if path.suffix in (".tsv", ".tab"):
+        options = {"sep": "\t"}
+    elif "," not in header and any(mark in header for mark in ";\t|"):
+        options = {"sep": None, "engine": "python"}  # csv.Sniffer finds the delimiter
     try:
-        table = pd.read_csv(path, sep="\t" if path.suffix in (".tsv", ".tab") else ",")
-        if table.shape[1] == 1 and any(mark in str(table.columns[0]) for mark in ";\t|"):
-            table = pd.read_csv(path, sep=None, engine="python")  # csv.Sniffer finds the delimiter
+        table = pd.read_csv(path, **options, decimal=decimal, thousands=thousands)
     except pd.errors.EmptyDataError:
         raise ValueError(f"{str(path)!r} is empty: no header, no rows") from None
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise ValueError(f"{str(path)!r} cannot be read as a table: {exc}") from None
+    if thousands is not None:
+        _check_thousands(table, pd.read_csv(path, **options, dtype=str, keep_default_na=False), decimal, thousands)
     return table
+
+
+def _check_thousands(table: pd.DataFrame, text: pd.DataFrame, decimal: str, thousands: str) -> None:
+    """Refuse a numeric column with a cell that holds the thousands separator out of place: the reader
+    drops the separator wherever it is, so 1.5 read with thousands='.' becomes 15."""
+    grouped = re.compile(rf"[+-]?\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+(?:{re.escape(decimal)}\d*)?")
+    for column in table.columns[[kind in "iuf" for kind in table.dtypes.map(lambda dtype: dtype.kind)]]:
+        cells = text[column].str.strip()
+        wrong = cells.str.contains(thousands, regex=False) & ~cells.map(
+            lambda cell: grouped.fullmatch(cell) is not None
+        )
+        if wrong.any():
+            row = cells.index[wrong][0]
+            raise ValueError(
+                f"column {column!r} has {cells[row]!r} (row {row}), which is not a number with thousands separated "
+                f"by {thousands!r}: read as one it would be {table.loc[row, column]}; check --thousands and "
+                f"--decimal against the file"
+            )
 
 
 def _find(table: pd.DataFrame, column: str) -> str | None:
@@ -74,6 +125,50 @@ def resolve_columns(table: pd.DataFrame, columns: Sequence[str], name: str) -> l
                 f"{values[row]!r}; fix or drop those rows (as it is, the column would be read as labels)"
             )
     return found
+
+
+def check_numbers_as_text(table: pd.DataFrame, columns: Sequence[str], name: str) -> None:
+    """Refuse text columns whose cells are numbers in a format the reader was not told of (a decimal
+    comma, thousands separators) or with a unit around them: read as labels, each value would be a
+    class of its own and the estimate a discrete one on nearly distinct labels."""
+    for column in columns:
+        values = table[column]
+        if values.dtype.kind != "O" or values.map(lambda cell: isinstance(cell, str)).mean() < NUMERIC_SHARE:
+            continue
+        text = values.astype(str).str.strip()
+        plain = pd.to_numeric(text, errors="coerce").notna()
+        readings = []
+        for pattern, looks, options in NUMBER_FORMATS:
+            matches = text.map(lambda cell, pattern=pattern: pattern.fullmatch(cell) is not None)
+            if (matches & ~plain).any() and (matches | plain).mean() >= NUMERIC_SHARE:
+                readings.append((text[matches & ~plain].iloc[0], looks, options))
+        if plain.all():
+            raise ValueError(
+                f"{name} column {column!r} holds numbers as text, such as {text.iloc[0]!r} (written with another "
+                f"decimal mark than the file was read with?): as text they would be read as labels"
+            )
+        if readings:
+            example = readings[0][0]
+            ways = " or ".join(f"{looks} (read them with {options})" for _, looks, options in readings)
+            raise ValueError(
+                f"{name} column {column!r} holds numbers written as text, such as {example!r}: {ways}; "
+                f"as text they would be read as labels"
+            )
+        parts = text.str.fullmatch(AFFIXED_NUMBER.pattern) & ~plain
+        if not parts.any():
+            continue
+        pieces = text[parts].str.extract(AFFIXED_NUMBER.pattern)
+        affix = pieces[0].str.strip() + "…" + pieces[2].str.strip()
+        common = affix.mode().iloc[0]
+        numbers = pd.to_numeric(pieces.loc[affix == common, 1])
+        quantity = bool((numbers != numbers.round()).any()) or bool(UNIT_SIGNS & set(common))
+        if quantity and (affix == common).sum() + plain.sum() >= NUMERIC_SHARE * len(text):
+            example = text[parts & (affix == common)].iloc[0]
+            raise ValueError(
+                f"{name} column {column!r} holds numbers with {common.strip('…')!r} around them, such as "
+                f"{example!r}: remove it from the cells to read them as numbers, or declare {name} discrete "
+                f"if they are labels"
+            )
 
 
 def _check_varying_columns(table: pd.DataFrame, variables: dict[str, list[str]]) -> None:
@@ -295,6 +390,10 @@ def estimate_table(
         raise ValueError(f"z_type={z_type!r} is given without z columns")
     variables = {"x": x, "y": y, **({"z": z} if z else {})}
     _check_distinct_columns(variables)
+    declared = {"x": x_type, "y": y_type, "z": z_type}
+    for name, columns in variables.items():
+        if declared[name] != "discrete":  # declared labels are labels, whatever they look like
+            check_numbers_as_text(table, columns, name)
     _check_varying_columns(table, variables)
     x_type = x_type or infer_variable_type(table[list(x)], "x")
     y_type = y_type or infer_variable_type(table[list(y)], "y")

@@ -279,10 +279,14 @@ def check_user_data(
         fractional = numbers.dtype.kind == "f" and bool(np.any(np.mod(numbers[np.isfinite(numbers)], 1) != 0))
         if distinct == n or (fractional and distinct > n / 2):
             what = "all distinct" if distinct == n else f"non-integer numbers, {distinct} distinct among {n}"
-            message = (
-                f"{name} is declared discrete but its values are {what}: a discrete estimator sees "
-                f"almost every sample as its own class (an estimate near ln n, not MI). If {name} is continuous, "
+            fix = (
                 f"declare it so ({name}_type='continuous') and use a continuous estimator"
+                if numbers.dtype.kind in "biuf"
+                else "convert its values to numbers first: they are text or other labels"
+            )
+            message = (
+                f"{name} is treated as discrete but its values are {what}: a discrete estimator sees almost every "
+                f"sample as its own class (an estimate near ln n, not MI). If {name} is continuous, {fix}"
             )
             if strict:
                 raise ValueError(message)

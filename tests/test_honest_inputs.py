@@ -2,6 +2,7 @@
 
 Each test names the defect it guards against; each failed on the behaviour before the fix."""
 
+import json
 import math
 import os
 import re
@@ -164,6 +165,79 @@ def test_messy_table_files_are_read_or_refused_by_name(tmp_path, capsys):
         assert message in capsys.readouterr().err  # pandas' "No columns to parse", and a RuntimeWarning
 
 
+@pytest.mark.parametrize(
+    "written, options, message",
+    [
+        (
+            lambda v: f"{v:.4f}".replace(".", ","),
+            ["--decimal", ","],
+            "with a decimal comma (read them with --decimal ,)",
+        ),
+        (lambda v: f"{v:,.1f}", ["--thousands", ","], "with commas between thousands (read them with --thousands ,)"),
+        (
+            lambda v: f"{v:,.2f}".replace(",", "_").replace(".", ",").replace("_", "."),
+            ["--decimal", ",", "--thousands", "."],
+            "with dots between thousands and a decimal comma (read them with --decimal , --thousands .)",
+        ),
+    ],
+)
+def test_numbers_written_in_another_format_are_refused_then_read_as_told(tmp_path, capsys, written, options, message):
+    # They were read as text labels: all distinct, refused as "declared discrete" (nothing was
+    # declared) with a fix (x_type='continuous') that fails on text; or, with a few repeats, estimated
+    # as labels. A semicolon file with a decimal comma in some rows ended in pandas' ParserError.
+    rng = np.random.default_rng(8)
+    a = np.round(rng.normal(size=300) * 5000, 1)
+    b = np.round(a + rng.normal(size=300) * 5000, 1)
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"a": map(written, a), "b": map(written, b)}).to_csv(path, index=False, sep=";")
+    assert main(["estimate", str(path), "--x", "a", "--y", "b", "-e", "ksg"]) == 1
+    assert f"x column 'a' holds numbers written as text, such as '{written(a[0])}': {message}" in (
+        capsys.readouterr().err
+    )
+    assert main(["estimate", str(path), "--x", "a", "--y", "b", "-e", "ksg", "--format", "json", *options]) == 0
+    assert json.loads(capsys.readouterr().out)["estimate"] == mibench.estimate(a, b, "ksg")
+
+
+def test_a_thousands_separator_out_of_place_is_refused(tmp_path, capsys):
+    path = tmp_path / "t.csv"
+    path.write_text("a;b\n1.234,5;0,5\n2.000,25;1.5\n3,5;2,5\n")  # 1.5 in b, read with thousands='.', was 15
+    assert main(["estimate", str(path), "--x", "a", "--y", "b", "--decimal", ",", "--thousands", "."]) == 1
+    assert "column 'b' has '1.5' (row 1), which is not a number with thousands separated by '.'" in (
+        capsys.readouterr().err
+    )
+    path.write_text("a,b\n1,2\n3,4,5,6\n1,2\n")  # pandas' ParserError, with its traceback
+    assert main(["estimate", str(path), "--x", "a", "--y", "b"]) == 1
+    assert "cannot be read as a table: Error tokenizing data. C error: Expected 2 fields in line 3, saw 4" in (
+        capsys.readouterr().err
+    )
+    from mibench.userdata import estimate_table
+
+    rng = np.random.default_rng(10)
+    table = pd.DataFrame({"a": rng.normal(size=100), "b": rng.normal(size=100).astype(str)})  # as Parquet may hold
+    with pytest.raises(ValueError, match=r"y column 'b' holds numbers as text, such as '-?0\.\d+"):
+        estimate_table(table, ["a"], ["b"], "ksg")
+
+
+def test_numbers_with_a_unit_are_refused_unless_declared_labels(tmp_path, capsys):
+    rng = np.random.default_rng(9)
+    a = rng.normal(size=300)
+    b = a + rng.normal(size=300)
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"a": [f"{value:.3f}%" for value in a], "b": b}).to_csv(path, index=False)
+    assert main(["estimate", str(path), "--x", "a", "--y", "b"]) == 1  # was ross on 288 "classes": 0.19 nats
+    assert "x column 'a' holds numbers with '%' around them, such as" in capsys.readouterr().err
+    pd.DataFrame({"a": [f"S{i % 5}" for i in range(300)], "b": b}).to_csv(path, index=False)
+    assert main(["estimate", str(path), "--x", "a", "--y", "b", "--permutations", "0", "--subsamples", "0"]) == 0
+    assert "x discrete, y continuous" in capsys.readouterr().out  # labels such as S3 are labels
+    pd.DataFrame({"a": [f"{value:.1f} kg" for value in a], "b": b}).to_csv(path, index=False)
+    assert main(["estimate", str(path), "--x", "a", "--y", "b", "--x-type", "discrete", "-e", "mixed_ksg"]) == 0
+    capsys.readouterr()  # declared labels are estimated as labels
+    pd.DataFrame({"a": [f"S{i}" for i in range(300)], "b": b}).to_csv(path, index=False)
+    assert main(["estimate", str(path), "--x", "a", "--y", "b"]) == 1
+    assert "x is treated as discrete but its values are all distinct" in (err := capsys.readouterr().err)
+    assert "convert its values to numbers first" in err
+
+
 def test_records_files_that_are_empty_or_spoiled_are_refused_by_name(tmp_path, capsys):
     # An empty records file: compare ended in pandas' AttributeError, summarize printed a header alone
     # with exit 0; a text cell in 'estimate' gave "could not convert string to float" without the column.
@@ -215,10 +289,10 @@ def test_constant_columns_and_continuous_values_for_discrete_estimators_are_refu
         mibench.estimate(np.full(100, 3.7), rng.normal(size=100), "gaussian")  # was NaN
     with pytest.raises(ValueError, match=r"plugin does not accept \(continuous, continuous\)"):
         mibench.estimate(rng.normal(size=100), rng.normal(size=100), "plugin")  # was ln n
-    with pytest.warns(UserWarning, match="declared discrete but its values are all distinct"):
+    with pytest.warns(UserWarning, match="treated as discrete but its values are all distinct"):
         mibench.estimate(rng.normal(size=100), rng.normal(size=100), "plugin", x_type="discrete", y_type="discrete")
     table = pd.DataFrame({"a": rng.normal(size=50), "b": rng.normal(size=50)})
-    with pytest.raises(ValueError, match="declared discrete but its values are all distinct"):
+    with pytest.raises(ValueError, match="treated as discrete but its values are all distinct"):
         from mibench.userdata import estimate_table
 
         estimate_table(table, ["a"], ["b"], "plugin", x_type="discrete", y_type="discrete")

@@ -41,6 +41,8 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
         default=0.0,
         help="seeded noise (× each column's sd) to break ties in continuous columns",
     )
+    parser.add_argument("--decimal", default=".", help="the decimal mark of a text table's numbers (default .)")
+    parser.add_argument("--thousands", help="the thousands separator of a text table's numbers (default none)")
     parser.add_argument("--units", choices=["nats", "bits"], default="nats")
     parser.add_argument("--format", choices=["text", "json"], default="text")
 
@@ -63,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if args.te:
         lags = {name: 1 if value is None else value for name, value in lags.items()}
     result = estimate_table(
-        read_table(args.table),
+        read_table(args.table, decimal=args.decimal, thousands=args.thousands),
         [c.strip() for c in args.x.split(",")],
         [c.strip() for c in args.y.split(",")],
         args.estimator,
