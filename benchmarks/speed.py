@@ -9,7 +9,8 @@ Run from the repository root (peers are skipped when not installed: pip install 
 
 Every figure is the best of --repeat runs, single-threaded (BLAS pinned to one thread, kd-tree
 workers=1), on data drawn once per size; mibench and its peers are timed in turn, round by round.
-Timings are wall-clock seconds of the estimate call.
+Timings are wall-clock seconds of the estimate call, on the data as drawn (``standardize=False``, as
+benchmark runs call the estimators).
 Not an asv benchmark: asv tracks mibench's own history; this script compares against peers.
 """
 
@@ -98,7 +99,7 @@ def sample(n: int, dim: int = 1) -> tuple[np.ndarray, np.ndarray]:
 
 
 def ours(x: np.ndarray, y: np.ndarray) -> float:
-    return mibench.get_estimator("ksg(k=3, workers=1)").estimate(x, y)
+    return mibench.get_estimator("ksg(k=3, workers=1)").estimate(x, y, standardize=False)
 
 
 def peak_memory_mb(n: int) -> float:
@@ -118,7 +119,7 @@ def status(key):
             return int(line.split()[1])
 open('/proc/self/clear_refs', 'w').write('5')
 before = status('VmRSS:')
-estimator.estimate(x, y)
+estimator.estimate(x, y, standardize=False)
 print((status('VmHWM:') - before) / 1024)
 """
     return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
@@ -202,7 +203,7 @@ def main() -> None:
                 iterations = int(one * SPIN_PER_SECOND)
                 for threads in args.threads:
                     threaded = mibench.get_estimator(f"ksg(k=3, workers={threads})")
-                    ksg_pair = (partial(ours, x, y), partial(threaded.estimate, x, y))
+                    ksg_pair = (partial(ours, x, y), partial(threaded.estimate, x, y, standardize=False))
                     spin_pair = (partial(spin, iterations), partial(spin_threads, iterations, threads))
                     ratios, ceilings = [], []
                     for _ in range(pairs):
@@ -260,7 +261,8 @@ def main() -> None:
                     from sklearn.feature_selection import mutual_info_classif
 
                     seconds = best_of(
-                        args.repeat, lambda estimator=estimator: estimator.estimate(y, label, y_type="discrete")
+                        args.repeat,
+                        lambda estimator=estimator: estimator.estimate(y, label, y_type="discrete", standardize=False),
                     )[0]
                     peer = best_of(args.repeat, lambda: mutual_info_classif(y, label, n_neighbors=3, random_state=0))[0]
                     emit(
@@ -268,7 +270,9 @@ def main() -> None:
                         f"| {peer / seconds:.1f}× |"
                     )
                 else:
-                    seconds = best_of(args.repeat, lambda estimator=estimator: estimator.estimate(x, y))[0]
+                    seconds = best_of(
+                        args.repeat, lambda estimator=estimator: estimator.estimate(x, y, standardize=False)
+                    )[0]
                     emit(f"| {name} | {seconds:.3f} | {seconds / base:.1f}× | | |")
                 figures[f"shared_{name}"] = seconds
             emit()

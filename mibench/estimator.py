@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .checks import number, positive_int
+from .checks import flag, number, positive_int
 from .registry import REQUIRED, Entry, Registry, RegistryError, signature_parameters
 from .seeding import as_generator
 from .spec import format_spec, format_value
@@ -25,6 +25,7 @@ from .validation import (
     infer_variable_type,
     scale_aware_noise,
     tied_samples,
+    unit_spread,
     validate_sample,
 )
 
@@ -336,11 +337,21 @@ class Estimator:
         z_type: str | None = None,
         rng: np.random.Generator | int | None = None,
         jitter: float = 0.0,
+        standardize: bool = True,
     ) -> float:
         """Validate a user's data and return the estimate of I(x; y), or of I(x; y | z) given ``z``,
         in nats (see :meth:`prepare`)."""
         data = self.prepare(
-            x, y, z=z, x_type=x_type, y_type=y_type, z_type=z_type, rng=rng, jitter=jitter, strict=False
+            x,
+            y,
+            z=z,
+            x_type=x_type,
+            y_type=y_type,
+            z_type=z_type,
+            rng=rng,
+            jitter=jitter,
+            standardize=standardize,
+            strict=False,
         )
         return self.estimate_validated(data.x, data.y, **data.types, rng=data.rng)
 
@@ -355,6 +366,7 @@ class Estimator:
         z_type: str | None = None,
         rng: np.random.Generator | int | None = None,
         jitter: float = 0.0,
+        standardize: bool = True,
         strict: bool = True,
     ) -> UserData:
         """A user's ``x``, ``y`` (and ``z``) checked for this estimator: validated arrays, types and generator.
@@ -365,6 +377,9 @@ class Estimator:
         labels that are all distinct, and tied continuous values for an estimator that refuses
         ties, unless ``jitter`` > 0 adds N(0, (jitter·sd)²) noise, seeded from ``rng``, to every
         continuous column. ``rng`` defaults to a fixed seed, so the result is deterministic.
+        ``standardize`` (the default) divides each continuous or mixed column by its standard
+        deviation first (:func:`mibench.validation.unit_spread`): MI does not change, but an
+        estimator that measures distances across columns would otherwise see the widest alone.
         ``strict``: discrete labels that look continuous are an error (else a warning).
         """
         given = {"x": (x, x_type), "y": (y, y_type), **({"z": (z, z_type)} if z is not None else {})}
@@ -390,6 +405,8 @@ class Estimator:
             raise ValueError(problem)
         check_user_data(arrays, kinds, {name: values for name, (values, _) in given.items()}, strict=strict)
         generator = as_generator(0 if rng is None else rng)
+        if flag(standardize, "standardize"):
+            arrays = {name: unit_spread(a) if kinds[name] != "discrete" else a for name, a in arrays.items()}
         if number(jitter, "jitter", 0.0, inclusive=True):
             arrays = {
                 name: scale_aware_noise(array, jitter, generator) if kinds[name] == "continuous" else array
@@ -603,6 +620,7 @@ def estimate(
     z_type: str | None = None,
     rng: np.random.Generator | int | None = None,
     jitter: float = 0.0,
+    standardize: bool = True,
     **params: Any,
 ) -> float:
     """Estimate I(x; y), or the conditional MI I(x; y | z) given ``z``, in nats on your own arrays
@@ -610,7 +628,9 @@ def estimate(
 
     Variable types not given are inferred: text, booleans and integers with at most 20 distinct
     values are discrete; other numbers continuous. With ``z``, the estimator must be one that
-    can condition (the ``z types`` column of ``mibench list estimators``).
+    can condition (the ``z types`` column of ``mibench list estimators``). Continuous columns are
+    divided by their standard deviation first unless ``standardize=False`` (MI does not change; a
+    kNN estimator's neighbourhoods would otherwise follow the widest column).
 
     Examples
     --------
@@ -621,5 +641,5 @@ def estimate(
     0.35
     """
     return get_estimator(estimator, **params).estimate(
-        x, y, z=z, x_type=x_type, y_type=y_type, z_type=z_type, rng=rng, jitter=jitter
+        x, y, z=z, x_type=x_type, y_type=y_type, z_type=z_type, rng=rng, jitter=jitter, standardize=standardize
     )

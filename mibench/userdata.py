@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .checks import number, positive_int
+from .checks import flag, number, positive_int
 from .estimator import Estimator, TiedDataError, UserData, get_estimator
 from .seeding import derived_generator
 from .timeseries import embedding_times
-from .validation import infer_variable_type, scale_aware_noise
+from .validation import infer_variable_type, scale_aware_noise, unit_spread
 
 __all__ = ["read_table", "resolve_columns", "lagged_table", "estimate_table", "TableEstimate"]
 
@@ -348,6 +348,7 @@ def estimate_table(
     subsamples: int = 10,
     seed: int = 0,
     jitter: float = 0.0,
+    standardize: bool = True,
     history: int | None = None,
     source_history: int = 1,
     delay: int = 1,
@@ -358,7 +359,8 @@ def estimate_table(
     ``estimator="auto"`` takes the top recommendation for the types, dimensions and n from the
     reference results. The data are checked as :meth:`mibench.Estimator.prepare` checks them
     (strictly: labels that look continuous are an error); ``jitter`` adds seeded, scale-aware
-    noise to continuous columns for estimators that refuse ties. The p-value is (b + 1)/(m + 1), b of
+    noise to continuous columns for estimators that refuse ties; ``standardize`` divides each
+    continuous column by its standard deviation first (:meth:`mibench.Estimator.prepare`). The p-value is (b + 1)/(m + 1), b of
     m permutations of y giving an estimate at least as large as the observed one; given z, the
     permutations keep y's relation to z (:func:`null_permutations`: exact within the classes of a
     discrete z, approximate for a continuous one). ``permutations=0`` skips the test and
@@ -397,11 +399,15 @@ def estimate_table(
     _check_varying_columns(table, variables)
     x_type = x_type or infer_variable_type(table[list(x)], "x")
     y_type = y_type or infer_variable_type(table[list(y)], "y")
-    if history is not None:
-        if number(jitter, "jitter", 0.0, inclusive=True):  # once per time point, not once per lag
-            kinds = {**dict.fromkeys(x, x_type), **dict.fromkeys(y, y_type)}
-            noisy = [c for c, kind in kinds.items() if kind == "continuous" and pd.api.types.is_numeric_dtype(table[c])]
-            table = table.copy()
+    if history is not None:  # each series rescaled and jittered once per time point, not once per lag
+        kinds = {**dict.fromkeys(x, x_type), **dict.fromkeys(y, y_type)}
+        numeric = [c for c, kind in kinds.items() if kind != "discrete" and pd.api.types.is_numeric_dtype(table[c])]
+        table = table.copy()
+        if flag(standardize, "standardize") and numeric:
+            table[numeric] = unit_spread(table[numeric].to_numpy(dtype=float))
+        standardize = False
+        if number(jitter, "jitter", 0.0, inclusive=True):
+            noisy = [c for c in numeric if kinds[c] == "continuous"]
             table[noisy] = scale_aware_noise(table[noisy].to_numpy(dtype=float), jitter, derived_generator(seed, 5))
             jitter = 0.0
         table, x, y, z = lagged_table(table, x, y, history, source_history, delay)
@@ -441,6 +447,7 @@ def estimate_table(
                 z_type=z_type,
                 rng=derived_generator(seed, 5),
                 jitter=jitter,
+                standardize=standardize,
             )
         except TiedDataError:
             if estimator != "auto":

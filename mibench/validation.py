@@ -21,6 +21,7 @@ __all__ = [
     "tied_samples",
     "scale_aware_noise",
     "unit_scaled",
+    "unit_spread",
     "joint_codes",
 ]
 
@@ -145,6 +146,18 @@ def unit_scaled(values: np.ndarray, axis: int | tuple[int, ...] = 0) -> tuple[np
     _, exponents = np.frexp(np.abs(values).max(axis=axis, keepdims=True))  # peak = m * 2**exponent, m in [0.5, 1)
     scales = np.where(np.abs(exponents) > UNIT_RANGE, np.ldexp(1.0, exponents - 1), 1.0)
     return values / scales, scales
+
+
+def unit_spread(values: np.ndarray) -> np.ndarray:
+    """Each column divided by its standard deviation (a constant column left as it is).
+
+    MI is unchanged by rescaling a coordinate, but estimators that measure distances across
+    coordinates (the kNN family, in the max-norm) are not: with x in units 100 times larger than
+    y, the joint neighbourhoods follow x alone and ``ksg`` tends to 0. Safe near 1e±300.
+    """
+    scaled, _ = unit_scaled(values)
+    spread = scaled.std(axis=0)
+    return np.where(spread > 0, scaled / np.where(spread > 0, spread, 1.0), values)
 
 
 def scale_aware_noise(values: np.ndarray, level: float, rng: np.random.Generator) -> np.ndarray:

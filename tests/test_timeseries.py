@@ -165,11 +165,17 @@ def test_jitter_breaks_a_series_ties_once_per_time_point_not_once_per_lag(monkey
 
     monkeypatch.setattr(Estimator, "estimate_validated", recording)
     table = driven_series(600).round(1)  # ties, which ksg refuses without jitter
-    result = estimate_table(table, ["source"], ["target"], "ksg", history=2, jitter=1e-3, permutations=0, subsamples=0)
+    options = {"history": 2, "jitter": 1e-3, "permutations": 0, "subsamples": 0}
+    result = estimate_table(table, ["source"], ["target"], "ksg", standardize=False, **options)
     (x, y, z), expected = seen[0], transfer_entropy_variables(table["source"], table["target"], history=2)
     assert np.isfinite(result.estimate) and len(seen) == 1
     assert (z[1:, 0] == y[:-1, 0]).all() and (z[2:, 1] == y[:-2, 0]).all()  # the same noisy value at every lag
     for noisy, plain in zip((x, y, z), expected, strict=True):
         assert (noisy != plain).all() and np.abs(noisy - plain).max() < 0.01  # jittered, by about 1e-3 sd
+    estimate_table(table, ["source"], ["target"], "ksg", **options)  # each series rescaled once, before the lags
+    (x, y, z), spread = seen[1], table.std(ddof=0)
+    assert (z[1:, 0] == y[:-1, 0]).all() and (z[2:, 1] == y[:-2, 0]).all()
+    for noisy, plain, column in zip((x, y, z), expected, ("source", "target", "target"), strict=True):
+        assert np.abs(noisy - plain / spread[column]).max() < 0.01 / spread[column]
     discrete = pd.DataFrame({"a": [0, 1] * 50, "b": [1, 0, 0, 1] * 25})
     assert np.isfinite(estimate_table(discrete, ["a"], ["b"], "plugin", history=1, jitter=0.1, permutations=0).estimate)

@@ -41,6 +41,13 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
         default=0.0,
         help="seeded noise (× each column's sd) to break ties in continuous columns",
     )
+    parser.add_argument(
+        "--no-standardize",
+        dest="standardize",
+        action="store_false",
+        help="estimate on the columns as they are (by default each continuous column is divided by its standard "
+        "deviation: MI does not change, but kNN neighbourhoods would otherwise follow the widest column)",
+    )
     parser.add_argument("--decimal", default=".", help="the decimal mark of a text table's numbers (default .)")
     parser.add_argument("--thousands", help="the thousands separator of a text table's numbers (default none)")
     parser.add_argument("--units", choices=["nats", "bits"], default="nats")
@@ -77,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
         subsamples=args.subsamples,
         seed=args.seed,
         jitter=args.jitter,
+        standardize=args.standardize,
         **(lags if args.te else {}),
     ).as_dict()
     if args.units == "bits":
