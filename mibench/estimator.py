@@ -377,9 +377,10 @@ class Estimator:
         labels that are all distinct, and tied continuous values for an estimator that refuses
         ties, unless ``jitter`` > 0 adds N(0, (jitter·sd)²) noise, seeded from ``rng``, to every
         continuous column. ``rng`` defaults to a fixed seed, so the result is deterministic.
-        ``standardize`` (the default) divides each continuous or mixed column by its standard
-        deviation first (:func:`mibench.validation.unit_spread`): MI does not change, but an
-        estimator that measures distances across columns would otherwise see the widest alone.
+        ``standardize`` (the default) divides each continuous or mixed column by its spread first
+        (:func:`mibench.validation.unit_spread`, the interquartile range in standard deviations of
+        a normal): MI does not change, but an estimator that measures distances across columns
+        would otherwise see the widest alone.
         ``strict``: discrete labels that look continuous are an error (else a warning).
         """
         given = {"x": (x, x_type), "y": (y, y_type), **({"z": (z, z_type)} if z is not None else {})}
@@ -629,8 +630,9 @@ def estimate(
     Variable types not given are inferred: text, booleans and integers with at most 20 distinct
     values are discrete; other numbers continuous. With ``z``, the estimator must be one that
     can condition (the ``z types`` column of ``mibench list estimators``). Continuous columns are
-    divided by their standard deviation first unless ``standardize=False`` (MI does not change; a
-    kNN estimator's neighbourhoods would otherwise follow the widest column).
+    divided by their spread first (:func:`mibench.validation.unit_spread`) unless
+    ``standardize=False``: MI does not change, and a kNN estimator's neighbourhoods would otherwise
+    follow the widest column.
 
     Examples
     --------

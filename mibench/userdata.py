@@ -360,7 +360,7 @@ def estimate_table(
     reference results. The data are checked as :meth:`mibench.Estimator.prepare` checks them
     (strictly: labels that look continuous are an error); ``jitter`` adds seeded, scale-aware
     noise to continuous columns for estimators that refuse ties; ``standardize`` divides each
-    continuous column by its standard deviation first (:meth:`mibench.Estimator.prepare`). The p-value is (b + 1)/(m + 1), b of
+    continuous column by its spread first (:meth:`mibench.Estimator.prepare`). The p-value is (b + 1)/(m + 1), b of
     m permutations of y giving an estimate at least as large as the observed one; given z, the
     permutations keep y's relation to z (:func:`null_permutations`: exact within the classes of a
     discrete z, approximate for a continuous one). ``permutations=0`` skips the test and

@@ -148,15 +148,24 @@ def unit_scaled(values: np.ndarray, axis: int | tuple[int, ...] = 0) -> tuple[np
     return values / scales, scales
 
 
+#: The interquartile range of a standard normal, 2 Φ⁻¹(3/4): IQR / NORMAL_IQR is the standard deviation
+#: for Gaussian data.
+NORMAL_IQR = 1.3489795003921634
+
+
 def unit_spread(values: np.ndarray) -> np.ndarray:
-    """Each column divided by its standard deviation (a constant column left as it is).
+    """Each column divided by its spread: its interquartile range / ``NORMAL_IQR`` (its standard
+    deviation where at least half the values are equal; a constant column is left as it is).
 
     MI is unchanged by rescaling a coordinate, but estimators that measure distances across
     coordinates (the kNN family, in the max-norm) are not: with x in units 100 times larger than
-    y, the joint neighbourhoods follow x alone and ``ksg`` tends to 0. Safe near 1e±300.
+    y, the joint neighbourhoods follow x alone and ``ksg`` tends to 0. The interquartile range,
+    unlike the standard deviation, is not inflated by a few extreme values (a heavy tail). Safe near
+    1e±300.
     """
     scaled, _ = unit_scaled(values)
-    spread = scaled.std(axis=0)
+    low, high = np.percentile(scaled, [25, 75], axis=0)
+    spread = np.where(high > low, (high - low) / NORMAL_IQR, scaled.std(axis=0))
     return np.where(spread > 0, scaled / np.where(spread > 0, spread, 1.0), values)
 
 

@@ -45,8 +45,8 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-standardize",
         dest="standardize",
         action="store_false",
-        help="estimate on the columns as they are (by default each continuous column is divided by its standard "
-        "deviation: MI does not change, but kNN neighbourhoods would otherwise follow the widest column)",
+        help="estimate on the columns as they are (by default each continuous column is divided by its "
+        "interquartile range: MI does not change, but kNN neighbourhoods would otherwise follow the widest column)",
     )
     parser.add_argument("--decimal", default=".", help="the decimal mark of a text table's numbers (default .)")
     parser.add_argument("--thousands", help="the thousands separator of a text table's numbers (default none)")
