@@ -136,23 +136,25 @@ def check_numbers_as_text(table: pd.DataFrame, columns: Sequence[str], name: str
         if values.dtype.kind != "O" or values.map(lambda cell: isinstance(cell, str)).mean() < NUMERIC_SHARE:
             continue
         text = values.astype(str).str.strip()
+        if text.str.contains(r"\d").mean() < NUMERIC_SHARE:  # words, not numbers
+            continue
         plain = pd.to_numeric(text, errors="coerce").notna()
-        readings = []
-        for pattern, looks, options in NUMBER_FORMATS:
-            matches = text.map(lambda cell, pattern=pattern: pattern.fullmatch(cell) is not None)
-            if (matches & ~plain).any() and (matches | plain).mean() >= NUMERIC_SHARE:
-                readings.append((text[matches & ~plain].iloc[0], looks, options))
         if plain.all():
             raise ValueError(
                 f"{name} column {column!r} holds numbers as text, such as {text.iloc[0]!r} (written with another "
-                f"decimal mark than the file was read with?): as text they would be read as labels"
+                f"decimal mark than the file was read with?): convert them to numbers, or declare {name} discrete "
+                f"if they are labels"
             )
+        readings = []
+        for pattern, looks, options in NUMBER_FORMATS:
+            matches = text.str.fullmatch(pattern.pattern)
+            if (matches & ~plain).any() and (matches | plain).mean() >= NUMERIC_SHARE:
+                readings.append(f"{looks} (read them with {options})")
         if readings:
-            example = readings[0][0]
-            ways = " or ".join(f"{looks} (read them with {options})" for _, looks, options in readings)
+            example = text[~plain].iloc[0]
             raise ValueError(
-                f"{name} column {column!r} holds numbers written as text, such as {example!r}: {ways}; "
-                f"as text they would be read as labels"
+                f"{name} column {column!r} holds numbers written as text, such as {example!r}: "
+                f"{' or '.join(readings)}; as text they would be read as labels"
             )
         parts = text.str.fullmatch(AFFIXED_NUMBER.pattern) & ~plain
         if not parts.any():
