@@ -27,17 +27,17 @@ NUMERIC_SHARE = 0.8
 #: Numbers in text that a table reader leaves as text unless told their format: how each looks, and
 #: the ``mibench estimate`` options that read it.
 NUMBER_FORMATS = (
-    (re.compile(r"[+-]?\d*,\d+"), "with a decimal comma", "--decimal ,"),
-    (re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"), "with commas between thousands", "--thousands ,"),
+    (r"[+-]?\d*,\d+", "with a decimal comma", "--decimal ,"),
+    (r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", "with commas between thousands", "--thousands ,"),
     (
-        re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?"),
+        r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?",
         "with dots between thousands and a decimal comma",
         "--decimal , --thousands .",
     ),
 )
 
 #: A number with the same text before or after it in every cell: a unit, a currency or a percent sign.
-AFFIXED_NUMBER = re.compile(r"(\D*?)\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(\D*)")
+AFFIXED_NUMBER = r"(\D*?)\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(\D*)"
 
 #: Affixes that mark numbers even when every number is whole (a label such as "S12" is not a quantity).
 UNIT_SIGNS = frozenset("%‰$€£¥")
@@ -45,7 +45,7 @@ UNIT_SIGNS = frozenset("%‰$€£¥")
 
 def read_table(path: str | Path, decimal: str = ".", thousands: str | None = None) -> pd.DataFrame:
     """A Parquet file, or a delimited text file: tab-separated for .tsv and .tab, else comma-separated,
-    or whatever one delimiter the header shows (semicolons, tabs) when commas give a single column.
+    or whatever one delimiter the header shows (semicolons, tabs) when it has no comma.
     ``decimal`` and ``thousands``: the characters a text file's numbers use (as pandas' read_csv)."""
     path = Path(path)
     if not path.exists():
@@ -75,12 +75,10 @@ def read_table(path: str | Path, decimal: str = ".", thousands: str | None = Non
 def _check_thousands(table: pd.DataFrame, text: pd.DataFrame, decimal: str, thousands: str) -> None:
     """Refuse a numeric column with a cell that holds the thousands separator out of place: the reader
     drops the separator wherever it is, so 1.5 read with thousands='.' becomes 15."""
-    grouped = re.compile(rf"[+-]?\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+(?:{re.escape(decimal)}\d*)?")
+    grouped = rf"[+-]?\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+(?:{re.escape(decimal)}\d*)?"
     for column in table.columns[[kind in "iuf" for kind in table.dtypes.map(lambda dtype: dtype.kind)]]:
         cells = text[column].str.strip()
-        wrong = cells.str.contains(thousands, regex=False) & ~cells.map(
-            lambda cell: grouped.fullmatch(cell) is not None
-        )
+        wrong = cells.str.contains(thousands, regex=False) & ~cells.str.fullmatch(grouped)
         if wrong.any():
             row = cells.index[wrong][0]
             raise ValueError(
@@ -147,7 +145,7 @@ def check_numbers_as_text(table: pd.DataFrame, columns: Sequence[str], name: str
             )
         readings = []
         for pattern, looks, options in NUMBER_FORMATS:
-            matches = text.str.fullmatch(pattern.pattern)
+            matches = text.str.fullmatch(pattern)
             if (matches & ~plain).any() and (matches | plain).mean() >= NUMERIC_SHARE:
                 readings.append(f"{looks} (read them with {options})")
         if readings:
@@ -156,10 +154,10 @@ def check_numbers_as_text(table: pd.DataFrame, columns: Sequence[str], name: str
                 f"{name} column {column!r} holds numbers written as text, such as {example!r}: "
                 f"{' or '.join(readings)}; as text they would be read as labels"
             )
-        parts = text.str.fullmatch(AFFIXED_NUMBER.pattern) & ~plain
+        parts = text.str.fullmatch(AFFIXED_NUMBER) & ~plain
         if not parts.any():
             continue
-        pieces = text[parts].str.extract(AFFIXED_NUMBER.pattern)
+        pieces = text[parts].str.extract(AFFIXED_NUMBER)
         affix = pieces[0].str.strip() + "…" + pieces[2].str.strip()
         common = affix.mode().iloc[0]
         numbers = pd.to_numeric(pieces.loc[affix == common, 1])
