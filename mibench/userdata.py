@@ -234,8 +234,8 @@ TIME_BLOCKS = 10
 
 #: The fewest samples (time points for a transfer entropy) given a standard error. Below, half-samples
 #: are too small to show the spread at n: simulated (``benchmarks/estimate_coverage.py --sections small``),
-#: estimate ± 1.96 SE held the estimator's own mean in 74 % (ksg) and 83 % (plugin) of samples at
-#: n = 16, and ksg's halves of n = 8 are all alike (SE 0); 90-91 % at n = 100.
+#: estimate ± 1.96 SE held the estimator's own mean in 71 % (ksg) and 83 % (plugin) of samples at
+#: n = 16, and ksg's halves of n = 8 are all alike (SE 0); 90-92 % at n = 100 (2026-11-27).
 MIN_STDERR_N = 100
 
 
