@@ -118,9 +118,11 @@ def resolve_columns(table: pd.DataFrame, columns: Sequence[str], name: str) -> l
         stray = numbers.isna()
         if stray.any() and (~stray).mean() >= NUMERIC_SHARE:
             row = values.index[stray][0]
+            readings = _number_formats(values.astype(str).str.strip(), ~stray)
+            fix = f"these are numbers {readings}" if readings else "fix or drop those rows"
             raise ValueError(
                 f"column {column!r} is numeric except {int(stray.sum())} cell(s), first at row {row}: "
-                f"{values[row]!r}; fix or drop those rows (as it is, the column would be read as labels)"
+                f"{values[row]!r}; {fix}; as it is, the column would be read as labels"
             )
     return found
 
@@ -143,16 +145,12 @@ def check_numbers_as_text(table: pd.DataFrame, columns: Sequence[str], name: str
                 f"decimal mark than the file was read with?): convert them to numbers, or declare {name} discrete "
                 f"if they are labels"
             )
-        readings = []
-        for pattern, looks, options in NUMBER_FORMATS:
-            matches = text.str.fullmatch(pattern)
-            if (matches & ~plain).any() and (matches | plain).mean() >= NUMERIC_SHARE:
-                readings.append(f"{looks} (read them with {options})")
+        readings = _number_formats(text, plain)
         if readings:
             example = text[~plain].iloc[0]
             raise ValueError(
                 f"{name} column {column!r} holds numbers written as text, such as {example!r}: "
-                f"{' or '.join(readings)}; as text they would be read as labels"
+                f"{readings}; as text they would be read as labels"
             )
         parts = text.str.fullmatch(AFFIXED_NUMBER) & ~plain
         if not parts.any():
@@ -169,6 +167,17 @@ def check_numbers_as_text(table: pd.DataFrame, columns: Sequence[str], name: str
                 f"{example!r}: remove it from the cells to read them as numbers, or declare {name} discrete "
                 f"if they are labels"
             )
+
+
+def _number_formats(text: pd.Series, plain: pd.Series) -> str:
+    """The formats of NUMBER_FORMATS that the cells not read as numbers (``~plain``) are written in,
+    with the options that read them, when nearly all cells are numbers so read; else ''."""
+    readings = []
+    for pattern, looks, options in NUMBER_FORMATS:
+        matches = text.str.fullmatch(pattern)
+        if (matches & ~plain).any() and (matches | plain).mean() >= NUMERIC_SHARE:
+            readings.append(f"{looks} (read them with {options})")
+    return " or ".join(readings)
 
 
 def _check_varying_columns(table: pd.DataFrame, variables: dict[str, list[str]]) -> None:

@@ -198,6 +198,22 @@ def test_numbers_written_in_another_format_are_refused_then_read_as_told(tmp_pat
     assert json.loads(capsys.readouterr().out)["estimate"] == mibench.estimate(a, b, "ksg")
 
 
+def test_a_decimal_comma_in_a_few_cells_of_whole_numbers_names_the_option(tmp_path, capsys):
+    # The error named the first cell only ("fix or drop those rows"), not the reading that fixes it.
+    rng = np.random.default_rng(11)
+    a = rng.integers(0, 100, 300) + np.where(np.arange(300) < 20, 0.5, 0.0)
+    b = np.round(a + rng.normal(size=300) * 20, 3)
+    path = tmp_path / "t.csv"
+    path.write_text("a;b\n" + "".join(f"{p:g};{q:g}\n".replace(".", ",") for p, q in zip(a, b, strict=True)))
+    assert main(["estimate", str(path), "--x", "a", "--y", "b", "-e", "mixed_ksg"]) == 1
+    first = f"{a[0]:g}".replace(".", ",")
+    assert (
+        f"column 'a' is numeric except 20 cell(s), first at row 0: '{first}'; "
+        "these are numbers with a decimal comma (read them with --decimal ,)"
+    ) in capsys.readouterr().err
+    assert main(["estimate", str(path), "--x", "a", "--y", "b", "-e", "mixed_ksg", "--decimal", ","]) == 0
+
+
 def test_a_thousands_separator_out_of_place_is_refused(tmp_path, capsys):
     path = tmp_path / "t.csv"
     path.write_text("a;b\n1.234,5;0,5\n2.000,25;1.5\n3,5;2,5\n")  # 1.5 in b, read with thousands='.', was 15
