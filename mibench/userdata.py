@@ -18,7 +18,7 @@ from .seeding import derived_generator
 from .timeseries import embedding_times
 from .validation import infer_variable_type, scale_aware_noise, unit_spread
 
-__all__ = ["read_table", "resolve_columns", "lagged_table", "estimate_table", "TableEstimate"]
+__all__ = ["read_table", "split_column_names", "resolve_columns", "lagged_table", "estimate_table", "TableEstimate"]
 
 #: A text column counts as numeric with stray cells when at least this share of its cells are numbers.
 NUMERIC_SHARE = 0.8
@@ -94,6 +94,12 @@ def _find(table: pd.DataFrame, column: str) -> str | None:
         return column
     matches = [name for name in table.columns if str(name).strip() == column.strip()]
     return matches[0] if len(matches) == 1 else None
+
+
+def split_column_names(names: str, table: pd.DataFrame) -> list[str]:
+    """Column names written comma-separated, as on the command line; a name that is itself a column
+    of the table (``"income, USD"``) is taken whole."""
+    return [names] if _find(table, names) is not None else [name.strip() for name in names.split(",")]
 
 
 def resolve_columns(table: pd.DataFrame, columns: Sequence[str], name: str) -> list[str]:

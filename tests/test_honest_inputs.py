@@ -214,6 +214,20 @@ def test_a_decimal_comma_in_a_few_cells_of_whole_numbers_names_the_option(tmp_pa
     assert main(["estimate", str(path), "--x", "a", "--y", "b", "-e", "mixed_ksg", "--decimal", ","]) == 0
 
 
+def test_a_column_name_with_a_comma_is_taken_whole(tmp_path, capsys):
+    # "income, USD" was split into "income" and "USD": "x: no column 'income', 'USD'".
+    rng = np.random.default_rng(12)
+    a = rng.normal(size=200)
+    b = a + rng.normal(size=200)
+    c = rng.normal(size=200)
+    pd.DataFrame({"income, USD": a, "b": b, "c": c}).to_csv(tmp_path / "t.csv", index=False)
+    options = ["-e", "ksg", "--format", "json", "--permutations", "0", "--subsamples", "0"]
+    assert main(["estimate", str(tmp_path / "t.csv"), "--x", "income, USD", "--y", "b", *options]) == 0
+    assert json.loads(capsys.readouterr().out)["estimate"] == mibench.estimate(a, b, "ksg")
+    assert main(["estimate", str(tmp_path / "t.csv"), "--x", "income, USD", "--y", "b,c", *options]) == 0
+    assert json.loads(capsys.readouterr().out)["estimate"] == mibench.estimate(a, np.c_[b, c], "ksg")
+
+
 def test_a_thousands_separator_out_of_place_is_refused(tmp_path, capsys):
     path = tmp_path / "t.csv"
     path.write_text("a;b\n1.234,5;0,5\n2.000,25;1.5\n3,5;2,5\n")  # 1.5 in b, read with thousands='.', was 15

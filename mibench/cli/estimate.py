@@ -17,9 +17,11 @@ LN2 = 0.6931471805599453
 
 def setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("table", help="a .csv or .parquet file")
-    parser.add_argument("--x", required=True, help="column name(s) of x, comma-separated")
-    parser.add_argument("--y", required=True, help="column name(s) of y, comma-separated")
-    parser.add_argument("--z", help="column name(s) of z to condition on, comma-separated: I(x; y | z)")
+    parser.add_argument(
+        "--x", required=True, help="column name(s) of x, comma-separated; a name with a comma in it is taken whole"
+    )
+    parser.add_argument("--y", required=True, help="column name(s) of y, as for --x")
+    parser.add_argument("--z", help="column name(s) of z to condition on, as for --x: I(x; y | z)")
     parser.add_argument(
         "--te",
         action="store_true",
@@ -63,7 +65,7 @@ def _null_for_nan(value: object) -> object:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..userdata import estimate_table, read_table
+    from ..userdata import estimate_table, read_table, split_column_names
 
     lags = {"history": args.history, "source_history": args.source_history, "delay": args.delay}
     given = [f"--{name.replace('_', '-')}" for name, value in lags.items() if value is not None]
@@ -71,12 +73,13 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"{', '.join(given)}: only with --te (a transfer entropy)")
     if args.te:
         lags = {name: 1 if value is None else value for name, value in lags.items()}
+    table = read_table(args.table, decimal=args.decimal, thousands=args.thousands)
     result = estimate_table(
-        read_table(args.table, decimal=args.decimal, thousands=args.thousands),
-        [c.strip() for c in args.x.split(",")],
-        [c.strip() for c in args.y.split(",")],
+        table,
+        split_column_names(args.x, table),
+        split_column_names(args.y, table),
         args.estimator,
-        z=[c.strip() for c in args.z.split(",")] if args.z else None,
+        z=split_column_names(args.z, table) if args.z else None,
         x_type=args.x_type,
         y_type=args.y_type,
         z_type=args.z_type,
