@@ -138,7 +138,14 @@ class Scenario:
         dims = (self.dim_x, self.dim_y, *((self.dim_z,) if self.conditional else ()))
         if len(drawn) != len(dims):
             raise TypeError(f"scenario {self.name or type(self).__name__} drew {len(drawn)} variables, not {len(dims)}")
-        arrays = tuple(np.asarray(values).reshape(n, dim) for values, dim in zip(drawn, dims))
+        arrays = tuple(np.asarray(values) for values in drawn)
+        for name, values, dim in zip("xyz", arrays, dims):
+            if values.size != n * dim or (values.ndim > 1 and len(values) != n):
+                raise ValueError(
+                    f"scenario {self.spec or self.name or type(self).__name__} drew {name} of shape {values.shape} "
+                    f"for n = {n} and dim_{name} = {dim}: its sampler must return ({n}, {dim}) values"
+                )
+        arrays = tuple(values.reshape(n, dim) for values, dim in zip(arrays, dims))
         for name, values in zip("xyz", arrays):
             if values.dtype.kind in "fc" and not np.isfinite(values).all():
                 bad = int((~np.isfinite(values)).any(axis=1).sum())

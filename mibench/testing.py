@@ -4,8 +4,10 @@
 scikit-learn's ``check_estimator``, raises an AssertionError naming each property that broke,
 and returns the checks that did not apply with the reason. ``estimator_checks(spec)`` yields the
 checks one by one for ``pytest.mark.parametrize``; a check that does not apply raises
-:class:`CheckSkipped` (under pytest, a skip with its reason). ``assert_accurate`` bounds bias
-and RMSE on a scenario. The checks call the estimator on the samples as drawn, as benchmark runs do
+:class:`CheckSkipped` (under pytest, a skip with its reason). ``check_scenario(spec)`` and
+``scenario_checks(spec)`` do the same for a scenario: its samples and its truth against a
+computation independent of the code that gives it. ``assert_accurate`` bounds bias and RMSE on a
+scenario. The checks call the estimator on the samples as drawn, as benchmark runs do
 (``standardize=False``: rescaling would hide whether it depends on the units).
 """
 
@@ -21,7 +23,15 @@ from .estimator import Estimator, get_estimator
 from .intervals import mean_interval
 from .scenario import Scenario, get_scenario
 
-__all__ = ["check_estimator", "estimator_checks", "assert_accurate", "CheckSkipped", "REFERENCE_SCENARIOS"]
+__all__ = [
+    "check_estimator",
+    "estimator_checks",
+    "check_scenario",
+    "scenario_checks",
+    "assert_accurate",
+    "CheckSkipped",
+    "REFERENCE_SCENARIOS",
+]
 
 
 def _swapped(spec: str) -> str:
@@ -225,22 +235,119 @@ def estimator_checks(spec: str | Estimator, n: int = 400, types: tuple[str, str]
         yield Check(check.__name__, check)
 
 
-def check_estimator(spec: str | Estimator, n: int = 400, types: tuple[str, str] | None = None) -> dict[str, str]:
-    """Run every contract check; raise one AssertionError listing each property that broke.
-
-    Returns the checks that did not apply, each with its reason.
-    """
+def _run_checks(checks: Iterator[Check], kind: str) -> dict[str, str]:
     failures, skipped = [], {}
-    for check in estimator_checks(spec, n, types):
+    for check in checks:
         try:
             check.run()
         except CheckSkipped as exc:
             skipped[check.name] = str(exc)
         except AssertionError as exc:
             failures.append(f"{check.name}: {exc}")
+        except Exception as exc:  # noqa: BLE001 (a plugin's own error is a broken property too)
+            failures.append(f"{check.name}: raised {type(exc).__name__}: {exc}")
     if failures:
-        raise AssertionError("estimator failed the mibench contract:\n  " + "\n  ".join(failures))
+        raise AssertionError(f"{kind} failed the mibench contract:\n  " + "\n  ".join(failures))
     return skipped
+
+
+def check_estimator(spec: str | Estimator, n: int = 400, types: tuple[str, str] | None = None) -> dict[str, str]:
+    """Run every contract check; raise one AssertionError listing each property that broke.
+
+    Returns the checks that did not apply, each with its reason.
+    """
+    return _run_checks(estimator_checks(spec, n, types), "estimator")
+
+
+def _plug_in_cmi(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> tuple[float, float, float]:
+    r"""Plug-in I(X;Y|Z) of discrete samples, its first-order bias and its standard error.
+
+    .. math::
+
+        \hat I = \frac1N \sum_i \ln \frac{\hat p(x_i, y_i, z_i)\, \hat p(z_i)}{\hat p(x_i, z_i)\, \hat p(y_i, z_i)},
+        \qquad \text{bias} = \frac{K_{xyz} - K_{xz} - K_{yz} + K_z}{2N}
+
+    with K the number of distinct values seen (Miller 1955: each plug-in entropy is low by
+    (K − 1)/(2N)); the standard error is the sd of the summand over √N. A constant z gives I(X;Y).
+    """
+
+    def codes(*parts: np.ndarray) -> tuple[np.ndarray, int]:
+        _, inverse, counts = np.unique(np.hstack(parts), axis=0, return_inverse=True, return_counts=True)
+        return counts[inverse.reshape(-1)].astype(float), counts.size
+
+    (xyz, k_xyz), (xz, k_xz), (yz, k_yz), (zs, k_z) = codes(x, y, z), codes(x, z), codes(y, z), codes(z)
+    pointwise = np.log(xyz * zs / (xz * yz))
+    n = len(pointwise)
+    return float(pointwise.mean()), (k_xyz - k_xz - k_yz + k_z) / (2 * n), float(pointwise.std() / np.sqrt(n))
+
+
+def scenario_checks(spec: str | Scenario, draws: int = 400_000) -> Iterator[Check]:
+    """The contract checks of a scenario, each a callable that raises AssertionError on failure:
+    its samples have the declared shapes and come from the seed alone, and its truth agrees with
+    an independent computation on ``draws`` samples (a larger number for a large alphabet). The
+    truth is checked as the mean of ``log_pmi`` where the scenario has one, and for discrete x, y
+    (and z) as the bias-corrected plug-in value of the drawn table; a scenario with neither needs
+    its truth checked another way (quadrature, published values), which the skip says."""
+    scenario = get_scenario(spec)
+    label = scenario.spec
+    dims = (scenario.dim_x, scenario.dim_y, *((scenario.dim_z,) if scenario.conditional else ()))
+    tolerance = lambda se: 4 * se + 4 * scenario.truth.error + 1e-12  # noqa: E731
+
+    def draws_declared_shapes() -> None:
+        for n in (1, 2, 50):
+            shapes = [values.shape for values in scenario.sample(n, 3)]
+            assert shapes == [(n, dim) for dim in dims], f"{label}: sample({n}) has shapes {shapes}, not {dims}"
+
+    def reproducible_from_the_seed() -> None:
+        first, again = scenario.sample(50, 7), scenario.sample(50, np.random.default_rng(7))
+        for name, a, b in zip("xyz", first, again):
+            assert np.array_equal(a, b), f"{label}: seed 7 drew another {name} the second time (a global generator?)"
+        other = scenario.sample(50, 8)
+        assert not all(np.array_equal(a, b) for a, b in zip(first, other, strict=True)), (
+            f"{label}: seeds 7 and 8 drew the same sample (the generator is not used?)"
+        )
+
+    def truth_matches_monte_carlo_of_log_pmi() -> None:
+        if not scenario.has_log_pmi:
+            raise CheckSkipped("no log_pmi")
+        if scenario.conditional:
+            raise CheckSkipped("log_pmi is pointwise I(X;Y), and the truth of a conditional scenario I(X;Y|Z)")
+        x, y = scenario.sample(draws, 2024)
+        pmi = scenario.log_pmi(x, y)
+        assert np.all(np.isfinite(pmi)), f"{label}: log_pmi is not finite at {int((~np.isfinite(pmi)).sum())} samples"
+        mean, se = float(pmi.mean()), float(pmi.std() / np.sqrt(pmi.size))
+        assert abs(mean - scenario.mi) <= tolerance(se), (
+            f"{label}: truth {scenario.mi:.6f} nats, but log_pmi averages {mean:.6f} ± {se:.1e} over {draws:,} draws"
+        )
+
+    def truth_matches_the_drawn_table() -> None:
+        if {scenario.x_type, scenario.y_type, scenario.z_type or "discrete"} != {"discrete"}:
+            raise CheckSkipped("not every variable is discrete")
+        if scenario.quantity == "te":
+            raise CheckSkipped("the rows are time points of one series: the i.i.d. standard error does not hold")
+        x, y, *z = scenario.sample(draws, 99)
+        value, bias, se = _plug_in_cmi(x, y, z[0] if z else np.zeros((draws, 1)))
+        cells = len(np.unique(np.hstack([x, y, *z]), axis=0))
+        if cells > draws / 100:
+            raise CheckSkipped(f"{cells:,} cells seen in {draws:,} draws: too few draws per cell for the correction")
+        assert abs(value - bias - scenario.mi) <= tolerance(se) + 1e-4, (
+            f"{label}: truth {scenario.mi:.6f} nats, but the table of {draws:,} draws gives {value - bias:.6f} "
+            f"± {se:.1e} (plug-in {value:.6f} less its bias {bias:.1e})"
+        )
+
+    for check in (
+        draws_declared_shapes,
+        reproducible_from_the_seed,
+        truth_matches_monte_carlo_of_log_pmi,
+        truth_matches_the_drawn_table,
+    ):
+        yield Check(check.__name__, check)
+
+
+def check_scenario(spec: str | Scenario, draws: int = 400_000) -> dict[str, str]:
+    """Run every scenario contract check (:func:`scenario_checks`); raise one AssertionError listing
+    each that broke. Returns the checks that did not apply, each with its reason."""
+    return _run_checks(scenario_checks(spec, draws), "scenario")
 
 
 def assert_accurate(

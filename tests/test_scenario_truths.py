@@ -5,65 +5,35 @@ import pytest
 
 import mibench
 from mibench.scenario import SCENARIOS
+from mibench.testing import scenario_checks
 
 SPECS = [f"{entry.name}-v{entry.version}" for entry in SCENARIOS.entries()]
 
 
+#: Large alphabets are checked against their table at a size that the draws sample well (their
+#: log_pmi is checked at full size).
+WELL_SAMPLED = {"zipf_channel": "zipf_channel(k=30, error=0.3)"}
+CONTRACT = [
+    pytest.param(spec, check.name, id=f"{spec.split('-v')[0]}-{check.name}")
+    for spec in SPECS
+    for check in scenario_checks(spec)
+] + [pytest.param(spec, "truth_matches_the_drawn_table", id=spec) for spec in WELL_SAMPLED.values()]
+
+
+@pytest.mark.parametrize("spec, check", CONTRACT)
+def test_scenario_contract(spec, check):
+    """Shapes and seeding; the truth against the mean of log_pmi over 400,000 draws and, for
+    discrete variables, against the bias-corrected plug-in value of their table
+    (mibench.testing.scenario_checks), within 4 standard errors (+ the truth's own error)."""
+    next(c for c in scenario_checks(spec) if c.name == check)()
+
+
 @pytest.mark.parametrize("spec", SPECS)
-def test_shapes_types_and_determinism(spec):
+def test_declared_types_and_quantity(spec):
     scenario = mibench.get_scenario(spec)
-    drawn = scenario.sample(50, 3)
-    dims = (scenario.dim_x, scenario.dim_y, *((scenario.dim_z,) if scenario.conditional else ()))
-    assert [values.shape for values in drawn] == [(50, dim) for dim in dims]
     assert scenario.x_type in ("continuous", "discrete", "mixed")
     assert scenario.quantity in ("mi", "cmi", "te") and (scenario.quantity == "mi") != scenario.conditional
-    for first, again in zip(drawn, scenario.sample(50, np.random.default_rng(3)), strict=True):
-        np.testing.assert_array_equal(first, again)
     assert np.isfinite(scenario.mi)
-
-
-@pytest.mark.parametrize("spec", SPECS)
-def test_truth_matches_monte_carlo_of_log_pmi(spec):
-    """Î_MC = mean log p(x,y)/(p(x)p(y)) over fresh draws, within 4 standard errors (+ the truth's own error)."""
-    scenario = mibench.get_scenario(spec)
-    if not scenario.has_log_pmi:
-        pytest.skip("no tractable log_pmi")
-    x, y = scenario.sample(400_000, 2024)
-    pmi = scenario.log_pmi(x, y)
-    assert np.all(np.isfinite(pmi))
-    se = pmi.std() / np.sqrt(pmi.size)
-    assert abs(pmi.mean() - scenario.mi) <= 4 * se + 4 * scenario.truth.error + 1e-12
-
-
-#: Large alphabets are checked at a size that 10^6 draws sample well (their log_pmi is checked at full size).
-WELL_SAMPLED = {"zipf_channel": "zipf_channel(k=30, error=0.3)"}
-DISCRETE_SPECS = [
-    WELL_SAMPLED.get(spec.split("-v")[0], spec)
-    for spec in SPECS
-    if {mibench.get_scenario(spec).x_type, mibench.get_scenario(spec).y_type} == {"discrete"}
-    and not mibench.get_scenario(spec).conditional  # conditional tables: tests/test_conditional.py
-]
-
-
-@pytest.mark.parametrize("spec", DISCRETE_SPECS)
-def test_discrete_truth_matches_empirical_table(spec):
-    """Plug-in MI of 10^6 draws, less its first-order bias (Kx-1)(Ky-1)/(2N), within 4 SE of the truth."""
-    scenario = mibench.get_scenario(spec)
-    n = 1_000_000
-    x, y = scenario.sample(n, 99)
-    _, a = np.unique(x, axis=0, return_inverse=True)
-    _, b = np.unique(y, axis=0, return_inverse=True)
-    a, b = a.ravel(), b.ravel()
-    table = np.zeros((a.max() + 1, b.max() + 1))
-    np.add.at(table, (a, b), 1)
-    p = table / n
-    px, py = p.sum(1, keepdims=True), p.sum(0, keepdims=True)
-    nz = p > 0
-    empirical = np.sum(p[nz] * np.log(p[nz] / (px @ py)[nz]))
-    bias = (table.shape[0] - 1) * (table.shape[1] - 1) / (2 * n)
-    pointwise = np.log(p[a, b] / (px[a, 0] * py[0, b]))
-    se = pointwise.std() / np.sqrt(n)
-    assert abs(empirical - bias - scenario.mi) <= 4 * se + 1e-4
 
 
 @pytest.mark.parametrize(
@@ -192,3 +162,89 @@ def test_transforms_keep_the_base_truth_and_say_what_was_applied():
 
 def test_at_least_25_families():
     assert len(SPECS) >= 25
+
+
+class _Gaussian(mibench.Scenario):
+    """A correlated Gaussian pair, ρ = 0.6: I = −½ ln(1 − ρ²) = 0.2231 (altered below)."""
+
+    rho = 0.6
+
+    def _truth(self):
+        return mibench.Truth(-0.5 * np.log(1 - self.rho**2), "closed form")
+
+    def _sample(self, n, rng):
+        x = rng.normal(size=n)
+        return x, self.rho * x + np.sqrt(1 - self.rho**2) * rng.normal(size=n)
+
+    def log_pmi(self, x, y):
+        x, y, r = x[:, 0], y[:, 0], self.rho
+        return -0.5 * np.log(1 - r * r) - (r * r * (x * x + y * y) - 2 * r * x * y) / (2 * (1 - r * r))
+
+
+class _Channel(mibench.Scenario):
+    """A binary symmetric channel with error 0.1 on a fair bit: I = ln 2 − H(0.1) = 0.3681."""
+
+    x_type = y_type = "discrete"
+
+    def _truth(self):
+        return mibench.Truth(float(np.log(2) + 0.9 * np.log(0.9) + 0.1 * np.log(0.1)), "closed form")
+
+    def _sample(self, n, rng):
+        x = rng.integers(0, 2, n)
+        return x, x ^ (rng.random(n) < 0.1)
+
+
+@pytest.mark.parametrize(
+    "base, changes, failed, message",
+    [
+        (_Gaussian, {}, None, None),
+        (_Channel, {}, None, None),
+        (
+            _Gaussian,
+            {"_truth": lambda self: mibench.Truth(0.25, "closed form")},
+            "truth_matches_monte_carlo_of_log_pmi",
+            "truth 0.250000 nats, but log_pmi averages 0.22",
+        ),
+        (
+            _Channel,
+            {"_truth": lambda self: mibench.Truth(0.38, "closed form")},
+            "truth_matches_the_drawn_table",
+            "truth 0.380000 nats, but the table of 400,000 draws gives 0.36",
+        ),
+        (
+            _Gaussian,
+            {"_sample": lambda self, n, rng: (np.random.normal(size=n), np.random.normal(size=n))},
+            "reproducible_from_the_seed",
+            "seed 7 drew another x the second time",
+        ),
+        (
+            _Gaussian,
+            {"_sample": lambda self, n, rng: _Gaussian._sample(self, n, np.random.default_rng(0))},
+            "reproducible_from_the_seed",
+            "seeds 7 and 8 drew the same sample",
+        ),
+        (_Gaussian, {"dim_y": 2}, "draws_declared_shapes", "drew y of shape (1,) for n = 1 and dim_y = 2"),
+        (
+            _Gaussian,
+            {"_sample": lambda self, n, rng: tuple(v[None, :] for v in _Gaussian._sample(self, n, rng))},
+            "draws_declared_shapes",
+            "drew x of shape (1, 2) for n = 2 and dim_x = 1",
+        ),  # was reshaped, pairs scrambled
+    ],
+)
+def test_the_scenario_contract_finds_a_plugins_defects(base, changes, failed, message):
+    from mibench.testing import check_scenario
+
+    name = f"test_contract_{base.__name__.strip('_').lower()}_{'_'.join(changes) or 'sound'}_{len(SCENARIOS.entries())}"
+    mibench.register_scenario(name)(type(name, (base,), dict(changes)))
+    if failed is None:
+        assert check_scenario(name) == {
+            "truth_matches_the_drawn_table" if base is _Gaussian else "truth_matches_monte_carlo_of_log_pmi": (
+                "not every variable is discrete" if base is _Gaussian else "no log_pmi"
+            )
+        }
+        return
+    with pytest.raises(AssertionError) as raised:
+        check_scenario(name)
+    assert f"scenario failed the mibench contract:\n  {failed}: " in str(raised.value)
+    assert message in str(raised.value)
