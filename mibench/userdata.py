@@ -3,6 +3,7 @@ permutation p-value."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from collections.abc import Callable, Sequence
@@ -24,6 +25,33 @@ __all__ = ["read_table", "split_column_names", "resolve_columns", "lagged_table"
 NUMERIC_SHARE = 0.8
 
 
+#: Formats read_table refuses by name (read as delimited text, they gave an empty or one-column table).
+OTHER_FORMATS = frozenset(
+    [
+        ".xlsx",
+        ".xlsm",
+        ".xls",
+        ".ods",
+        ".json",
+        ".jsonl",
+        ".feather",
+        ".arrow",
+        ".h5",
+        ".hdf5",
+        ".sav",
+        ".dta",
+        ".sas7bdat",
+        ".pkl",
+        ".pickle",
+        ".npy",
+        ".npz",
+        ".mat",
+    ]
+)
+
+#: Compression that pandas undoes from the file's suffix.
+COMPRESSED = frozenset([".gz", ".bz2", ".xz", ".zip", ".zst"])
+
 #: Numbers in text that a table reader leaves as text unless told their format: how each looks, and
 #: the ``mibench estimate`` options that read it.
 NUMBER_FORMATS = (
@@ -43,32 +71,56 @@ AFFIXED_NUMBER = r"(\D*?)\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(\
 UNIT_SIGNS = frozenset("%‰$€£¥")
 
 
-def read_table(path: str | Path, decimal: str = ".", thousands: str | None = None) -> pd.DataFrame:
+def read_table(
+    path: str | Path, decimal: str = ".", thousands: str | None = None, encoding: str = "utf-8"
+) -> pd.DataFrame:
     """A Parquet file, or a delimited text file: tab-separated for .tsv and .tab, else comma-separated,
-    or whatever one delimiter the header shows (semicolons, tabs) when it has no comma.
-    ``decimal`` and ``thousands``: the characters a text file's numbers use (as pandas' read_csv)."""
+    or whatever one delimiter the header shows (semicolons, tabs) when it has no comma; compressed
+    text (.gz, .bz2, .xz, .zip, .zst) is read too. ``decimal`` and ``thousands``: the characters a text
+    file's numbers use (as pandas' read_csv); ``encoding``: its characters' (a byte-order mark is
+    skipped)."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no file at {str(path)!r}")
     if path.suffix in (".parquet", ".pq"):
         return pd.read_parquet(path)
+    compressed = path.suffix.lower() in COMPRESSED
+    suffix = Path(path.stem).suffix.lower() if compressed else path.suffix.lower()
+    with open(path, "rb") as file:
+        binary = b"\0" in file.read(4096) and not compressed
+    if suffix in OTHER_FORMATS or binary:
+        kind = f"{suffix} files" if suffix in OTHER_FORMATS else "binary files"
+        raise ValueError(f"{str(path)!r}: mibench reads CSV, TSV or Parquet tables, not {kind}; save it as CSV first")
     if decimal == thousands:
         raise ValueError(f"decimal and thousands separators must differ, got {decimal!r} for both")
-    with open(path, encoding="utf-8-sig", errors="replace") as file:
-        header = file.readline()
-    options: dict[str, object] = {"sep": ","}
-    if path.suffix in (".tsv", ".tab"):
-        options = {"sep": "\t"}
-    elif "," not in header and any(mark in header for mark in ";\t|"):
-        options = {"sep": None, "engine": "python"}  # csv.Sniffer finds the delimiter
     try:
-        table = pd.read_csv(path, **options, decimal=decimal, thousands=thousands)
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ValueError(f"unknown encoding {encoding!r} (utf-8, cp1252 and latin-1 are common)") from None
+    encoding = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+    try:
+        first = pd.read_csv(
+            path, sep="\x1f", header=None, nrows=1, dtype=str, quoting=csv.QUOTE_NONE, encoding=encoding
+        )
+        header = str(first.iloc[0, 0])  # the first line whole: \x1f (unit separator) is in no table
+        options: dict[str, object] = {"sep": ","}
+        if suffix in (".tsv", ".tab"):
+            options = {"sep": "\t"}
+        elif "," not in header and any(mark in header for mark in ";\t|"):
+            options = {"sep": None, "engine": "python"}  # csv.Sniffer finds the delimiter
+        read = lambda **extra: pd.read_csv(path, **options, encoding=encoding, **extra)  # noqa: E731
+        table = read(decimal=decimal, thousands=thousands)
+        if thousands is not None:
+            _check_thousands(table, read(dtype=str, keep_default_na=False), decimal, thousands)
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"{str(path)!r} is not {encoding.removesuffix('-sig')} text ({exc.reason}): "
+            f"name its encoding (--encoding cp1252 for a file saved by Excel on Windows, or latin-1)"
+        ) from None
     except pd.errors.EmptyDataError:
         raise ValueError(f"{str(path)!r} is empty: no header, no rows") from None
     except (pd.errors.ParserError, csv.Error) as exc:
         raise ValueError(f"{str(path)!r} cannot be read as a table: {exc}") from None
-    if thousands is not None:
-        _check_thousands(table, pd.read_csv(path, **options, dtype=str, keep_default_na=False), decimal, thousands)
     return table
 
 

@@ -228,6 +228,35 @@ def test_a_column_name_with_a_comma_is_taken_whole(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["estimate"] == mibench.estimate(a, np.c_[b, c], "ksg")
 
 
+def test_other_formats_encodings_and_compressed_tables(tmp_path, capsys):
+    # An .xlsx or .json file was read as CSV ("the table has no rows"); a cp1252 file ended in
+    # "'utf-8' codec can't decode byte ..."; a semicolon .csv.gz was sniffed from its compressed bytes.
+    rng = np.random.default_rng(13)
+    a = rng.normal(size=200)
+    b = a + rng.normal(size=200)
+    table = pd.DataFrame({"a": a, "Größe": b})
+    options = ["--x", "a", "--y", "Größe", "-e", "ksg", "--format", "json", "--permutations", "0", "--subsamples", "0"]
+    for name, message in [
+        ("t.xlsx", "mibench reads CSV, TSV or Parquet tables, not .xlsx files; save it as CSV first"),
+        ("t.json", "not .json files"),
+        ("t.csv", "not binary files"),
+    ]:
+        if name.endswith(".json"):
+            table.to_json(tmp_path / name)
+        else:
+            (tmp_path / name).write_bytes(b"PK\x03\x04\0\0")  # a zip archive's first bytes, as .xlsx has
+        assert main(["estimate", str(tmp_path / name), *options]) == 1
+        assert message in capsys.readouterr().err
+    table.to_csv(tmp_path / "w.csv", sep=";", index=False, encoding="cp1252")
+    assert main(["estimate", str(tmp_path / "w.csv"), *options]) == 1
+    assert "is not utf-8 text (invalid start byte): name its encoding (--encoding cp1252" in capsys.readouterr().err
+    for name, extra in [("w.csv", ["--encoding", "cp1252"]), ("s.csv.gz", []), ("s.tsv.bz2", [])]:
+        if name != "w.csv":
+            table.to_csv(tmp_path / name, sep="\t" if ".tsv" in name else ";", index=False)
+        assert main(["estimate", str(tmp_path / name), *options, *extra]) == 0
+        assert json.loads(capsys.readouterr().out)["estimate"] == mibench.estimate(a, b, "ksg")
+
+
 def test_a_thousands_separator_out_of_place_is_refused(tmp_path, capsys):
     path = tmp_path / "t.csv"
     path.write_text("a;b\n1.234,5;0,5\n2.000,25;1.5\n3,5;2,5\n")  # 1.5 in b, read with thousands='.', was 15

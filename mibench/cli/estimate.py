@@ -52,6 +52,7 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--decimal", default=".", help="the decimal mark of a text table's numbers (default .)")
     parser.add_argument("--thousands", help="the thousands separator of a text table's numbers (default none)")
+    parser.add_argument("--encoding", default="utf-8", help="a text table's character encoding (default utf-8)")
     parser.add_argument("--units", choices=["nats", "bits"], default="nats")
     parser.add_argument("--format", choices=["text", "json"], default="text")
 
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"{', '.join(given)}: only with --te (a transfer entropy)")
     if args.te:
         lags = {name: 1 if value is None else value for name, value in lags.items()}
-    table = read_table(args.table, decimal=args.decimal, thousands=args.thousands)
+    table = read_table(args.table, decimal=args.decimal, thousands=args.thousands, encoding=args.encoding)
     result = estimate_table(
         table,
         split_column_names(args.x, table),
