@@ -40,7 +40,8 @@ def check_variable_type(value: str, what: str = "variable type") -> str:
 
 
 def as_2d(values: Any, name: str) -> np.ndarray:
-    """Turn array-like input into a 2-D array of shape (n_samples, n_features)."""
+    """Turn array-like input into a 2-D array of shape (n_samples, n_features); an object array
+    holding only numbers becomes a numeric one."""
     if isinstance(values, PANDAS):
         values = values.to_numpy()
     if np.ma.isMaskedArray(values):
@@ -79,6 +80,10 @@ def as_2d(values: Any, name: str) -> np.ndarray:
         raise ValueError(f"{name} is empty: it has no samples")
     if array.shape[1] == 0:
         raise ValueError(f"{name} has no features (shape {array.shape})")
+    if array.dtype.kind == "O":  # numbers in an object array (a mixed DataFrame's .values) are numbers
+        numbers = pd.DataFrame(array).infer_objects()
+        if all(kind in "iuf" for kind in numbers.dtypes.map(lambda dtype: dtype.kind)):
+            array = numbers.to_numpy()
     return array
 
 

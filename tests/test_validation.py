@@ -21,6 +21,22 @@ def test_discrete_labels_of_any_hashable_type():
     assert sorted_codes[:, 0].tolist() == [1, 0, 2]
 
 
+def test_numbers_in_an_object_array_are_numbers():
+    # A mixed DataFrame's .values holds Python floats and ints as objects: they were typed as labels,
+    # so ksg refused them ("x must be numeric for ksg: it holds labels") and gcmi took them as classes.
+    rng = np.random.default_rng(1)
+    table = pd.DataFrame({"a": rng.normal(size=300), "k": rng.integers(0, 3, 300), "name": "u"})
+    y = table["a"] + rng.normal(size=300)
+    values = table.to_numpy()
+    assert values.dtype == object
+    assert mibench.estimate(values[:, 0], y) == mibench.estimate(table["a"].to_numpy(dtype=float), y)
+    assert mibench.estimate(values[:, :2], y, "mixed_ksg", x_type="mixed") == mibench.estimate(
+        table[["a", "k"]].to_numpy(dtype=float), y, "mixed_ksg", x_type="mixed"
+    )
+    assert validate_variable(values[:, 1], "discrete").ravel().tolist() == table["k"].tolist()  # codes 0..2
+    assert mibench.validation.infer_variable_type(values[:, 2:], "x") == "discrete"  # text stays labels
+
+
 def test_dataframe_input():
     x = validate_variable(pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}), "continuous")
     assert x.shape == (2, 2)
