@@ -6,7 +6,8 @@ standard error are computed as ``mibench estimate`` does. Reported: how often th
 the estimator's own mean (what a standard error can cover) and how often it holds the true MI
 (which it misses by the estimator's bias). Transfer entropy is estimated on pairs of series
 (serially dependent rows), with the standard error from halves made of whole stretches of time (5 of
-10), and for comparison from random halves of the rows; on series without coupling (TE 0), how often p ≤ 0.05.
+10), and for comparison from random halves of the rows; on series without coupling (TE 0), and on
+series with a common driver given it (conditional TE 0), how often p ≤ 0.05.
 Below ``MIN_STDERR_N`` samples ``mibench estimate`` gives no standard error: section ``small`` shows
 the coverage that the half-sample standard error would have there.
 
@@ -44,10 +45,14 @@ SMALL_CASES = [
     for estimator, scenario in (("ksg", "gaussian(rho=0.6)"), ("plugin", "symmetric_channel(k=4, error=0.2)"))
     for n in (8, 16, 32, 64, MIN_STDERR_N)
 ]
+#: Series W, X, Y where W drives X and Y one step later: the TE X → Y given W is 0 (``--z w``).
+COMMON_DRIVER = "common driver W → X, W → Y, given W"
 NULL_CASES = [
     ("gaussian", "var1_te(a=0.9, b=0.9, c=0.0)", 500),
     ("ksg", "var1_te(a=0.9, b=0.9, c=0.0)", 500),
     ("plugin", "markov_te(flip=0.05, coupling=0.0, noise=0.05)", 500),
+    ("gaussian", COMMON_DRIVER, 500),
+    ("ksg", COMMON_DRIVER, 500),
 ]
 
 
@@ -56,6 +61,18 @@ def series_table(scenario: str, n: int, seed: int) -> pd.DataFrame:
     t = 1..n give X_0..X_{n-1} and Y_0..Y_n; X_n, never used, is repeated from X_{n-1}."""
     x, y, z = mibench.get_scenario(scenario).sample(n, seed)
     return pd.DataFrame({"source": np.append(x[:, 0], x[-1, 0]), "target": np.append(z[0, 0], y[:, 0])})
+
+
+def common_driver_table(_scenario: str, n: int, seed: int) -> pd.DataFrame:
+    """W_t = 0.8 W_{t-1} + e, X_t = 0.5 X_{t-1} + 0.8 W_{t-1} + e', Y_t = 0.5 Y_{t-1} + 0.8 W_{t-1} + e'':
+    given W_{t-1}, Y_t depends on nothing else, so the TE X → Y given W is 0 (without W it is not)."""
+    noise = np.random.default_rng(seed).standard_normal((n + 1, 3))
+    w, x, y = np.zeros(n + 1), np.zeros(n + 1), np.zeros(n + 1)
+    for t in range(1, n + 1):
+        w[t] = 0.8 * w[t - 1] + noise[t, 0]
+        x[t] = 0.5 * x[t - 1] + 0.8 * w[t - 1] + noise[t, 1]
+        y[t] = 0.5 * y[t - 1] + 0.8 * w[t - 1] + noise[t, 2]
+    return pd.DataFrame({"source": x, "target": y, "w": w})
 
 
 def te_coverage(estimator: str, scenario: str, n: int, samples: int) -> dict[str, object]:
@@ -79,12 +96,14 @@ def te_coverage(estimator: str, scenario: str, n: int, samples: int) -> dict[str
 
 
 def null_rejections(estimator: str, scenario: str, n: int, samples: int, permutations: int = 19) -> dict[str, object]:
+    driven = scenario == COMMON_DRIVER
     p_values = [
         estimate_table(
-            series_table(scenario, n, 30_000 + sample),
+            (common_driver_table if driven else series_table)(scenario, n, 30_000 + sample),
             ["source"],
             ["target"],
             estimator,
+            z=["w"] if driven else None,
             history=1,
             permutations=permutations,
             subsamples=0,

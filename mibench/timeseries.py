@@ -4,12 +4,20 @@ r"""Transfer entropy as conditional MI: two time series embedded as (source past
 
 with target history length k (``history``), source history length l (``source_history``) and
 source delay u (``delay``; Schreiber's definition has u = 1). Any conditional-MI estimator then
-estimates the TE from the three embedded variables; their rows are serially dependent.
+estimates the TE from the three embedded variables; their rows are serially dependent. Given
+further series W (``conditions``), the conditional transfer entropy
+
+.. math:: T_{X\to Y \mid W} = I\left(Y_t;\ X_{t-u}, \dots \mid Y_{t-1}, \dots, Y_{t-k},\ W_{t-1}, \dots, W_{t-k}\right)
+
+conditions on their values over the target's history window as well (Lizier et al. 2008), so
+that a common driver of X and Y gives no transfer entropy.
 
 References
 ----------
 Schreiber, T. (2000). Measuring information transfer. Phys. Rev. Lett. 85, 461.
 Wibral, M., et al. (2013). Measuring information-transfer delays. PLoS ONE 8(2), e55809.
+Lizier, J. T., Prokopenko, M., Zomaya, A. Y. (2008). Local information transfer as a
+spatiotemporal filter for complex systems. Phys. Rev. E 77, 026110.
 """
 
 from __future__ import annotations
@@ -25,13 +33,14 @@ __all__ = ["embedding_times", "transfer_entropy_variables"]
 
 
 def transfer_entropy_variables(
-    source: Any, target: Any, history: int = 1, source_history: int = 1, delay: int = 1
+    source: Any, target: Any, history: int = 1, source_history: int = 1, delay: int = 1, conditions: Any = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""The variables whose conditional MI I(x; y | z) is the transfer entropy from source to target.
 
     .. math:: x_t = (X_{t-u}, \dots, X_{t-u-l+1}), \quad y_t = Y_t, \quad z_t = (Y_{t-1}, \dots, Y_{t-k})
 
     for every time t with a full history: t = m, ..., T − 1 with m = max(k, u + l − 1), so T − m rows.
+    Given ``conditions`` W, z_t also holds (W_{t-1}, ..., W_{t-k}): the conditional transfer entropy.
 
     Parameters
     ----------
@@ -44,12 +53,15 @@ def transfer_entropy_variables(
         l, the number of past source values.
     delay : int
         u, the lag of the most recent source value used (1: the value just before t).
+    conditions : array-like, shape (T,) or (T, d), optional
+        Further series to condition on, at the target's lags 1, ..., k.
 
     Returns
     -------
     x, y, z : ndarray
-        Shapes (T − m, l·d_source), (T − m, d_target) and (T − m, k·d_target); x's columns are the
-        source at lags u, u + 1, ...; z's the target at lags 1, 2, ...
+        Shapes (T − m, l·d_source), (T − m, d_target) and (T − m, k·(d_target + d_conditions)); x's
+        columns are the source at lags u, u + 1, ...; z's the target at lags 1, 2, ..., then the
+        conditions at lags 1, 2, ...
 
     Examples
     --------
@@ -61,15 +73,20 @@ def transfer_entropy_variables(
     Schreiber, T. (2000). Measuring information transfer. Phys. Rev. Lett. 85, 461.
     Wibral, M., et al. (2013). Measuring information-transfer delays. PLoS ONE 8(2), e55809.
     """
-    source, target = as_2d(source, "source"), as_2d(target, "target")
-    if len(source) != len(target):
+    series = {"source": as_2d(source, "source"), "target": as_2d(target, "target")}
+    if conditions is not None:
+        series["conditions"] = as_2d(conditions, "conditions")
+    if len({len(values) for values in series.values()}) > 1:
+        lengths = ", ".join(f"{len(values)}" for values in series.values())
         raise ValueError(
-            f"source and target must be series of the same length (time along the first axis); "
-            f"got {len(source)} and {len(target)} time points"
+            f"{' and '.join(series)} must be series of the same length (time along the first axis); "
+            f"got {lengths} time points"
         )
+    source, target = series["source"], series["target"]
     now, source_lags, target_lags = embedding_times(len(target), history, source_history, delay)
     x = np.hstack([source[now - lag] for lag in source_lags])
-    z = np.hstack([target[now - lag] for lag in target_lags])
+    pasts = [target] + ([series["conditions"]] if conditions is not None else [])
+    z = np.hstack([values[now - lag] for values in pasts for lag in target_lags])
     return x, target[now], z
 
 

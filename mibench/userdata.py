@@ -384,14 +384,21 @@ def null_permutations(z: np.ndarray, z_type: str) -> Callable[[np.random.Generat
 
 
 def lagged_table(
-    table: pd.DataFrame, x: Sequence[str], y: Sequence[str], history: int, source_history: int, delay: int
+    table: pd.DataFrame,
+    x: Sequence[str],
+    y: Sequence[str],
+    history: int,
+    source_history: int,
+    delay: int,
+    z: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, list[str], list[str], list[str]]:
-    """The variables of the transfer entropy x → y (:func:`mibench.transfer_entropy_variables`) from
-    a table whose rows are time points in order: its columns, x's at the source lags, y's now, y's
-    at the target lags (each keeps its column's dtype), and the names of the three groups."""
+    """The variables of the transfer entropy x → y, given the series ``z`` if any
+    (:func:`mibench.transfer_entropy_variables`), from a table whose rows are time points in order:
+    its columns, x's at the source lags, y's now, y's and then z's at the target lags (each keeps
+    its column's dtype), and the names of the three groups."""
     now, source_lags, target_lags = embedding_times(len(table), history, source_history, delay)
     groups = {"x": [(c, lag) for lag in source_lags for c in x], "y": [(c, 0) for c in y]}
-    groups["z"] = [(c, lag) for lag in target_lags for c in y]
+    groups["z"] = [(c, lag) for series in (y, z) for lag in target_lags for c in series]
     columns = {
         f"{column}[t-{lag}]" if lag else f"{column}[t]": table[column].iloc[now - lag].reset_index(drop=True)
         for pairs in groups.values()
@@ -438,21 +445,17 @@ def estimate_table(
 
     With ``history`` (k), the rows are time points in order, x the source series and y the target:
     the estimate is I(y_t; x_{t-u}, ..., x_{t-u-l+1} | y_{t-1}, ..., y_{t-k}) (:func:`lagged_table`,
-    l = ``source_history``, u = ``delay``), ``jitter`` goes to each series once, before the
-    embedding (a time point keeps one value at every lag), the standard error comes from
-    stretches of time, and the p-value from the permutations given the target's past
-    (approximate: the rows are serially dependent).
+    l = ``source_history``, u = ``delay``); given z, the conditional transfer entropy, which also
+    conditions on z_{t-1}, ..., z_{t-k} (z of the target's type). ``jitter`` goes to each series
+    once, before the embedding (a time point keeps one value at every lag), the standard error
+    comes from stretches of time, and the p-value from the permutations given the target's past
+    (and z's; approximate: the rows are serially dependent).
     """
     permutations = positive_int(permutations, "permutations", minimum=0)
     subsamples = positive_int(subsamples, "subsamples", minimum=0)
     x, y = resolve_columns(table, x, "x"), resolve_columns(table, y, "y")
     if history is None and (source_history, delay) != (1, 1):
         raise ValueError("source_history and delay describe a transfer entropy: give its history too")
-    if z and history is not None:
-        raise ValueError(
-            "a transfer entropy conditions on the target's own past; z columns cannot be added to it "
-            "(embed further series yourself with mibench.transfer_entropy_variables)"
-        )
     if z:
         z = resolve_columns(table, z, "z")
     elif z_type:
@@ -467,7 +470,14 @@ def estimate_table(
     x_type = x_type or infer_variable_type(table[list(x)], "x")
     y_type = y_type or infer_variable_type(table[list(y)], "y")
     if history is not None:  # each series rescaled and jittered once per time point, not once per lag
-        kinds = {**dict.fromkeys(x, x_type), **dict.fromkeys(y, y_type)}
+        if z:  # a conditional transfer entropy: z's past joins the target's, so it must be of y's type
+            z_type = z_type or infer_variable_type(table[list(z)], "z")
+            if z_type != y_type:
+                raise ValueError(
+                    f"a transfer entropy given z conditions on the target's past and z's past together, so z must "
+                    f"be of the target's type ({y_type}), not {z_type}"
+                )
+        kinds = {**dict.fromkeys(x, x_type), **dict.fromkeys(y, y_type), **dict.fromkeys(z or (), y_type)}
         numeric = [c for c, kind in kinds.items() if kind != "discrete" and pd.api.types.is_numeric_dtype(table[c])]
         table = table.copy()
         if flag(standardize, "standardize") and numeric:
@@ -477,7 +487,7 @@ def estimate_table(
             noisy = [c for c in numeric if kinds[c] == "continuous"]
             table[noisy] = scale_aware_noise(table[noisy].to_numpy(dtype=float), jitter, derived_generator(seed, 5))
             jitter = 0.0
-        table, x, y, z = lagged_table(table, x, y, history, source_history, delay)
+        table, x, y, z = lagged_table(table, x, y, history, source_history, delay, z or ())
         z_type = y_type
     z_type = (z_type or infer_variable_type(table[list(z)], "z")) if z else None
     from .recommend import describe_scenarios, recommend

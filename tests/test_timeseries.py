@@ -14,11 +14,12 @@ from mibench.recommend import recommend, reference_summary
 from mibench.userdata import _half_sample_stderr, estimate_table, lagged_table
 
 
-def embed_by_loop(source, target, k, m, u):
-    """Row by row from the definition: x_t = (X_{t-u}, ..., X_{t-u-m+1}), y_t = Y_t, z_t = (Y_{t-1}, ..., Y_{t-k})."""
+def embed_by_loop(source, target, k, m, u, conditions=()):
+    """Row by row from the definition: x_t = (X_{t-u}, ..., X_{t-u-m+1}), y_t = Y_t, z_t = (Y_{t-1}, ..., Y_{t-k},
+    then each condition series W_{t-1}, ..., W_{t-k} in turn)."""
     rows = [t for t in range(len(target)) if t - k >= 0 and t - u - m + 1 >= 0]
     x = [[source[t - u - j] for j in range(m)] for t in rows]
-    z = [[target[t - j] for j in range(1, k + 1)] for t in rows]
+    z = [[series[t - j] for series in (target, *conditions) for j in range(1, k + 1)] for t in rows]
     return np.array(x), np.array([[target[t]] for t in rows]), np.array(z)
 
 
@@ -28,6 +29,42 @@ def test_the_embedding_is_the_definitions(k, m, u):
     got = transfer_entropy_variables(source, target, history=k, source_history=m, delay=u)
     for mine, expected in zip(got, embed_by_loop(source, target, k, m, u), strict=True):
         np.testing.assert_array_equal(mine, expected)
+    got = transfer_entropy_variables(source, target, history=k, source_history=m, delay=u, conditions=-source)
+    for mine, expected in zip(got, embed_by_loop(source, target, k, m, u, conditions=[-source]), strict=True):
+        np.testing.assert_array_equal(mine, expected)
+
+
+def common_driver(steps: int = 3000, seed: int = 5) -> pd.DataFrame:
+    """W drives X and Y one step later (VAR(1)): X's past tells of W's, so TE X → Y > 0, but given W's
+    past, Y_t depends on nothing else: the conditional TE X → Y | W is exactly 0."""
+    rng = np.random.default_rng(seed)
+    w, x, y = np.zeros(steps), np.zeros(steps), np.zeros(steps)
+    for t in range(1, steps):
+        w[t] = 0.8 * w[t - 1] + rng.standard_normal()
+        x[t] = 0.5 * x[t - 1] + 0.8 * w[t - 1] + rng.standard_normal()
+        y[t] = 0.5 * y[t - 1] + 0.8 * w[t - 1] + rng.standard_normal()
+    return pd.DataFrame({"x": x, "y": y, "w": w})
+
+
+def test_conditioning_on_a_common_driver_removes_its_transfer_entropy(tmp_path, capsys):
+    from mibench.cli import main
+
+    table = common_driver()
+    plain = transfer_entropy_variables(table["x"], table["y"], history=2)
+    given = transfer_entropy_variables(table["x"], table["y"], history=2, conditions=table["w"])
+    assert given[2].shape == (2998, 4)
+    assert mibench.estimate(plain[0], plain[1], "gaussian", z=plain[2]) > 0.015
+    assert abs(mibench.estimate(given[0], given[1], "gaussian", z=given[2])) < 0.003
+    result = estimate_table(table, ["x"], ["y"], "gaussian", z=["w"], history=2, permutations=19)
+    assert result.estimate == pytest.approx(mibench.estimate(given[0], given[1], "gaussian", z=given[2]), abs=1e-12)
+    table.to_csv(tmp_path / "series.csv", index=False)
+    common = ["estimate", str(tmp_path / "series.csv"), "--x", "x", "--y", "y", "--te", "-e", "ksg", "--z", "w"]
+    assert main([*common, "--permutations", "19"]) == 0
+    out = capsys.readouterr().out
+    assert "transfer entropy x → y given z (history 1" in out and "the target's and z's past continuous" in out
+    table.assign(w=(table["w"] > 0).astype(int)).to_csv(tmp_path / "series.csv", index=False)
+    assert main(common) == 1
+    assert "z must be of the target's type (continuous), not discrete" in capsys.readouterr().err
 
 
 def test_a_multivariate_series_keeps_its_components_side_by_side_at_each_lag():
@@ -98,6 +135,9 @@ def test_the_lagged_table_names_each_lag_and_keeps_each_columns_dtype():
     assert (x, y, z) == (["spikes[t-1]"], ["state[t]"], ["state[t-1]", "state[t-2]"])
     assert lagged["spikes[t-1]"].tolist() == [1, 1, 0] and lagged["state[t-2]"].tolist() == ["a", "b", "a"]
     assert lagged["spikes[t-1]"].dtype == table["spikes"].dtype and lagged["state[t]"].dtype == table["state"].dtype
+    lagged, x, y, z = lagged_table(table.assign(w=[5, 6, 7, 8, 9]), ["spikes"], ["state"], 2, 1, 1, z=["w"])
+    assert z == ["state[t-1]", "state[t-2]", "w[t-1]", "w[t-2]"]  # as transfer_entropy_variables orders them
+    assert lagged["w[t-2]"].tolist() == [5, 6, 7]
 
 
 def test_the_standard_error_of_a_transfer_entropy_comes_from_stretches_of_time():
@@ -136,7 +176,7 @@ def test_transfer_entropy_on_the_command_line(tmp_path, capsys):
     assert main([*common, "--history", "2"]) == 1
     assert "--history: only with --te" in capsys.readouterr().err
     assert main([*common, "--te", "--z", "source"]) == 1
-    assert "z columns cannot be added" in capsys.readouterr().err
+    assert "x and z both hold column 'source'" in capsys.readouterr().err
 
 
 def test_recommend_for_a_transfer_entropy_ranks_on_transfer_entropy_scenarios():

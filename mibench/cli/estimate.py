@@ -25,7 +25,8 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--te",
         action="store_true",
-        help="transfer entropy x → y: rows are time points in order, x the source series, y the target",
+        help="transfer entropy x → y (given --z: the conditional transfer entropy): rows are time points in order, x "
+        "the source series, y the target",
     )
     parser.add_argument("--history", type=int, help="with --te: k, the target's past values conditioned on (default 1)")
     parser.add_argument("--source-history", type=int, help="with --te: l, the source's past values used (default 1)")
@@ -103,10 +104,11 @@ def run(args: argparse.Namespace) -> int:
     units = args.units
     if result["history"]:
         quantity = (
-            f"transfer entropy x → y (history {result['history']}, source history {result['source_history']}, "
-            f"delay {result['delay']})"
+            f"transfer entropy x → y{' given z' if args.z else ''} (history {result['history']}, source history "
+            f"{result['source_history']}, delay {result['delay']})"
         )
-        given, rows = f", the target's past {result['z_type']}", " time points with a full history"
+        pasts = "the target's and z's past" if args.z else "the target's past"
+        given, rows = f", {pasts} {result['z_type']}", " time points with a full history"
     else:
         quantity = "I(x; y | z)" if result["z_type"] else "I(x; y)"
         given, rows = (f", z {result['z_type']}" if result["z_type"] else ""), ""
