@@ -72,6 +72,7 @@ def transfer_entropy_variables(
     ----------
     Schreiber, T. (2000). Measuring information transfer. Phys. Rev. Lett. 85, 461.
     Wibral, M., et al. (2013). Measuring information-transfer delays. PLoS ONE 8(2), e55809.
+    Lizier, J. T., Prokopenko, M., Zomaya, A. Y. (2008). Phys. Rev. E 77, 026110 (conditional TE).
     """
     series = {"source": as_2d(source, "source"), "target": as_2d(target, "target")}
     if conditions is not None:

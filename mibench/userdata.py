@@ -27,30 +27,11 @@ NUMERIC_SHARE = 0.8
 
 #: Formats read_table refuses by name (read as delimited text, they gave an empty or one-column table).
 OTHER_FORMATS = frozenset(
-    [
-        ".xlsx",
-        ".xlsm",
-        ".xls",
-        ".ods",
-        ".json",
-        ".jsonl",
-        ".feather",
-        ".arrow",
-        ".h5",
-        ".hdf5",
-        ".sav",
-        ".dta",
-        ".sas7bdat",
-        ".pkl",
-        ".pickle",
-        ".npy",
-        ".npz",
-        ".mat",
-    ]
+    ".xlsx .xlsm .xls .ods .json .jsonl .feather .arrow .h5 .hdf5 .sav .dta .sas7bdat .pkl .pickle .npy .npz .mat".split()  # noqa: SIM905
 )
 
 #: Compression that pandas undoes from the file's suffix.
-COMPRESSED = frozenset([".gz", ".bz2", ".xz", ".zip", ".zst"])
+COMPRESSED = frozenset({".gz", ".bz2", ".xz", ".zip", ".zst"})
 
 #: Numbers in text that a table reader leaves as text unless told their format: how each looks, and
 #: the ``mibench estimate`` options that read it.
