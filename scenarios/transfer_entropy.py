@@ -90,15 +90,18 @@ class VAR1TransferEntropy(TransferEntropy):
             return self._lagged_covariance(-lag).T
         return np.linalg.matrix_power(self.transition, lag) @ self.stationary
 
-    def _truth(self) -> Truth:
-        if self.c == 0:  # X never reaches Y: exactly 0, where the log-determinants leave ~1e-16
-            return Truth(0.0, "closed form")
-        # (variable, time offset) of each coordinate, in the order x, y, z.
-        coordinates = (
+    def _coordinates(self) -> list[tuple[int, int]]:
+        """(series, time offset) of each coordinate of (x, y, z); series 0 is X and 1 is Y."""
+        return (
             [(0, -lag) for lag in range(1, self.source_history + 1)]
             + [(1, 0)]
             + [(1, -lag) for lag in range(1, self.history + 1)]
         )
+
+    def _truth(self) -> Truth:
+        if self.c == 0:  # X never reaches Y: exactly 0, where the log-determinants leave ~1e-16
+            return Truth(0.0, "closed form")
+        coordinates = self._coordinates()
         size = len(coordinates)
         covariance = np.empty((size, size))
         for i, (u, s) in enumerate(coordinates):
@@ -110,10 +113,70 @@ class VAR1TransferEntropy(TransferEntropy):
         steps = n + max(self.history, self.source_history)
         start = rng.multivariate_normal(np.zeros(2), self.stationary)
         noise_x, noise_y = rng.standard_normal((2, steps - 1))
-        x = np.concatenate([[start[0]], lfilter([1.0], [1.0, -self.a], noise_x, zi=[self.a * start[0]])[0]])
-        drive = self.c * x[:-1] + noise_y
-        y = np.concatenate([[start[1]], lfilter([1.0], [1.0, -self.b], drive, zi=[self.b * start[1]])[0]])
+        x = _ar1(self.a, noise_x, start[0])
+        y = _ar1(self.b, self.c * x[:-1] + noise_y, start[1])
         return transfer_entropy_variables(x, y, self.history, self.source_history)
+
+
+@register_scenario("var1_cte")
+class VAR1ConditionalTransferEntropy(VAR1TransferEntropy):
+    r"""A linear-Gaussian VAR(1) triple: X → Y, and a common driver W of both; the exact conditional TE
+    from X to Y given W.
+
+    .. math::
+
+        W_t = d\,W_{t-1} + \zeta_t, \qquad X_t = a X_{t-1} + g W_{t-1} + \varepsilon_t, \qquad
+        Y_t = b Y_{t-1} + c X_{t-1} + g W_{t-1} + \eta_t,
+
+    with independent standard normal noise and |a|, |b|, |d| < 1. The truth is
+    :math:`I(Y_t;\ X^{(l)}_{t-1} \mid Y^{(k)}_{t-1}, W^{(k)}_{t-1})` (z holds the target's past, then
+    W's over the same k lags: ``transfer_entropy_variables(..., conditions=W)``), in closed form from
+    the stationary covariances as for ``var1_te``. With c = 0 it is exactly 0, though the TE from X
+    to Y without W is not: X's past tells of W's, which drives Y.
+
+    References
+    ----------
+    Lizier, J. T., Prokopenko, M., Zomaya, A. Y. (2008). Phys. Rev. E 77, 026110.
+    Barnett, L., Barrett, A. B., Seth, A. K. (2009). Phys. Rev. Lett. 103, 238701.
+    """
+
+    family = "var1 conditional transfer entropy"
+    citation = f"{CITATION}; Lizier, Prokopenko & Zomaya (2008), PRE 77, 026110"
+
+    def __init__(
+        self,
+        a: float = 0.5,
+        b: float = 0.5,
+        c: float = 0.5,
+        d: float = 0.8,
+        g: float = 0.8,
+        history: int = 1,
+        source_history: int = 1,
+    ) -> None:
+        self.a, self.b, self.d = (number(value, name, -1.0, 1.0) for value, name in ((a, "a"), (b, "b"), (d, "d")))
+        self.c, self.g = number(c, "c"), number(g, "g")
+        self._set_histories(history, source_history)
+        self.dim_z = 2 * self.history
+        self.transition = np.array([[self.a, 0.0, self.g], [self.c, self.b, self.g], [0.0, 0.0, self.d]])
+        self.stationary = solve_discrete_lyapunov(self.transition, np.eye(3))
+
+    def _coordinates(self) -> list[tuple[int, int]]:
+        """As for var1_te, then W (series 2) at the target's lags."""
+        return super()._coordinates() + [(2, -lag) for lag in range(1, self.history + 1)]
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+        steps = n + max(self.history, self.source_history)
+        start = rng.multivariate_normal(np.zeros(3), self.stationary)
+        noise = rng.standard_normal((3, steps - 1))
+        w = _ar1(self.d, noise[2], start[2])
+        x = _ar1(self.a, self.g * w[:-1] + noise[0], start[0])
+        y = _ar1(self.b, self.c * x[:-1] + self.g * w[:-1] + noise[1], start[1])
+        return transfer_entropy_variables(x, y, self.history, self.source_history, conditions=w)
+
+
+def _ar1(coefficient: float, drive: np.ndarray, start: float) -> np.ndarray:
+    """S_0 = start, S_t = coefficient · S_{t-1} + drive_{t-1}: a series one longer than its drive."""
+    return np.concatenate([[start], lfilter([1.0], [1.0, -coefficient], drive, zi=[coefficient * start])[0]])
 
 
 @register_scenario("markov_te")

@@ -324,6 +324,39 @@ def test_var1_transfer_entropy_by_regression_on_a_long_series(history):
     assert mibench.get_scenario("var1_te(c=0.0)").mi == 0  # exactly: a relative error divides by it
 
 
+@pytest.mark.parametrize("history", [1, 2])
+def test_var1_conditional_transfer_entropy_by_regression_on_long_series(history):
+    """½ ln of the residual variances of Y_t regressed on its own and W's past, then on X's past too:
+    on the scenario's sample, and on a series simulated here step by step."""
+    a, b, c, d, g = 0.6, 0.4, 0.5, 0.7, 0.9
+    spec = f"var1_cte(a={a}, b={b}, c={c}, d={d}, g={g}, history={history}, source_history=2)"
+    scenario = mibench.get_scenario(spec)
+
+    def residual_variance(y, *regressors):
+        design = np.hstack([np.ones((len(y), 1)), *regressors])
+        return float(np.var(y - design @ np.linalg.lstsq(design, y, rcond=None)[0]))
+
+    x, y, z = scenario.sample(300_000, 12)
+    assert z.shape[1] == 2 * history
+    assert scenario.mi == pytest.approx(0.5 * np.log(residual_variance(y, z) / residual_variance(y, z, x)), abs=0.006)
+    assert residual_variance(y, z, x) == pytest.approx(1.0, abs=0.01)  # the noise: nothing else is left
+    rng = np.random.default_rng(13)
+    steps = 200_000
+    noise = rng.standard_normal((steps, 3))
+    w_, x_, y_ = np.zeros(steps), np.zeros(steps), np.zeros(steps)
+    for t in range(1, steps):
+        w_[t] = d * w_[t - 1] + noise[t, 0]
+        x_[t] = a * x_[t - 1] + g * w_[t - 1] + noise[t, 1]
+        y_[t] = b * y_[t - 1] + c * x_[t - 1] + g * w_[t - 1] + noise[t, 2]
+    x, y, z = mibench.transfer_entropy_variables(x_, y_, history, 2, conditions=w_)
+    assert scenario.mi == pytest.approx(0.5 * np.log(residual_variance(y, z) / residual_variance(y, z, x)), abs=0.008)
+    null = mibench.get_scenario(f"var1_cte(c=0.0, history={history})")
+    assert null.mi == 0  # exactly
+    x, y, z = null.sample(100_000, 14)
+    without_w = 0.5 * np.log(residual_variance(y, z[:, :history]) / residual_variance(y, z[:, :history], x))
+    assert without_w > 0.02  # the common driver: TE without W, none given W
+
+
 def test_var1_transfer_entropy_depends_on_the_history():
     values = [mibench.get_scenario(f"var1_te(a=0.9, b=0.5, c=1.0, history={k})").mi for k in (1, 2, 8)]
     assert values[0] > values[1] > values[2] > 0
