@@ -103,7 +103,8 @@ def recommend(
     available n nearest to ``n`` (in ln n); the columns ``expected_bias`` and ``expected_rmse`` (with ``_low``/``_high`` bounds of their 95 %
     intervals) are the medians over those scenarios, interpolated to ``n`` itself.
 
-    ``attrs`` say what the ranking rests on: ``scenarios`` (how many), ``scenario_labels``,
+    ``attrs`` say what the ranking rests on: ``scenarios`` (how many), ``scenario_labels`` (and
+    their canonical ``scenario_specs``),
     ``n``, ``dims``, ``close`` (False when the nearest scenarios are more than a factor 2 away in
     dimension), ``extrapolated`` (``n`` outside the measured range), ``source``, ``types`` and
     ``quantity`` (:func:`describe_scenarios` puts them in words).
@@ -168,6 +169,7 @@ def recommend(
     table.attrs.update(
         scenarios=len(scenarios),
         scenario_labels=[labels[s] for s in scenarios],
+        scenario_specs=scenarios,
         n=nearest,
         dims=tuple(int(cells[key].iloc[0]) for key in requested),
         close=bool(nearest_distance <= CLOSE + 1e-6),

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .checks import flag, number, positive_int
 from .estimator import Estimator, TiedDataError, UserData, get_estimator
+from .scenario import get_scenario
 from .seeding import derived_generator
 from .timeseries import embedding_times
 from .validation import infer_variable_type, scale_aware_noise, unit_spread
@@ -272,6 +273,7 @@ class TableEstimate:
     source_history: int | None = None
     delay: int | None = None
     no_stderr_because: str | None = None
+    warning: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -322,6 +324,43 @@ def _half_sample_stderr(estimator: Estimator, data: UserData, repeats: int, seed
         )
         squared_gaps.append((a - b) ** 2 / 2)
     return float(np.sqrt(np.mean(squared_gaps) / 2))
+
+
+#: How far (a factor) the samples per discrete value may lie outside the reference scenarios' range
+#: before ``estimate_table`` warns that their expected bias and RMSE may not carry over.
+SPARSE_CLASSES_FACTOR = 2.0
+
+
+def _samples_per_value(arrays: Sequence[np.ndarray]) -> float:
+    """n over the number of distinct values the discrete variables take together (their joint cells)."""
+    joint = np.hstack(arrays)
+    return len(joint) / len(np.unique(joint, axis=0))
+
+
+def _sparse_classes_warning(data: UserData, attrs: dict, n: int) -> str | None:
+    """A warning when the user's discrete variables have far fewer (or more) samples per value than
+    the reference scenarios behind the expectations have at ``n``, the n of those expectations: the
+    bias of a count-based or per-class estimator follows the samples per class, which types and
+    dimensions do not show."""
+    variables = ((data.x, data.x_type), (data.y, data.y_type), (data.z, data.z_type))
+    discrete = [values for values, kind in variables if kind == "discrete"]
+    if not discrete or not attrs:
+        return None
+    yours = _samples_per_value(discrete)
+    theirs = []
+    for spec in attrs["scenario_specs"]:
+        scenario = get_scenario(spec)
+        drawn = scenario.sample(n, 0)
+        types = (scenario.x_type, scenario.y_type, scenario.z_type)
+        theirs.append(_samples_per_value([values for values, kind in zip(drawn, types) if kind == "discrete"]))
+    low, high = min(theirs), max(theirs)
+    if low / SPARSE_CLASSES_FACTOR <= yours <= high * SPARSE_CLASSES_FACTOR:
+        return None
+    return (
+        f"your discrete data have {yours:.3g} samples per distinct value (of the discrete variables taken "
+        f"together); the reference scenarios behind the expected bias and RMSE have {low:.3g} to {high:.3g} at "
+        f"n = {n:,}, so those may not carry over"
+    )
 
 
 #: Neighbours in z among which a conditional permutation moves each y (Runge 2018 uses 5 to 10).
@@ -537,6 +576,7 @@ def estimate_table(
         chosen.estimate_validated(xs, ys[shuffle(rng)], **data.types, rng=derived_generator(seed, 1)) >= value
         for _ in range(permutations)
     )
+    expected_n = (ranked.attrs["n"] if ranked.attrs["extrapolated"] else len(xs)) if ranked.attrs else None
     return TableEstimate(
         estimator=chosen.spec,
         x_type=x_type,
@@ -553,11 +593,12 @@ def estimate_table(
         expected_rmse=expectation["rmse"],
         expected_rmse_interval=(expectation["rmse_low"], expectation["rmse_high"]),
         z_type=z_type,
-        expected_n=(ranked.attrs["n"] if ranked.attrs["extrapolated"] else len(xs)) if ranked.attrs else None,
+        expected_n=expected_n,
         **(
             {"history": int(history), "source_history": int(source_history), "delay": int(delay)}
             if history is not None
             else {}
         ),
         no_stderr_because=no_stderr_because,
+        warning=_sparse_classes_warning(data, ranked.attrs, expected_n) if expected_n else None,
     )

@@ -257,6 +257,23 @@ def test_other_formats_encodings_and_compressed_tables(tmp_path, capsys):
         assert json.loads(capsys.readouterr().out)["estimate"] == mibench.estimate(a, b, "ksg")
 
 
+def test_classes_far_smaller_than_the_references_are_flagged(tmp_path, capsys):
+    # 200 classes of 2 samples: ross (k = 3) gave -0.09 with "expected bias +0.002", taken from
+    # reference scenarios whose classes hold 40 to 200 samples at this n.
+    rng = np.random.default_rng(14)
+    labels = np.repeat(np.arange(200), 2)
+    table = pd.DataFrame({"pair": [f"p{label}" for label in labels], "few": labels % 4, "y": rng.normal(size=400)})
+    table.to_csv(tmp_path / "t.csv", index=False)
+    options = ["--y", "y", "-e", "ross", "--permutations", "0", "--subsamples", "0"]
+    assert main(["estimate", str(tmp_path / "t.csv"), "--x", "pair", *options]) == 0
+    assert (
+        "warning: your discrete data have 2 samples per distinct value (of the discrete variables taken together); "
+        "the reference scenarios behind the expected bias and RMSE have 40 to 200 at n = 400"
+    ) in capsys.readouterr().out
+    assert main(["estimate", str(tmp_path / "t.csv"), "--x", "few", *options, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["warning"] is None  # 100 per class: within the references'
+
+
 def test_a_thousands_separator_out_of_place_is_refused(tmp_path, capsys):
     path = tmp_path / "t.csv"
     path.write_text("a;b\n1.234,5;0,5\n2.000,25;1.5\n3,5;2,5\n")  # 1.5 in b, read with thousands='.', was 15

@@ -127,6 +127,8 @@ def run(args: argparse.Namespace) -> int:
         f"estimator {result['estimator']}; x {result['x_type']}, y {result['y_type']}{given}; n = {result['n']:,}{rows}"
     )
     print(f"chosen: {result['chosen_because']}")
+    if result["warning"]:
+        print(f"warning: {result['warning']}")
     if result["expected_rmse"] == result["expected_rmse"]:  # not NaN: the reference results hold this estimator
         low, high = result["expected_bias_interval"]
         rmse_low, rmse_high = result["expected_rmse_interval"]
