@@ -326,7 +326,7 @@ def _half_sample_stderr(estimator: Estimator, data: UserData, repeats: int, seed
     return float(np.sqrt(np.mean(squared_gaps) / 2))
 
 
-#: How far (a factor) the samples per discrete value may lie outside the reference scenarios' range
+#: How far (a factor) the samples per discrete value may fall below the reference scenarios' fewest
 #: before ``estimate_table`` warns that their expected bias and RMSE may not carry over.
 SPARSE_CLASSES_FACTOR = 2.0
 
@@ -337,16 +337,16 @@ def _samples_per_value(arrays: Sequence[np.ndarray]) -> float:
     return len(joint) / len(np.unique(joint, axis=0))
 
 
-def _sparse_classes_warning(data: UserData, attrs: dict, n: int) -> str | None:
-    """A warning when the user's discrete variables have far fewer (or more) samples per value than
-    the reference scenarios behind the expectations have at ``n``, the n of those expectations: the
-    bias of a count-based or per-class estimator follows the samples per class, which types and
-    dimensions do not show."""
+def _sparse_classes_warning(data: UserData, attrs: dict) -> str | None:
+    """A warning when the user's discrete variables have far fewer samples per value than the
+    reference scenarios behind the expectations have at the user's n (at most 20,000): the bias of a count-based or
+    per-class estimator follows the samples per class, which types and dimensions do not show."""
     variables = ((data.x, data.x_type), (data.y, data.y_type), (data.z, data.z_type))
     discrete = [values for values, kind in variables if kind == "discrete"]
     if not discrete or not attrs:
         return None
     yours = _samples_per_value(discrete)
+    n = min(len(data.x), 20_000)  # more draws only give the references more samples per value
     theirs = []
     for spec in attrs["scenario_specs"]:
         scenario = get_scenario(spec)
@@ -354,7 +354,7 @@ def _sparse_classes_warning(data: UserData, attrs: dict, n: int) -> str | None:
         types = (scenario.x_type, scenario.y_type, scenario.z_type)
         theirs.append(_samples_per_value([values for values, kind in zip(drawn, types) if kind == "discrete"]))
     low, high = min(theirs), max(theirs)
-    if low / SPARSE_CLASSES_FACTOR <= yours <= high * SPARSE_CLASSES_FACTOR:
+    if yours >= low / SPARSE_CLASSES_FACTOR:
         return None
     return (
         f"your discrete data have {yours:.3g} samples per distinct value (of the discrete variables taken "
@@ -576,7 +576,6 @@ def estimate_table(
         chosen.estimate_validated(xs, ys[shuffle(rng)], **data.types, rng=derived_generator(seed, 1)) >= value
         for _ in range(permutations)
     )
-    expected_n = (ranked.attrs["n"] if ranked.attrs["extrapolated"] else len(xs)) if ranked.attrs else None
     return TableEstimate(
         estimator=chosen.spec,
         x_type=x_type,
@@ -593,12 +592,12 @@ def estimate_table(
         expected_rmse=expectation["rmse"],
         expected_rmse_interval=(expectation["rmse_low"], expectation["rmse_high"]),
         z_type=z_type,
-        expected_n=expected_n,
+        expected_n=(ranked.attrs["n"] if ranked.attrs["extrapolated"] else len(xs)) if ranked.attrs else None,
         **(
             {"history": int(history), "source_history": int(source_history), "delay": int(delay)}
             if history is not None
             else {}
         ),
         no_stderr_because=no_stderr_because,
-        warning=_sparse_classes_warning(data, ranked.attrs, expected_n) if expected_n else None,
+        warning=_sparse_classes_warning(data, ranked.attrs) if ranked.attrs else None,
     )
