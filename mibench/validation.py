@@ -309,7 +309,8 @@ def check_user_data(
             fix = (
                 f"declare it so ({name}_type='continuous') and use a continuous estimator"
                 if numbers.dtype.kind in "biuf"
-                else "convert its values to numbers first: they are text or other labels"
+                else "convert its values to numbers first: they are "
+                + ("dates or times (seconds since the first, say)" if _dates(numbers) else "text or other labels")
             )
             message = (
                 f"{name} is treated as discrete but its values are {what}: a discrete estimator sees almost every "
@@ -318,6 +319,18 @@ def check_user_data(
             if strict:
                 raise ValueError(message)
             warnings.warn(message, UserWarning, stacklevel=4)
+
+
+def _dates(values: np.ndarray) -> bool:
+    """Whether a column of labels holds dates or times (datetime64 values, or text that reads as them)."""
+    if values.shape[1] != 1:
+        return False
+    column = pd.Series(values[:, 0])
+    if column.dtype.kind in "mM":
+        return True
+    with warnings.catch_warnings():  # pandas warns when it guesses each cell's format
+        warnings.simplefilter("ignore")
+        return bool(pd.to_datetime(column.astype(str), errors="coerce", format="mixed").notna().all())
 
 
 def joint_codes(codes: np.ndarray) -> np.ndarray:

@@ -311,7 +311,13 @@ def test_numbers_with_a_unit_are_refused_unless_declared_labels(tmp_path, capsys
     pd.DataFrame({"a": [f"S{i}" for i in range(300)], "b": b}).to_csv(path, index=False)
     assert main(["estimate", str(path), "--x", "a", "--y", "b"]) == 1
     assert "x is treated as discrete but its values are all distinct" in (err := capsys.readouterr().err)
-    assert "convert its values to numbers first" in err
+    assert "convert its values to numbers first: they are text or other labels" in err
+    times = pd.date_range("2026-01-01", periods=300, freq="h")
+    pd.DataFrame({"a": times.strftime("%Y-%m-%d %H:%M"), "b": b}).to_csv(path, index=False)
+    assert main(["estimate", str(path), "--x", "a", "--y", "b"]) == 1
+    assert "convert its values to numbers first: they are dates or times (seconds since" in capsys.readouterr().err
+    with pytest.warns(UserWarning, match="they are dates or times"):  # datetime64 in Python, declared discrete
+        mibench.estimate(times.to_numpy(), b, "mixed_ksg", x_type="discrete")
 
 
 def test_records_files_that_are_empty_or_spoiled_are_refused_by_name(tmp_path, capsys):
