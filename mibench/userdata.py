@@ -64,10 +64,10 @@ def read_table(
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no file at {str(path)!r}")
-    if path.suffix in (".parquet", ".pq"):
+    if path.suffix.lower() in (".parquet", ".pq"):
         return pd.read_parquet(path)
     compressed = path.suffix.lower() in COMPRESSED
-    suffix = Path(path.stem).suffix.lower() if compressed else path.suffix.lower()
+    suffix = (Path(path.stem) if compressed else path).suffix.lower()
     with open(path, "rb") as file:
         binary = b"\0" in file.read(4096) and not compressed
     if suffix in OTHER_FORMATS or binary:
