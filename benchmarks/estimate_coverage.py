@@ -47,12 +47,14 @@ SMALL_CASES = [
 ]
 #: Series W, X, Y where W drives X and Y one step later: the TE X → Y given W is 0 (``--z w``).
 COMMON_DRIVER = "common driver W → X, W → Y, given W"
+BINARY_COMMON_DRIVER = "binary common driver W → X, W → Y, given W"
 NULL_CASES = [
     ("gaussian", "var1_te(a=0.9, b=0.9, c=0.0)", 500),
     ("ksg", "var1_te(a=0.9, b=0.9, c=0.0)", 500),
     ("plugin", "markov_te(flip=0.05, coupling=0.0, noise=0.05)", 500),
     ("gaussian", COMMON_DRIVER, 500),
     ("ksg", COMMON_DRIVER, 500),
+    ("plugin", BINARY_COMMON_DRIVER, 500),
 ]
 
 
@@ -73,6 +75,19 @@ def common_driver_table(_scenario: str, n: int, seed: int) -> pd.DataFrame:
         x[t] = 0.5 * x[t - 1] + 0.8 * w[t - 1] + noise[t, 1]
         y[t] = 0.5 * y[t - 1] + 0.8 * w[t - 1] + noise[t, 2]
     return pd.DataFrame({"source": x, "target": y, "w": w})
+
+
+def binary_common_driver_table(_scenario: str, n: int, seed: int) -> pd.DataFrame:
+    """W a binary Markov chain (flips with probability 0.1); X_t and Y_t are W_{t-1}, each flipped
+    with probability 0.2: given W_{t-1}, Y_t depends on nothing else, so the TE X → Y given W is 0."""
+    rng = np.random.default_rng(seed)
+    w = np.cumsum(rng.random(n + 1) < 0.1) % 2
+    x, y = (np.concatenate([[0], w[:-1] ^ (rng.random(n) < 0.2)]) for _ in range(2))
+    return pd.DataFrame({"source": x, "target": y, "w": w})
+
+
+#: The series tables of the common-driver cases, by name.
+DRIVEN = {COMMON_DRIVER: common_driver_table, BINARY_COMMON_DRIVER: binary_common_driver_table}
 
 
 def te_coverage(estimator: str, scenario: str, n: int, samples: int) -> dict[str, object]:
@@ -96,14 +111,13 @@ def te_coverage(estimator: str, scenario: str, n: int, samples: int) -> dict[str
 
 
 def null_rejections(estimator: str, scenario: str, n: int, samples: int, permutations: int = 19) -> dict[str, object]:
-    driven = scenario == COMMON_DRIVER
     p_values = [
         estimate_table(
-            (common_driver_table if driven else series_table)(scenario, n, 30_000 + sample),
+            DRIVEN.get(scenario, series_table)(scenario, n, 30_000 + sample),
             ["source"],
             ["target"],
             estimator,
-            z=["w"] if driven else None,
+            z=["w"] if scenario in DRIVEN else None,
             history=1,
             permutations=permutations,
             subsamples=0,
