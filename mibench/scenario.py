@@ -140,7 +140,7 @@ class Scenario:
             raise TypeError(f"scenario {self.name or type(self).__name__} drew {len(drawn)} variables, not {len(dims)}")
         arrays = tuple(np.asarray(values) for values in drawn)
         for name, values, dim in zip("xyz", arrays, dims):
-            if values.size != n * dim or (values.ndim > 1 and len(values) != n):
+            if values.ndim == 0 or len(values) != n or values.size != n * dim:  # a flat (n·dim,) array is ambiguous
                 raise ValueError(
                     f"scenario {self.spec or self.name or type(self).__name__} drew {name} of shape {values.shape} "
                     f"for n = {n} and dim_{name} = {dim}: its sampler must return ({n}, {dim}) values"

@@ -76,10 +76,9 @@ def read_table(
     if decimal == thousands:
         raise ValueError(f"decimal and thousands separators must differ, got {decimal!r} for both")
     try:
-        codecs.lookup(encoding)
+        encoding = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
     except LookupError:
         raise ValueError(f"unknown encoding {encoding!r} (utf-8, cp1252 and latin-1 are common)") from None
-    encoding = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
     try:
         first = pd.read_csv(
             path, sep="\x1f", header=None, nrows=1, dtype=str, quoting=csv.QUOTE_NONE, encoding=encoding

@@ -226,6 +226,12 @@ class _Channel(mibench.Scenario):
         (_Gaussian, {"dim_y": 2}, "draws_declared_shapes", "drew y of shape (1,) for n = 1 and dim_y = 2"),
         (
             _Gaussian,
+            {"dim_y": 2, "_sample": lambda self, n, rng: (rng.normal(size=n), rng.normal(size=2 * n))},
+            "draws_declared_shapes",
+            "drew y of shape (2,) for n = 1 and dim_y = 2",
+        ),  # flat: whose columns?
+        (
+            _Gaussian,
             {"_sample": lambda self, n, rng: tuple(v[None, :] for v in _Gaussian._sample(self, n, rng))},
             "draws_declared_shapes",
             "drew x of shape (1, 2) for n = 2 and dim_x = 1",
