@@ -204,6 +204,8 @@ def _bound(
         requires=("torch",),
         check=_check,
         min_samples=_min_samples,
+        min_samples_reason="batch_size={batch_size} to train on at train_fraction={train_fraction}, and 2 held out; "
+        "a smaller batch_size lowers it",
         conventions=_conventions(bound, citation, training),
     )(estimator)
 

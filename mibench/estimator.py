@@ -82,6 +82,7 @@ class EstimatorInfo:
     symmetric: bool
     min_samples: Callable[[Mapping[str, Any]], int]
     requires: tuple[str, ...]
+    min_samples_reason: str = ""
     max_joint_dim: Callable[[Mapping[str, Any]], int] | None = None
     conventions: Conventions = field(default_factory=Conventions)
     compute: tuple[str, ...] = ()
@@ -99,6 +100,7 @@ def register_estimator(
     multivariate: bool = True,
     symmetric: bool = True,
     min_samples: int | Callable[[Mapping[str, Any]], int] = 2,
+    min_samples_reason: str = "",
     requires: Iterable[str] = (),
     conventions: Conventions | None = None,
     max_joint_dim: Callable[[Mapping[str, Any]], int] | None = None,
@@ -128,6 +130,9 @@ def register_estimator(
         Whether I(x; y) is computed symmetrically (swapping x and y gives the same value).
     min_samples
         The fewest samples it accepts, or a function of the parameters giving it.
+    min_samples_reason
+        Why, as a format string over the parameters (``"{batch_size} to train on"``), shown
+        when too few samples are given.
     requires
         Optional Python packages it needs, imported lazily by the plugin.
     max_joint_dim
@@ -195,6 +200,7 @@ def register_estimator(
                         multivariate=multivariate,
                         symmetric=symmetric,
                         min_samples=minimum,
+                        min_samples_reason=min_samples_reason,
                         requires=tuple(requires),
                         conventions=conventions or Conventions(),
                         max_joint_dim=max_joint_dim,
@@ -312,6 +318,10 @@ class Estimator:
     def min_samples(self) -> int:
         return int(self.info.min_samples(self.params))
 
+    def check_sample_count(self, n: int) -> None:
+        """Refuse fewer than :attr:`min_samples` samples, saying why where the plugin says."""
+        check_sample_count(n, self.min_samples, self.spec, self.info.min_samples_reason.format(**self.params))
+
     def supports(
         self, x_type: str, y_type: str, dim_x: int = 1, dim_y: int = 1, z_type: str | None = None, dim_z: int = 0
     ) -> bool:
@@ -401,7 +411,7 @@ class Estimator:
                     raise TypeError(
                         f"{name} must be numeric for {self.name}: it holds labels, so it is discrete. {problem}"
                     )
-        check_sample_count(len(x_array), self.min_samples, self.spec)
+        self.check_sample_count(len(x_array))
         if problem:
             raise ValueError(problem)
         check_user_data(arrays, kinds, {name: values for name, (values, _) in given.items()}, strict=strict)

@@ -249,8 +249,9 @@ def run_tasks(tasks: Sequence[Task]) -> list[dict[str, Any]]:
             estimator = resolve_estimator(task.run_spec)
             x, y, *z = resolve_scenario(task.scenario).sample(task.n, task.seed)
             sample = validate_sample(
-                x, y, task.x_type, task.y_type, estimator.min_samples, z=z[0] if z else None, z_type=task.z_type or None
+                x, y, task.x_type, task.y_type, 1, z=z[0] if z else None, z_type=task.z_type or None
             )
+            estimator.check_sample_count(len(sample[0]))
         except Exception as exc:  # a broken scenario or a sample the estimator cannot take
             records[task.task_id] = make_record(task, "error", message=f"{type(exc).__name__}: {exc}")
             continue

@@ -281,9 +281,9 @@ def validate_sample(
     return x_array, y_array, z_array
 
 
-def check_sample_count(n: int, min_samples: int, who: str = "this estimator") -> None:
+def check_sample_count(n: int, min_samples: int, who: str = "this estimator", why: str = "") -> None:
     if n < min_samples:
-        raise ValueError(f"too few samples: got {n}, {who} needs at least {min_samples}")
+        raise ValueError(f"too few samples: got {n}, {who} needs at least {min_samples}" + (f" ({why})" if why else ""))
 
 
 def check_user_data(

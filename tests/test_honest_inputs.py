@@ -703,7 +703,7 @@ def test_run_summarises_skipped_pairs_and_failure_reasons(tmp_path, capsys):
     assert main([*args, "--quiet"]) == 1
     err = capsys.readouterr().err
     assert "skipped 2" not in err and "most frequent failure reasons" in err
-    assert "2 × error: ValueError: too few samples: got 3, this estimator needs at least 4" in err
+    assert "2 × error: ValueError: too few samples: got 3, ksg(k=3, noise=0.0) needs at least 4" in err
     assert main([*args, "--force"]) == 1
     err = capsys.readouterr().err
     assert "skipped 2 estimator × scenario pairs" in err and "--verbose lists them" in err and "run.log" in err

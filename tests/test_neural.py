@@ -171,8 +171,12 @@ def test_a_gpu_that_this_pytorch_cannot_use_is_named():
 
 def test_too_few_samples_for_the_batch_size_are_refused():
     x, y = samples(1, n=100)
-    with pytest.raises(ValueError, match=r"got 100, infonce\(batch_size=256, .*\) needs at least 512"):
+    with pytest.raises(
+        ValueError,
+        match=r"got 100, infonce\(batch_size=256, .*\) needs at least 512 \(batch_size=256 .*a smaller batch_size lowers it\)",
+    ):
         mibench.estimate(x[0], y[0], "infonce")
+    assert math.isfinite(mibench.estimate(x[0], y[0], f"infonce({QUICK})"))  # batch_size=32: 64 ≤ 100
 
 
 def test_select_max_is_never_below_the_final_value():
