@@ -68,6 +68,10 @@ class Scenario:
     family: ClassVar[str] = ""
     citation: ClassVar[str] = ""
     heavy_tails: ClassVar[bool] = False
+    #: Parameters added after a scenario was first released, with the value that draws its earlier
+    #: samples: left out of the canonical spec at that value, so the specs, seeds and records of
+    #: earlier runs stay valid (a changed sampler or truth bumps the version instead).
+    added_parameters: ClassVar[dict[str, Any]] = {}
 
     x_type: str = "continuous"
     y_type: str = "continuous"
@@ -157,7 +161,8 @@ class Scenario:
 
     def canonical_params(self, params: dict[str, Any]) -> dict[str, Any]:
         """The parameters that name this scenario in its canonical spec (override to normalise)."""
-        return params
+        added = self.added_parameters
+        return {key: value for key, value in params.items() if not (key in added and value == added[key])}
 
     @property
     def has_log_pmi(self) -> bool:

@@ -1,11 +1,12 @@
 r"""Transfer entropy scenarios: TE from X to Y as conditional MI on lagged series.
 
-.. math:: T_{X\to Y}^{(k,l)} = I\left(Y_t;\ X_{t-1}^{(l)} \mid Y_{t-1}^{(k)}\right),
-          \quad X_{t-1}^{(l)} = (X_{t-1}, \dots, X_{t-l}),\ Y_{t-1}^{(k)} = (Y_{t-1}, \dots, Y_{t-k})
+.. math:: T_{X\to Y}^{(k,l,u)} = I\left(Y_t;\ X_{t-u}^{(l)} \mid Y_{t-1}^{(k)}\right),
+          \quad X_{t-u}^{(l)} = (X_{t-u}, \dots, X_{t-u-l+1}),\ Y_{t-1}^{(k)} = (Y_{t-1}, \dots, Y_{t-k})
 
 A sample of size n is n consecutive embedded time points of one stationary series (started from
 the stationary distribution, so no burn-in is needed): x holds the source history
-:math:`X_{t-1}^{(l)}` (``source_history`` columns), y the target's present :math:`Y_t`, z the
+:math:`X_{t-u}^{(l)}` (``source_history`` columns from the source's ``delay`` u, 1 by default),
+y the target's present :math:`Y_t`, z the
 target history :math:`Y_{t-1}^{(k)}` (``history`` columns). Any conditional-MI estimator then
 estimates the TE; the samples are serially dependent, as in every TE analysis.
 
@@ -14,6 +15,7 @@ References
 Schreiber, T. (2000). Measuring information transfer. Phys. Rev. Lett. 85, 461.
 Barnett, L., Barrett, A. B., Seth, A. K. (2009). Granger causality and transfer entropy are
 equivalent for Gaussian variables. Phys. Rev. Lett. 103, 238701.
+Wibral, M., et al. (2013). Measuring information-transfer delays. PLoS ONE 8(2), e55809.
 """
 
 from __future__ import annotations
@@ -48,44 +50,70 @@ class TransferEntropy(Scenario):
 
     quantity = "te"
     citation = CITATION
+    added_parameters = {"delay": 1, "lag": 1}
 
-    def _set_histories(self, history: int, source_history: int) -> None:
+    def _set_histories(self, history: int, source_history: int, delay: int = 1) -> None:
         self.history = positive_int(history, "history")
         self.source_history = positive_int(source_history, "source_history")
+        self.delay = positive_int(delay, "delay")
         self.dim_x, self.dim_y, self.dim_z = self.source_history, 1, self.history
+
+    @property
+    def embedding_span(self) -> int:
+        """The time points before the first row of a sample: max(k, u + l − 1)."""
+        return max(self.history, self.delay + self.source_history - 1)
 
 
 @register_scenario("var1_te")
 class VAR1TransferEntropy(TransferEntropy):
-    r"""A linear-Gaussian VAR(1) pair with coupling X → Y; exact TE for the stated history lengths.
+    r"""A linear-Gaussian pair with coupling X → Y at lag δ; exact TE for the stated histories and delay.
 
-    .. math:: X_t = a X_{t-1} + \varepsilon_t, \qquad Y_t = b Y_{t-1} + c X_{t-1} + \eta_t,
+    .. math:: X_t = a X_{t-1} + \varepsilon_t, \qquad Y_t = b Y_{t-1} + c X_{t-\delta} + \eta_t,
 
-    with independent standard normal noise, |a|, |b| < 1. The stationary covariance Γ(0) solves
-    Γ(0) = A Γ(0) Aᵀ + I, and Γ(h) = Aʰ Γ(0); the covariance of (X^{(l)}_{t-1}, Y_t, Y^{(k)}_{t-1})
-    built from them gives the TE in closed form (Gaussian conditional MI). Y alone is not Markov,
-    so the TE depends on the target history k; it equals ½ ln(Var(Y_t | Y^{(k)}) / 1) for any l ≥ 1.
-    The reverse coupling is 0, so TE from Y to X is 0; with c = 0 the TE from X to Y is 0 too.
+    with independent standard normal noise, |a|, |b| < 1 and δ = ``lag`` ≥ 1 (a VAR(1) pair when
+    δ = 1). The state :math:`S_t = (X_t, \dots, X_{t-\delta+1}, Y_t)` is a VAR(1), :math:`S_t = A S_{t-1}
+    + \xi_t`; its stationary covariance Γ(0) solves Γ(0) = A Γ(0) Aᵀ + Q (Q the noise covariance) and
+    Γ(h) = Aʰ Γ(0). The covariance of (X^{(l)}_{t-u}, Y_t, Y^{(k)}_{t-1}) built from them gives the TE
+    in closed form (Gaussian conditional MI), for the source's embedding ``delay`` u (its most recent
+    lag, as in :func:`~mibench.transfer_entropy_variables`). Y alone is not Markov, so the TE depends on
+    the target history k; with u = δ it equals ½ ln(Var(Y_t | Y^{(k)}) / 1) for any l ≥ 1, and with
+    l = 1 a scan over u peaks at u = δ (Wibral et al. 2013). The reverse coupling is 0, so TE from Y to X is 0;
+    with c = 0 the TE from X to Y is 0 too.
 
     References
     ----------
     Barnett, L., Barrett, A. B., Seth, A. K. (2009). Phys. Rev. Lett. 103, 238701.
+    Wibral, M., et al. (2013). Measuring information-transfer delays. PLoS ONE 8(2), e55809.
     """
 
     family = "var1 transfer entropy"
     x_type = y_type = z_type = "continuous"
 
     def __init__(
-        self, a: float = 0.5, b: float = 0.5, c: float = 0.5, history: int = 1, source_history: int = 1
+        self,
+        a: float = 0.5,
+        b: float = 0.5,
+        c: float = 0.5,
+        history: int = 1,
+        source_history: int = 1,
+        lag: int = 1,
+        delay: int = 1,
     ) -> None:
         self.a, self.b = number(a, "a", -1.0, 1.0), number(b, "b", -1.0, 1.0)
         self.c = number(c, "c")
-        self._set_histories(history, source_history)
-        self.transition = np.array([[self.a, 0.0], [self.c, self.b]])
-        self.stationary = solve_discrete_lyapunov(self.transition, np.eye(2))
+        self._set_histories(history, source_history, delay)
+        self.lag = positive_int(lag, "lag")
+        size = self.lag + 1  # X_t, ..., X_{t-lag+1}, Y_t
+        self.transition = np.zeros((size, size))
+        self.transition[0, 0], self.transition[-1, -1], self.transition[-1, self.lag - 1] = self.a, self.b, self.c
+        self.transition[np.arange(1, self.lag), np.arange(self.lag - 1)] = 1.0
+        noise = np.zeros(size)
+        noise[[0, -1]] = 1.0
+        self.stationary = solve_discrete_lyapunov(self.transition, np.diag(noise))
+        self.state_index = (0, self.lag)  # where X_t and Y_t sit in the state
 
     def _lagged_covariance(self, lag: int) -> np.ndarray:
-        """Cov(S_{t+lag}, S_t) for S = (X, Y); lag may be negative."""
+        """Cov(S_{t+lag}, S_t) of the state S; lag may be negative."""
         if lag < 0:
             return self._lagged_covariance(-lag).T
         return np.linalg.matrix_power(self.transition, lag) @ self.stationary
@@ -93,7 +121,7 @@ class VAR1TransferEntropy(TransferEntropy):
     def _coordinates(self) -> list[tuple[int, int]]:
         """(series, time offset) of each coordinate of (x, y, z); series 0 is X and 1 is Y."""
         return (
-            [(0, -lag) for lag in range(1, self.source_history + 1)]
+            [(0, -lag) for lag in range(self.delay, self.delay + self.source_history)]
             + [(1, 0)]
             + [(1, -lag) for lag in range(1, self.history + 1)]
         )
@@ -101,7 +129,7 @@ class VAR1TransferEntropy(TransferEntropy):
     def _truth(self) -> Truth:
         if self.c == 0:  # X never reaches Y: exactly 0, where the log-determinants leave ~1e-16
             return Truth(0.0, "closed form")
-        coordinates = self._coordinates()
+        coordinates = [(self.state_index[series], offset) for series, offset in self._coordinates()]
         size = len(coordinates)
         covariance = np.empty((size, size))
         for i, (u, s) in enumerate(coordinates):
@@ -110,12 +138,12 @@ class VAR1TransferEntropy(TransferEntropy):
         return Truth(gaussian_cmi(covariance, self.source_history, 1), "closed form")
 
     def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
-        steps = n + max(self.history, self.source_history)
-        start = rng.multivariate_normal(np.zeros(2), self.stationary)
+        steps = n + self.embedding_span
+        start = rng.multivariate_normal(np.zeros(self.lag + 1), self.stationary)  # S at time lag - 1
         noise_x, noise_y = rng.standard_normal((2, steps - 1))
-        x = _ar1(self.a, noise_x, start[0])
-        y = _ar1(self.b, self.c * x[:-1] + noise_y, start[1])
-        return transfer_entropy_variables(x, y, self.history, self.source_history)
+        x = np.concatenate([start[self.lag - 1 : 0 : -1], _ar1(self.a, noise_x, start[0])])  # from time 0
+        y = _ar1(self.b, self.c * x[: steps - 1] + noise_y, start[-1])  # from time lag - 1
+        return transfer_entropy_variables(x[self.lag - 1 :], y, self.history, self.source_history, self.delay)
 
 
 @register_scenario("var1_cte")
@@ -129,7 +157,7 @@ class VAR1ConditionalTransferEntropy(VAR1TransferEntropy):
         Y_t = b Y_{t-1} + c X_{t-1} + g W_{t-1} + \eta_t,
 
     with independent standard normal noise and |a|, |b|, |d| < 1. The truth is
-    :math:`I(Y_t;\ X^{(l)}_{t-1} \mid Y^{(k)}_{t-1}, W^{(k)}_{t-1})` (z holds the target's past, then
+    :math:`I(Y_t;\ X^{(l)}_{t-u} \mid Y^{(k)}_{t-1}, W^{(k)}_{t-1})` (u the source's ``delay``; z holds the target's past, then
     W's over the same k lags: ``transfer_entropy_variables(..., conditions=W)``), in closed form from
     the stationary covariances as for ``var1_te``. With c = 0 it is exactly 0, though the TE from X
     to Y without W is not: X's past tells of W's, which drives Y.
@@ -152,26 +180,28 @@ class VAR1ConditionalTransferEntropy(VAR1TransferEntropy):
         g: float = 0.8,
         history: int = 1,
         source_history: int = 1,
+        delay: int = 1,
     ) -> None:
         self.a, self.b, self.d = (number(value, name, -1.0, 1.0) for value, name in ((a, "a"), (b, "b"), (d, "d")))
         self.c, self.g = number(c, "c"), number(g, "g")
-        self._set_histories(history, source_history)
+        self._set_histories(history, source_history, delay)
         self.dim_z = 2 * self.history
         self.transition = np.array([[self.a, 0.0, self.g], [self.c, self.b, self.g], [0.0, 0.0, self.d]])
         self.stationary = solve_discrete_lyapunov(self.transition, np.eye(3))
+        self.state_index = (0, 1, 2)
 
     def _coordinates(self) -> list[tuple[int, int]]:
         """As for var1_te, then W (series 2) at the target's lags."""
         return super()._coordinates() + [(2, -lag) for lag in range(1, self.history + 1)]
 
     def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
-        steps = n + max(self.history, self.source_history)
+        steps = n + self.embedding_span
         start = rng.multivariate_normal(np.zeros(3), self.stationary)
         noise = rng.standard_normal((3, steps - 1))
         w = _ar1(self.d, noise[2], start[2])
         x = _ar1(self.a, self.g * w[:-1] + noise[0], start[0])
         y = _ar1(self.b, self.c * x[:-1] + self.g * w[:-1] + noise[1], start[1])
-        return transfer_entropy_variables(x, y, self.history, self.source_history, conditions=w)
+        return transfer_entropy_variables(x, y, self.history, self.source_history, self.delay, conditions=w)
 
 
 def _ar1(coefficient: float, drive: np.ndarray, start: float) -> np.ndarray:
@@ -186,9 +216,10 @@ class MarkovTransferEntropy(TransferEntropy):
     X flips with probability ``flip`` at each step; Y copies :math:`X_{t-1}` with probability
     ``coupling``, and otherwise keeps :math:`Y_{t-1}` flipped with probability ``noise``. (X, Y) is
     a Markov chain on four states; the probability of each path of m + 1 states
-    (m = max(k, l)) is the stationary probability of its first state times the transition
+    is the stationary probability of its first state times the transition
     probabilities, and the TE is the exact sum :func:`table_cmi` over the table of
-    (X^{(l)}_{t-1}, Y_t, Y^{(k)}_{t-1}) so obtained.
+    (X^{(l)}_{t-u}, Y_t, Y^{(k)}_{t-1}) so obtained, with m = max(k, u + l − 1) for the source's
+    ``delay`` u.
 
     References
     ----------
@@ -205,11 +236,12 @@ class MarkovTransferEntropy(TransferEntropy):
         noise: float = 0.1,
         history: int = 1,
         source_history: int = 1,
+        delay: int = 1,
     ) -> None:
         self.flip = probability(flip, "flip")
         self.coupling = probability(coupling, "coupling")
         self.noise = probability(noise, "noise")
-        self._set_histories(history, source_history)
+        self._set_histories(history, source_history, delay)
         self.chain  # noqa: B018  (computed now: a chain that does not mix is refused here)
 
     def _step(self, state: tuple[int, int], following: tuple[int, int]) -> float:
@@ -238,18 +270,17 @@ class MarkovTransferEntropy(TransferEntropy):
             return Truth(0.0, "closed form")
         states = STATES
         transition, stationary = self.chain
-        lags = max(self.history, self.source_history)
-        k, m = self.history, self.source_history
+        lags, k, m = self.embedding_span, self.history, self.source_history
         table = np.zeros((2**m, 2, 2**k))
         for path in itertools.product(range(4), repeat=lags + 1):  # oldest first; the last is time t
             probability_ = stationary[path[0]] * np.prod([transition[a, b] for a, b in itertools.pairwise(path)])
-            xs = [states[path[lags - lag]][0] for lag in range(1, m + 1)]
+            xs = [states[path[lags - lag]][0] for lag in range(self.delay, self.delay + m)]
             ys = [states[path[lags - lag]][1] for lag in range(1, k + 1)]
             table[_code(xs), states[path[lags]][1], _code(ys)] += probability_
         return Truth(table_cmi(table), "exact sum", 1e-12)
 
     def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
-        steps = n + max(self.history, self.source_history)
+        steps = n + self.embedding_span
         x0 = int(rng.integers(2))
         flips = rng.random(steps - 1) < self.flip
         x = np.concatenate([[x0], x0 ^ (np.cumsum(flips) % 2)]).astype(np.int64)
@@ -264,7 +295,7 @@ class MarkovTransferEntropy(TransferEntropy):
         last_copy = np.maximum.accumulate(np.where(np.concatenate([[False], copies]), time, 0))
         source = np.where(last_copy > 0, x[np.maximum(last_copy - 1, 0)], y0)
         y = (source ^ parity ^ parity[last_copy]).astype(np.int64)
-        return transfer_entropy_variables(x, y, self.history, self.source_history)
+        return transfer_entropy_variables(x, y, self.history, self.source_history, self.delay)
 
 
 def _code(bits: list[int]) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -324,12 +325,12 @@ def test_var1_transfer_entropy_by_regression_on_a_long_series(history):
     assert mibench.get_scenario("var1_te(c=0.0)").mi == 0  # exactly: a relative error divides by it
 
 
-@pytest.mark.parametrize("history", [1, 2])
-def test_var1_conditional_transfer_entropy_by_regression_on_long_series(history):
+@pytest.mark.parametrize("history, delay", [(1, 1), (2, 1), (1, 2)])
+def test_var1_conditional_transfer_entropy_by_regression_on_long_series(history, delay):
     """½ ln of the residual variances of Y_t regressed on its own and W's past, then on X's past too:
     on the scenario's sample, and on a series simulated here step by step."""
     a, b, c, d, g = 0.6, 0.4, 0.5, 0.7, 0.9
-    spec = f"var1_cte(a={a}, b={b}, c={c}, d={d}, g={g}, history={history}, source_history=2)"
+    spec = f"var1_cte(a={a}, b={b}, c={c}, d={d}, g={g}, history={history}, source_history=2, delay={delay})"
     scenario = mibench.get_scenario(spec)
 
     def residual_variance(y, *regressors):
@@ -339,7 +340,8 @@ def test_var1_conditional_transfer_entropy_by_regression_on_long_series(history)
     x, y, z = scenario.sample(300_000, 12)
     assert z.shape[1] == 2 * history
     assert scenario.mi == pytest.approx(0.5 * np.log(residual_variance(y, z) / residual_variance(y, z, x)), abs=0.006)
-    assert residual_variance(y, z, x) == pytest.approx(1.0, abs=0.01)  # the noise: nothing else is left
+    if delay == 1:  # the noise: nothing else is left (at delay 2, X_{t-1} is missing)
+        assert residual_variance(y, z, x) == pytest.approx(1.0, abs=0.01)
     rng = np.random.default_rng(13)
     steps = 200_000
     noise = rng.standard_normal((steps, 3))
@@ -348,7 +350,7 @@ def test_var1_conditional_transfer_entropy_by_regression_on_long_series(history)
         w_[t] = d * w_[t - 1] + noise[t, 0]
         x_[t] = a * x_[t - 1] + g * w_[t - 1] + noise[t, 1]
         y_[t] = b * y_[t - 1] + c * x_[t - 1] + g * w_[t - 1] + noise[t, 2]
-    x, y, z = mibench.transfer_entropy_variables(x_, y_, history, 2, conditions=w_)
+    x, y, z = mibench.transfer_entropy_variables(x_, y_, history, 2, delay, conditions=w_)
     assert scenario.mi == pytest.approx(0.5 * np.log(residual_variance(y, z) / residual_variance(y, z, x)), abs=0.008)
     null = mibench.get_scenario(f"var1_cte(c=0.0, history={history})")
     assert null.mi == 0  # exactly
@@ -357,16 +359,68 @@ def test_var1_conditional_transfer_entropy_by_regression_on_long_series(history)
     assert without_w > 0.02  # the common driver: TE without W, none given W
 
 
+def test_var1_transfer_entropy_at_a_coupling_lag_and_an_embedding_delay():
+    """Y_t = b Y_{t-1} + c X_{t-3} + η: the truth at delays u = 1..5 against regressions on a series
+    simulated here step by step, and on the scenario's own sample; the scan peaks at u = 3."""
+    a, b, c, lag = 0.7, 0.4, 0.8, 3
+    steps = 200_000
+    noise = np.random.default_rng(21).standard_normal((steps, 2))
+    x_, y_ = np.zeros(steps), np.zeros(steps)
+    for t in range(lag, steps):
+        x_[t] = a * x_[t - 1] + noise[t, 0]
+        y_[t] = b * y_[t - 1] + c * x_[t - lag] + noise[t, 1]
+    x_, y_ = x_[1000:], y_[1000:]  # past the start from zeros
+
+    def regression_te(x, y, z):
+        def residual_variance(*regressors):
+            design = np.hstack([np.ones((len(y), 1)), *regressors])
+            return float(np.var(y - design @ np.linalg.lstsq(design, y, rcond=None)[0]))
+
+        return 0.5 * np.log(residual_variance(z) / residual_variance(z, x))
+
+    truths = []
+    for delay in range(1, 6):
+        scenario = mibench.get_scenario(f"var1_te(a={a}, b={b}, c={c}, lag={lag}, delay={delay}, history=2)")
+        truths.append(scenario.mi)
+        expected = regression_te(*mibench.transfer_entropy_variables(x_, y_, history=2, delay=delay))
+        assert scenario.mi == pytest.approx(expected, abs=0.006), delay
+        sample = scenario.sample(200_000, delay)
+        assert [v.shape for v in sample] == [(200_000, 1), (200_000, 1), (200_000, 2)]
+        assert scenario.mi == pytest.approx(regression_te(*sample), abs=0.006), delay
+    assert np.argmax(truths) == lag - 1 and min(truths) > 0
+    rng = np.random.default_rng(22)
+    for a, b, c, lag, history in zip(
+        *rng.uniform(-0.95, 0.95, (2, 40)), rng.uniform(-2, 2, 40), *rng.integers(1, 5, (2, 40))
+    ):
+        spec = f"var1_te(a={a}, b={b}, c={c}, lag={lag}, history={history}, delay="
+        scan = [mibench.get_scenario(f"{spec}{delay})").mi for delay in range(1, 8)]
+        assert np.argmax(scan) == lag - 1, spec  # the delay that maximises the TE is the coupling's (Wibral 2013)
+
+
+def test_parameters_added_later_leave_earlier_specs_and_seeds_as_they_were():
+    """results/te was published before ``delay`` and ``lag`` existed: at 1 they stay out of the spec,
+    so its seeds, task ids and a comparison against it still hold."""
+    published = "var1_te-v1(a=0.5, b=0.5, c=0.5, history=1, source_history=1)"
+    assert mibench.get_scenario("var1_te").spec == mibench.get_scenario("var1_te(delay=1, lag=1)").spec == published
+    assert mibench.get_scenario("var1_te(lag=2)").spec == published.replace(
+        "history=1, source", "history=1, lag=2, source"
+    )
+    assert "delay=2" in mibench.get_scenario("markov_te(delay=2)").spec
+    records = pd.read_csv(Path(__file__).parents[1] / "results" / "te" / "records.csv.gz")
+    assert published in set(records["scenario"])
+
+
 def test_var1_transfer_entropy_depends_on_the_history():
     values = [mibench.get_scenario(f"var1_te(a=0.9, b=0.5, c=1.0, history={k})").mi for k in (1, 2, 8)]
     assert values[0] > values[1] > values[2] > 0
 
 
-@pytest.mark.parametrize("history, source_history", [(1, 1), (2, 1), (3, 2)])
-def test_markov_transfer_entropy_by_counting_a_long_series(history, source_history):
-    spec = f"markov_te(flip=0.2, coupling=0.5, noise=0.15, history={history}, source_history={source_history})"
-    scenario = mibench.get_scenario(spec)
+@pytest.mark.parametrize("history, source_history, delay", [(1, 1, 1), (2, 1, 1), (3, 2, 1), (1, 1, 2), (2, 2, 3)])
+def test_markov_transfer_entropy_by_counting_a_long_series(history, source_history, delay):
+    spec = f"markov_te(flip=0.2, coupling=0.5, noise=0.15, history={history}, source_history={source_history}, "
+    scenario = mibench.get_scenario(f"{spec}delay={delay})")
     x, y, z = scenario.sample(400_000, 5)
+    assert x.shape[1] == source_history and z.shape[1] == history
     codes = [np.ravel_multi_index(v.T, [2] * v.shape[1]) for v in (x, y, z)]
     assert hand_plugin_cmi(*codes) == pytest.approx(scenario.mi, abs=0.004)
     assert mibench.get_scenario("markov_te(coupling=0.0)").mi == 0

@@ -13,9 +13,15 @@ SPECS = [f"{entry.name}-v{entry.version}" for entry in SCENARIOS.entries()]
 #: Large alphabets are checked against their table at a size that the draws sample well (their
 #: log_pmi is checked at full size).
 WELL_SAMPLED = {"zipf_channel": "zipf_channel(k=30, error=0.3)"}
+#: Parameters that change how a sample is laid out, beyond the defaults.
+VARIANTS = [
+    "var1_te(lag=3, delay=2, history=2, source_history=2)",
+    "markov_te(delay=2, history=2)",
+    "var1_cte(delay=3)",
+]
 CONTRACT = [
     pytest.param(spec, check.name, id=f"{spec.split('-v')[0]}-{check.name}")
-    for spec in SPECS
+    for spec in SPECS + VARIANTS
     for check in scenario_checks(spec)
 ] + [pytest.param(spec, "truth_matches_the_drawn_table", id=spec) for spec in WELL_SAMPLED.values()]
 
