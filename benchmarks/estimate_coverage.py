@@ -7,11 +7,14 @@ the estimator's own mean (what a standard error can cover) and how often it hold
 (which it misses by the estimator's bias). Transfer entropy is estimated on pairs of series
 (serially dependent rows), with the standard error from halves made of whole stretches of time (5 of
 10), and for comparison from random halves of the rows; on series without coupling (TE 0), and on
-series with a common driver given it (conditional TE 0), how often p ≤ 0.05.
+series with a common driver given it (conditional TE 0), how often p ≤ 0.05. A scan over source
+delays (``--delay 1-5``, :func:`mibench.userdata.scan_delays`): on series without coupling, how often
+its p-value for the largest TE is ≤ 0.05, and how often some delay's own p-value is; on series
+coupled at lag 3, how often the largest TE is at delay 3 and its p-value ≤ 0.05.
 Below ``MIN_STDERR_N`` samples ``mibench estimate`` gives no standard error: section ``small`` shows
 the coverage that the half-sample standard error would have there.
 
-Usage: python benchmarks/estimate_coverage.py [--samples 200] [--sections mi te null small]
+Usage: python benchmarks/estimate_coverage.py [--samples 200] [--sections mi te null scan small]
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import mibench
 from mibench.estimator import get_estimator
 from mibench.seeding import derived_generator
 from mibench.tables import render_table
-from mibench.userdata import MIN_STDERR_N, _half_sample_stderr, estimate_table, lagged_table
+from mibench.userdata import MIN_STDERR_N, _half_sample_stderr, estimate_table, lagged_table, scan_delays
 
 CASES = [
     ("ksg", "gaussian(rho=0.6)", 500),
@@ -57,9 +60,19 @@ NULL_CASES = [
     ("plugin", BINARY_COMMON_DRIVER, 500),
 ]
 
+#: Delay scans (delays 1..5): without coupling, and coupled at lag 3.
+SCAN_DELAYS = (1, 2, 3, 4, 5)
+SCAN_CASES = [
+    ("gaussian", "var1_te(a=0.9, b=0.9, c=0.0)", 500),
+    ("ksg", "var1_te(a=0.9, b=0.9, c=0.0)", 500),
+    ("plugin", "markov_te(flip=0.05, coupling=0.0, noise=0.05)", 500),
+    ("gaussian", "var1_te(a=0.5, b=0.5, c=0.3, lag=3)", 500),
+    ("ksg", "var1_te(a=0.5, b=0.5, c=0.3, lag=3)", 500),
+]
+
 
 def series_table(scenario: str, n: int, seed: int) -> pd.DataFrame:
-    """The two series behind a TE scenario's sample (history 1): x = X_{t-1}, y = Y_t, z = Y_{t-1} for
+    """The two series behind a TE scenario's sample (history 1, delay 1): x = X_{t-1}, y = Y_t, z = Y_{t-1} for
     t = 1..n give X_0..X_{n-1} and Y_0..Y_n; X_n, never used, is repeated from X_{n-1}."""
     x, y, z = mibench.get_scenario(scenario).sample(n, seed)
     return pd.DataFrame({"source": np.append(x[:, 0], x[-1, 0]), "target": np.append(z[0, 0], y[:, 0])})
@@ -135,6 +148,35 @@ def null_rejections(estimator: str, scenario: str, n: int, samples: int, permuta
     }
 
 
+def scan_rejections(estimator: str, scenario: str, n: int, samples: int, permutations: int = 19) -> dict[str, object]:
+    scans = [
+        scan_delays(
+            series_table(scenario, n, 40_000 + sample),
+            ["source"],
+            ["target"],
+            SCAN_DELAYS,
+            estimator,
+            permutations=permutations,
+            subsamples=0,
+            seed=sample,
+        )
+        for sample in range(samples)
+    ]
+    lag = getattr(mibench.get_scenario(scenario), "lag", 1)
+    return {
+        "estimator": estimator,
+        "scenario": scenario,
+        "n": n,
+        "series": samples,
+        "permutations": permutations,
+        "p (largest) <= 0.05": float(np.mean([scan.p_value <= 0.05 for scan in scans])),
+        "some delay's p <= 0.05": float(np.mean([min(r.p_value for r in scan.results) <= 0.05 for scan in scans])),
+        "largest at the lag, p <= 0.05": float(
+            np.mean([scan.best_delay == lag and scan.p_value <= 0.05 for scan in scans])
+        ),
+    }
+
+
 def small_sample_coverage(estimator: str, scenario: str, n: int, samples: int) -> dict[str, object]:
     """As :func:`coverage`, with the estimate and its half-sample standard error computed as
     ``estimate_table`` computes them (the same seeds), below the n where it withholds the latter."""
@@ -185,13 +227,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument(
-        "--sections", nargs="+", choices=["mi", "te", "null", "small"], default=["mi", "te", "null", "small"]
+        "--sections",
+        nargs="+",
+        choices=["mi", "te", "null", "scan", "small"],
+        default=["mi", "te", "null", "scan", "small"],
     )
     args = parser.parse_args()
     sections = {
         "mi": (coverage, CASES, "MI: estimate ± 1.96 SE"),
         "te": (te_coverage, TE_CASES, "transfer entropy: estimate ± 1.96 SE"),
         "null": (null_rejections, NULL_CASES, "transfer entropy without coupling: permutation p ≤ 0.05"),
+        "scan": (scan_rejections, SCAN_CASES, f"delay scans over {SCAN_DELAYS}: p ≤ 0.05"),
         "small": (
             small_sample_coverage,
             SMALL_CASES,

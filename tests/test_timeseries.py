@@ -11,7 +11,7 @@ import mibench
 from mibench import transfer_entropy_variables
 from mibench.estimator import UserData
 from mibench.recommend import recommend, reference_summary
-from mibench.userdata import _half_sample_stderr, estimate_table, lagged_table
+from mibench.userdata import _half_sample_stderr, estimate_table, lagged_table, scan_delays
 
 
 def embed_by_loop(source, target, k, m, u, conditions=()):
@@ -177,6 +177,82 @@ def test_transfer_entropy_on_the_command_line(tmp_path, capsys):
     assert "--history: only with --te" in capsys.readouterr().err
     assert main([*common, "--te", "--z", "source"]) == 1
     assert "x and z both hold column 'source'" in capsys.readouterr().err
+
+
+def lag_coupled_series(lag: int, c: float, steps: int = 1500, seed: int = 23) -> pd.DataFrame:
+    """X_t = 0.6 X_{t-1} + e, Y_t = 0.5 Y_{t-1} + c X_{t-lag} + e', simulated step by step."""
+    noise = np.random.default_rng(seed).standard_normal((steps, 2))
+    x, y = np.zeros(steps), np.zeros(steps)
+    for t in range(lag, steps):
+        x[t] = 0.6 * x[t - 1] + noise[t, 0]
+        y[t] = 0.5 * y[t - 1] + c * x[t - lag] + noise[t, 1]
+    return pd.DataFrame({"source": x, "target": y})
+
+
+def gaussian_te_by_regression(source: np.ndarray, target: np.ndarray, delay: int, first: int) -> float:
+    """½ ln of the residual variances of Y_t on Y_{t-1}, then on X_{t-delay} too, over t = first, ..."""
+    now = np.arange(first, len(target))
+    y, past, lagged = target[now], target[now - 1], source[now - delay]
+
+    def residual_variance(*regressors):
+        design = np.column_stack([np.ones(len(y)), *regressors])
+        return float(np.var(y - design @ np.linalg.lstsq(design, y, rcond=None)[0]))
+
+    return 0.5 * np.log(residual_variance(past) / residual_variance(past, lagged))
+
+
+def test_a_delay_scan_finds_the_coupling_lag_on_the_same_time_points():
+    table = lag_coupled_series(lag=3, c=0.6)
+    scan = scan_delays(table, ["source"], ["target"], [5, 1, 2, 3, 4, 3], "gaussian", permutations=19, subsamples=0)
+    assert scan.delays == (1, 2, 3, 4, 5) and scan.best_delay == 3
+    for delay, result in zip(scan.delays, scan.results):
+        assert result.n == len(table) - 5  # every delay at t = 5, ...: those with a full history at delay 5
+        expected = gaussian_te_by_regression(table["source"].to_numpy(), table["target"].to_numpy(), delay, first=5)
+        assert result.estimate == pytest.approx(expected, abs=1e-9) and result.delay == delay
+    assert scan.p_value == 1 / 20  # no permutation's largest TE over the delays comes near 0.1 nats
+    assert scan.results[2].estimate > 0.1 > max(r.estimate for i, r in enumerate(scan.results) if i != 2)
+
+
+def test_a_delay_scan_tests_the_largest_te_against_each_permutations_largest():
+    """Without coupling: p for the largest TE counts the permutations whose largest over the delays
+    (the same permutation of the target given its past at every delay) reaches it."""
+    table = lag_coupled_series(lag=1, c=0.0, steps=400)
+    scan = scan_delays(table, ["source"], ["target"], range(1, 5), "gaussian", permutations=49, subsamples=0, seed=3)
+    observed = max(result.estimate for result in scan.results)
+    largest_nulls = np.max([result.null_estimates for result in scan.results], axis=0)
+    assert len(largest_nulls) == 49
+    assert scan.p_value == (np.sum(largest_nulls >= observed) + 1) / 50
+    best = scan.results[scan.delays.index(scan.best_delay)]
+    assert scan.p_value >= best.p_value  # picking the largest costs significance
+    alone = estimate_table(
+        table, ["source"], ["target"], "gaussian", history=1, delay=2, start=4, permutations=49, seed=3
+    )
+    assert alone.null_estimates == scan.results[1].null_estimates  # the scan's delay 2 is that estimate, paired
+    for bad, message in ((2, "non-empty sequence"), ([], "non-empty sequence"), ([0, 1], "delay")):
+        with pytest.raises(ValueError, match=message):
+            scan_delays(table, ["source"], ["target"], bad, "gaussian")
+
+
+def test_a_delay_scan_on_the_command_line(tmp_path, capsys):
+    from mibench.cli import main
+
+    path = tmp_path / "series.csv"
+    lag_coupled_series(lag=3, c=0.6).to_csv(path, index=False)
+    common = ["estimate", str(path), "--x", "source", "--y", "target", "--te", "-e", "gaussian", "--permutations", "9"]
+    assert main([*common, "--delay", "1-3,5"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "at delays 1, 2, 3, 5, on the same time points" in out and "largest at delay 3: p = 0.1 for the largest" in out
+    )
+    assert main([*common, "--delay", "2,4", "--format", "json", "--units", "bits"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["delays"] == [2, 4] and result["best_delay"] == 2 and result["units"] == "bits"
+    nats = scan_delays(pd.read_csv(path), ["source"], ["target"], [2, 4], "gaussian", permutations=9)
+    assert result["results"][0]["estimate"] == pytest.approx(nats.results[0].estimate / np.log(2))
+    for bad in ("0-2", "a", "3-1"):
+        with pytest.raises(SystemExit, match="2"):
+            main([*common, "--delay", bad])
+        assert "argument --delay" in capsys.readouterr().err
 
 
 def test_recommend_for_a_transfer_entropy_ranks_on_transfer_entropy_scenarios():

@@ -30,7 +30,12 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--history", type=int, help="with --te: k, the target's past values conditioned on (default 1)")
     parser.add_argument("--source-history", type=int, help="with --te: l, the source's past values used (default 1)")
-    parser.add_argument("--delay", type=int, help="with --te: u, the lag of the latest source value used (default 1)")
+    parser.add_argument(
+        "--delay",
+        type=parse_delays,
+        help="with --te: u, the lag of the latest source value used (default 1); several (1-6 or 1,2,5) scan them: "
+        "the TE at each, the delay where it is largest, and a p-value for that largest",
+    )
     parser.add_argument("-e", "--estimator", default="auto", help="a spec, or auto (the top recommendation)")
     parser.add_argument("--x-type", choices=TYPES, help="override the inferred type")
     parser.add_argument("--y-type", choices=TYPES, help="override the inferred type")
@@ -58,64 +63,87 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["text", "json"], default="text")
 
 
+def parse_delays(text: str) -> list[int]:
+    """``"2"``, ``"1-6"`` or ``"1,2,5"`` as a list of delays."""
+    try:
+        delays = []
+        for part in text.split(","):
+            first, _, last = part.strip().partition("-")
+            delays += range(int(first), int(last or first) + 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a delay (2), a range (1-6) or a list (1,2,5), got {text!r}"
+        ) from None
+    if not delays or min(delays) < 1:
+        raise argparse.ArgumentTypeError(f"delays are positive whole numbers of time steps, got {text!r}")
+    return delays
+
+
 def _null_for_nan(value: object) -> object:
     if isinstance(value, float) and value != value:
         return None
-    if isinstance(value, tuple):
+    if isinstance(value, (tuple, list)):
         return [_null_for_nan(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _null_for_nan(item) for key, item in value.items()}
     return value
 
 
+def _in_units(result: dict, units: str) -> dict:
+    """A result's values in ``units`` (they come in nats), with the units named."""
+    if units == "bits":
+        for key in ("estimate", "stderr", "expected_bias", "expected_rmse"):
+            result[key] /= LN2
+        for key in ("expected_bias_interval", "expected_rmse_interval"):
+            result[key] = tuple(value / LN2 for value in result[key])
+    result["units"] = units
+    return result
+
+
 def run(args: argparse.Namespace) -> int:
-    from ..userdata import estimate_table, read_table, split_column_names
+    from ..userdata import estimate_table, read_table, scan_delays, split_column_names
 
     lags = {"history": args.history, "source_history": args.source_history, "delay": args.delay}
     given = [f"--{name.replace('_', '-')}" for name, value in lags.items() if value is not None]
     if given and not args.te:
         raise ValueError(f"{', '.join(given)}: only with --te (a transfer entropy)")
-    if args.te:
-        lags = {name: 1 if value is None else value for name, value in lags.items()}
     table = read_table(args.table, decimal=args.decimal, thousands=args.thousands, encoding=args.encoding)
-    result = estimate_table(
-        table,
-        split_column_names(args.x, table),
-        split_column_names(args.y, table),
-        args.estimator,
-        z=split_column_names(args.z, table) if args.z else None,
-        x_type=args.x_type,
-        y_type=args.y_type,
-        z_type=args.z_type,
-        permutations=args.permutations,
-        subsamples=args.subsamples,
-        seed=args.seed,
-        jitter=args.jitter,
-        standardize=args.standardize,
-        **(lags if args.te else {}),
-    ).as_dict()
-    if args.units == "bits":
-        for key in ("estimate", "stderr", "expected_bias", "expected_rmse"):
-            result[key] /= LN2
-        for key in ("expected_bias_interval", "expected_rmse_interval"):
-            result[key] = tuple(value / LN2 for value in result[key])
-    result["units"] = args.units
+    x, y = split_column_names(args.x, table), split_column_names(args.y, table)
+    options = {
+        "z": split_column_names(args.z, table) if args.z else None,
+        "x_type": args.x_type,
+        "y_type": args.y_type,
+        "z_type": args.z_type,
+        "permutations": args.permutations,
+        "subsamples": args.subsamples,
+        "seed": args.seed,
+        "jitter": args.jitter,
+        "standardize": args.standardize,
+    }
+    if args.te:
+        options["history"] = 1 if args.history is None else args.history
+        options["source_history"] = 1 if args.source_history is None else args.source_history
+        delays = args.delay or [1]
+        if len(delays) > 1:
+            scan = scan_delays(table, x, y, delays, args.estimator, **options).as_dict()
+            scan["results"] = [_in_units(result, args.units) for result in scan["results"]]
+            return _print_scan(scan, args)
+        options["delay"] = delays[0]
+    result = _in_units(estimate_table(table, x, y, args.estimator, **options).as_dict(), args.units)
     if args.format == "json":  # NaN (a skipped test, no reference) as null: JSON has no NaN
-        print(json.dumps({key: _null_for_nan(value) for key, value in result.items()}, indent=2))
+        print(json.dumps(_null_for_nan(result), indent=2))
         return 0
-    units = args.units
     if result["history"]:
         quantity = (
             f"transfer entropy x → y{' given z' if args.z else ''} (history {result['history']}, source history "
             f"{result['source_history']}, delay {result['delay']})"
         )
-        pasts = "the target's and z's past" if args.z else "the target's past"
-        given, rows = f", {pasts} {result['z_type']}", " time points with a full history"
     else:
         quantity = "I(x; y | z)" if result["z_type"] else "I(x; y)"
-        given, rows = (f", z {result['z_type']}" if result["z_type"] else ""), ""
     spread = (
-        f" ± {result['stderr']:.4f} {units} (standard error from half-samples"
+        f" ± {result['stderr']:.4f} {args.units} (standard error from half-samples"
         if result["subsamples"]
-        else f" {units} (no standard error: {result['no_stderr_because'] or '--subsamples 0'}"
+        else f" {args.units} (no standard error: {result['no_stderr_because'] or '--subsamples 0'}"
     )
     test = (
         f"permutation p = {result['p_value']:.3g}, {result['permutations']} permutations"
@@ -123,6 +151,50 @@ def run(args: argparse.Namespace) -> int:
         else "no permutation test: --permutations 0"
     )
     print(f"{quantity} = {result['estimate']:.4f}{spread}; {test})")
+    _print_context(result, args)
+    return 0
+
+
+def _print_scan(scan: dict, args: argparse.Namespace) -> int:
+    if args.format == "json":
+        print(json.dumps(_null_for_nan({**scan, "units": args.units}), indent=2))
+        return 0
+    import pandas as pd
+
+    from ..tables import render_table
+
+    results, best = scan["results"], scan["best_delay"]
+    first = results[0]
+    print(
+        f"transfer entropy x → y{' given z' if args.z else ''} (history {first['history']}, source history "
+        f"{first['source_history']}) at delays {', '.join(map(str, scan['delays']))}, on the same time points"
+    )
+    rows = {
+        "delay": [result["delay"] for result in results],
+        f"TE ({args.units})": [f"{result['estimate']:.4f}" for result in results],
+        "± SE": [f"{result['stderr']:.4f}" if result["subsamples"] else "" for result in results],
+        "p (this delay alone)": [f"{result['p_value']:.3g}" if result["permutations"] else "" for result in results],
+    }
+    print(render_table(pd.DataFrame(rows)))
+    test = (
+        f"p = {scan['p_value']:.3g} for the largest of the {len(results)} delays (each of the {first['permutations']} "
+        "permutations' largest over the delays); the p-values above test each delay alone, not the choice"
+        if first["permutations"]
+        else "no permutation test: --permutations 0"
+    )
+    print(f"largest at delay {best}: {test}")
+    _print_context(results[scan["delays"].index(best)], args)
+    return 0
+
+
+def _print_context(result: dict, args: argparse.Namespace) -> None:
+    """The estimator, types and n; why it was chosen; a warning; and what the reference results expect of it."""
+    units = args.units
+    if result["history"]:
+        pasts = "the target's and z's past" if args.z else "the target's past"
+        given, rows = f", {pasts} {result['z_type']}", " time points with a full history"
+    else:
+        given, rows = (f", z {result['z_type']}" if result["z_type"] else ""), ""
     print(
         f"estimator {result['estimator']}; x {result['x_type']}, y {result['y_type']}{given}; n = {result['n']:,}{rows}"
     )
@@ -142,4 +214,3 @@ def run(args: argparse.Namespace) -> int:
             f"expected {where} there: bias {result['expected_bias']:+.4f} [{low:+.4f}, {high:+.4f}], "
             f"RMSE {result['expected_rmse']:.4f} [{rmse_low:.4f}, {rmse_high:.4f}] {units}{noise}"
         )
-    return 0
