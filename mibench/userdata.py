@@ -493,8 +493,8 @@ def estimate_table(
     permutations = positive_int(permutations, "permutations", minimum=0)
     subsamples = positive_int(subsamples, "subsamples", minimum=0)
     x, y = resolve_columns(table, x, "x"), resolve_columns(table, y, "y")
-    if history is None and (source_history, delay) != (1, 1):
-        raise ValueError("source_history and delay describe a transfer entropy: give its history too")
+    if history is None and (source_history, delay, start) != (1, 1, 0):
+        raise ValueError("source_history, delay and start describe a transfer entropy: give its history too")
     if z:
         z = resolve_columns(table, z, "z")
     elif z_type:

@@ -231,6 +231,9 @@ def test_a_delay_scan_tests_the_largest_te_against_each_permutations_largest():
     for bad, message in ((2, "non-empty sequence"), ([], "non-empty sequence"), ([0, 1], "delay")):
         with pytest.raises(ValueError, match=message):
             scan_delays(table, ["source"], ["target"], bad, "gaussian")
+    for lags in ({"delay": 2}, {"start": 3}):
+        with pytest.raises(ValueError, match="describe a transfer entropy: give its history too"):
+            estimate_table(table, ["source"], ["target"], "gaussian", **lags)
 
 
 def test_a_delay_scan_on_the_command_line(tmp_path, capsys):
