@@ -139,13 +139,14 @@ def null_rejections(estimator: str, scenario: str, n: int, samples: int, permuta
         for sample in range(samples)
     ]
     return {
-        "estimator": estimator,
-        "scenario": scenario,
-        "n": n,
-        "series": samples,
-        "permutations": permutations,
+        **case_columns(estimator, scenario, n, samples, permutations),
         "p <= 0.05": float(np.mean(np.array(p_values) <= 0.05)),
     }
+
+
+def case_columns(estimator: str, scenario: str, n: int, series: int, permutations: int) -> dict[str, object]:
+    """The columns that name a case of a test's simulated error rate."""
+    return {"estimator": estimator, "scenario": scenario, "n": n, "series": series, "permutations": permutations}
 
 
 def scan_rejections(estimator: str, scenario: str, n: int, samples: int, permutations: int = 19) -> dict[str, object]:
@@ -164,11 +165,7 @@ def scan_rejections(estimator: str, scenario: str, n: int, samples: int, permuta
     ]
     lag = getattr(mibench.get_scenario(scenario), "lag", 1)
     return {
-        "estimator": estimator,
-        "scenario": scenario,
-        "n": n,
-        "series": samples,
-        "permutations": permutations,
+        **case_columns(estimator, scenario, n, samples, permutations),
         "p (largest) <= 0.05": float(np.mean([scan.p_value <= 0.05 for scan in scans])),
         "some delay's p <= 0.05": float(np.mean([min(r.p_value for r in scan.results) <= 0.05 for scan in scans])),
         "largest at the lag, p <= 0.05": float(
