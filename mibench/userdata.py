@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -650,7 +650,7 @@ def scan_delays(
     table: pd.DataFrame,
     x: Sequence[str],
     y: Sequence[str],
-    delays: Sequence[int],
+    delays: Iterable[int],
     estimator: str = "auto",
     *,
     history: int = 1,
@@ -674,13 +674,12 @@ def scan_delays(
     Wibral, M., et al. (2013). Measuring information-transfer delays. PLoS ONE 8(2), e55809.
     Westfall, P. H., Young, S. S. (1993). Resampling-based multiple testing. Wiley.
     """
-    if isinstance(delays, (str, bytes)) or not isinstance(delays, Sequence) or not delays:
-        raise ValueError(f"delays must be a non-empty sequence of positive integers, got {delays!r}")
+    if isinstance(delays, (str, bytes)) or not isinstance(delays, Iterable):
+        raise ValueError(f"delays must be positive integers (a list or a range), got {delays!r}")
     delays = tuple(sorted({positive_int(delay, "delay") for delay in delays}))
-    start = max(
-        max(positive_int(history, "history"), delay + positive_int(source_history, "source_history") - 1)
-        for delay in delays
-    )
+    if not delays:
+        raise ValueError("delays is empty: give at least one")
+    start = int(embedding_times(len(table), history, source_history, delays[-1])[0][0])  # the longest delay's first
     results: list[TableEstimate] = []
     for delay in delays:
         spec = results[0].estimator if results else estimator

@@ -228,9 +228,11 @@ def test_a_delay_scan_tests_the_largest_te_against_each_permutations_largest():
         table, ["source"], ["target"], "gaussian", history=1, delay=2, start=4, permutations=49, seed=3
     )
     assert alone.null_estimates == scan.results[1].null_estimates  # the scan's delay 2 is that estimate, paired
-    for bad, message in ((2, "non-empty sequence"), ([], "non-empty sequence"), ([0, 1], "delay")):
+    for bad, message in ((2, "a list or a range"), ("12", "a list or a range"), ([], "empty"), ([0, 1], "delay")):
         with pytest.raises(ValueError, match=message):
             scan_delays(table, ["source"], ["target"], bad, "gaussian")
+    with pytest.raises(ValueError, match="400 time points, and history=1, source_history=1, delay=400 need the 400"):
+        scan_delays(table, ["source"], ["target"], np.array([1, 400]), "gaussian")
     for lags in ({"delay": 2}, {"start": 3}):
         with pytest.raises(ValueError, match="describe a transfer entropy: give its history too"):
             estimate_table(table, ["source"], ["target"], "gaussian", **lags)
