@@ -6,6 +6,7 @@ import importlib.metadata
 import inspect
 import math
 import numbers
+import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -185,6 +186,10 @@ def register_estimator(
         unknown = [key for key in compute if key not in parameters]
         if unknown:
             raise RegistryError(f"estimator {name!r}: compute settings {unknown} are not parameters of it")
+        named = [field for _, field, _, _ in string.Formatter().parse(min_samples_reason) if field is not None]
+        unknown = [field for field in named if field not in parameters]
+        if unknown:
+            raise RegistryError(f"estimator {name!r}: min_samples_reason names {unknown}, not parameters of it")
         if jitter_parameter is not None and jitter_parameter not in parameters:
             raise RegistryError(f"estimator {name!r}: jitter_parameter {jitter_parameter!r} is not a parameter of it")
         ESTIMATORS.add(

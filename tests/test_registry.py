@@ -121,6 +121,10 @@ def test_a_plugin_scenario_with_an_impossible_truth_is_refused_by_name(value):
         ({"min_samples": -3}, "min_samples must be a positive integer, got -3"),  # accepted
         ({"min_samples": "5"}, "min_samples must be a positive integer, got '5'"),  # accepted as 5
         ({"jitter_parameter": "eps"}, "jitter_parameter 'eps' is not a parameter of it"),  # accepted
+        (
+            {"min_samples_reason": "{k} and {batch}"},
+            r"min_samples_reason names \['batch'\], not parameters",
+        ),  # KeyError later
     ],
 )
 def test_a_plugin_declaration_that_cannot_work_is_refused_by_name(declaration, message):
