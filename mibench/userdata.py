@@ -403,14 +403,13 @@ def null_permutations(z: np.ndarray, z_type: str) -> Callable[[np.random.Generat
     neighbours = cKDTree(z).query(z, k=min(LOCAL_PERMUTATION_NEIGHBOURS, n), p=np.inf)[1].reshape(n, -1)
 
     def among_neighbours(rng: np.random.Generator) -> np.ndarray:
-        order = np.arange(n)
-        taken = np.zeros(n, dtype=bool)
-        for i in rng.permutation(n):
-            candidates = rng.permutation(neighbours[i])
-            free = candidates[~taken[candidates]]
-            order[i] = free[0] if free.size else candidates[0]
+        order, taken, candidates = list(range(n)), [False] * n, neighbours.copy()
+        for i in rng.permutation(n).tolist():
+            rng.shuffle(candidates[i])  # the draws of rng.permutation(neighbours[i]), in place
+            row = candidates[i].tolist()
+            order[i] = next((j for j in row if not taken[j]), row[0])
             taken[order[i]] = True
-        return order
+        return np.array(order)
 
     return among_neighbours
 

@@ -572,6 +572,22 @@ def test_conditional_permutations_keep_y_with_its_z():
     order = null_permutations(continuous, "continuous")(rng)
     assert len(set(order)) > 400  # mostly a permutation
     assert np.corrcoef(continuous[order, 0], continuous[:, 0])[0, 1] > 0.95  # y moves among neighbours in z
+    # Runge's (2018) local permutation step by step: visit the samples in random order; each takes
+    # the first of its 5 nearest neighbours in z (itself included), shuffled, not taken yet
+    from scipy.spatial.distance import cdist
+
+    distances = cdist(continuous, continuous, "chebyshev")
+    nearest = np.argsort(distances, axis=1, kind="stable")[:, :5]
+    for seed in range(3):
+        rng, expected, taken = np.random.default_rng(seed), np.arange(500), set()
+        for i in rng.permutation(500):
+            candidates = rng.permutation(nearest[i])
+            free = [j for j in candidates if j not in taken]
+            expected[i] = free[0] if free else candidates[0]
+            taken.add(int(expected[i]))
+        np.testing.assert_array_equal(
+            null_permutations(continuous, "continuous")(np.random.default_rng(seed)), expected
+        )
 
 
 def test_conditional_permutation_p_values_are_uniform_under_the_null():
