@@ -144,9 +144,10 @@ def split_column_names(names: str, table: pd.DataFrame) -> list[str]:
     return [names] if _find(table, names) is not None else [name.strip() for name in names.split(",")]
 
 
-def resolve_columns(table: pd.DataFrame, columns: Sequence[str], name: str) -> list[str]:
+def resolve_columns(table: pd.DataFrame, columns: Sequence[str], name: str, series: bool = False) -> list[str]:
     """The table's names for the columns asked for (spaces around a name do not matter), checked:
-    they exist, hold no missing values, and are not numbers spoiled by a few stray text cells."""
+    they exist, hold no missing values, and are not numbers spoiled by a few stray text cells.
+    In ``series`` (rows are time points), the advice is to fill a bad cell, not to drop its row."""
     if table.empty:
         raise ValueError("the table has no rows (only a header?)")
     found = [_find(table, column) for column in columns]
@@ -155,11 +156,13 @@ def resolve_columns(table: pd.DataFrame, columns: Sequence[str], name: str) -> l
         raise ValueError(
             f"{name}: no column {', '.join(map(repr, missing))}; columns: {', '.join(map(repr, table.columns))}"
         )
+    mend = "impute them (in a series, dropping a row would join the time points either side of it)"
     for column in found:
         values = table[column]
         if values.isna().any():
             row = values.index[values.isna()][0]
-            raise ValueError(f"column {column!r} has missing values (first at row {row}); drop or impute them first")
+            advice = mend if series else "drop or impute them first"
+            raise ValueError(f"column {column!r} has missing values (first at row {row}); {advice}")
         if values.dtype.kind != "O":
             continue
         numbers = pd.to_numeric(values, errors="coerce")
@@ -167,7 +170,7 @@ def resolve_columns(table: pd.DataFrame, columns: Sequence[str], name: str) -> l
         if stray.any() and (~stray).mean() >= NUMERIC_SHARE:
             row = values.index[stray][0]
             readings = _number_formats(values.astype(str).str.strip(), ~stray)
-            fix = f"these are numbers {readings}" if readings else "fix or drop those rows"
+            fix = f"these are numbers {readings}" if readings else mend if series else "fix or drop those rows"
             raise ValueError(
                 f"column {column!r} is numeric except {int(stray.sum())} cell(s), first at row {row}: "
                 f"{values[row]!r}; {fix}; as it is, the column would be read as labels"
@@ -491,11 +494,12 @@ def estimate_table(
     """
     permutations = positive_int(permutations, "permutations", minimum=0)
     subsamples = positive_int(subsamples, "subsamples", minimum=0)
-    x, y = resolve_columns(table, x, "x"), resolve_columns(table, y, "y")
+    series = history is not None
+    x, y = resolve_columns(table, x, "x", series), resolve_columns(table, y, "y", series)
     if history is None and (source_history, delay, start) != (1, 1, 0):
         raise ValueError("source_history, delay and start describe a transfer entropy: give its history too")
     if z:
-        z = resolve_columns(table, z, "z")
+        z = resolve_columns(table, z, "z", series)
     elif z_type:
         raise ValueError(f"z_type={z_type!r} is given without z columns")
     variables = {"x": x, "y": y, **({"z": z} if z else {})}

@@ -260,6 +260,20 @@ def test_a_delay_scan_on_the_command_line(tmp_path, capsys):
         assert "argument --delay" in capsys.readouterr().err
 
 
+def test_a_gap_in_a_series_is_to_be_filled_not_dropped():
+    """Dropping a row of a series joins the time points either side of it, shifting every lag across it."""
+    table = lag_coupled_series(lag=1, c=0.5, steps=300)
+    table.loc[40, "source"] = np.nan
+    with pytest.raises(ValueError, match=r"column 'source' has missing values \(first at row 40\); impute them \(in a"):
+        estimate_table(table, ["source"], ["target"], "gaussian", history=1)
+    with pytest.raises(ValueError, match="drop or impute them first"):  # rows of a table that are not a series
+        estimate_table(table, ["source"], ["target"], "gaussian")
+    table["source"] = table["source"].astype(object)
+    table.loc[40, "source"] = "n/a"
+    with pytest.raises(ValueError, match=r"numeric except 1 cell\(s\), first at row 40: 'n/a'; impute them"):
+        estimate_table(table, ["source"], ["target"], "gaussian", history=1)
+
+
 def test_recommend_for_a_transfer_entropy_ranks_on_transfer_entropy_scenarios():
     table = recommend("discrete", "discrete", 1, 1, 1000, dim_z=2, transfer_entropy=True)
     assert table.attrs["scenario_labels"] and all("markov_te" in label for label in table.attrs["scenario_labels"])
