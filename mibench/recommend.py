@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 
 import numpy as np
 import pandas as pd
 
-from .checks import positive_int
+from .checks import number, positive_int
 from .labels import short_labels
 from .ranking import rank_estimators
 from .stats import summarize
 
-__all__ = ["recommend", "reference_summary", "expected_at", "describe_scenarios"]
+__all__ = ["recommend", "reference_summary", "expected_at", "describe_scenarios", "samples_per_value"]
 
 REFERENCE_FILE = "summary.csv"
 REFERENCE_RECORDS = "records.csv.gz"
 
 #: Scenarios farther than this from the request (sum of |ln| dimension ratios) are "not close".
 CLOSE = float(np.log(2))
+
+#: The most draws taken to count a scenario's samples per discrete value at the user's n (more
+#: draws only give the scenario more samples per value).
+MAX_COUNTING_DRAWS = 20_000
 
 
 #: The committed reference runs by quantity: MI (results/reference), conditional MI (results/cmi)
@@ -77,6 +82,23 @@ def expected_at(cells: pd.DataFrame, n: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def samples_per_value(arrays: Sequence[np.ndarray]) -> float:
+    """n over the number of distinct values the discrete variables take together (their joint cells)."""
+    joint = np.hstack([np.asarray(values).reshape(len(values), -1) for values in arrays])
+    return len(joint) / len(np.unique(joint, axis=0))
+
+
+def scenario_samples_per_value(spec: str, n: int) -> float:
+    """A scenario's samples per value of its discrete variables together, drawn at n (at most
+    ``MAX_COUNTING_DRAWS``, seed 0)."""
+    from .scenario import get_scenario
+
+    scenario = get_scenario(spec)
+    drawn = scenario.sample(min(n, MAX_COUNTING_DRAWS), 0)
+    types = (scenario.x_type, scenario.y_type, scenario.z_type)
+    return samples_per_value([values for values, kind in zip(drawn, types) if kind == "discrete"])
+
+
 def recommend(
     x_type: str,
     y_type: str,
@@ -89,6 +111,7 @@ def recommend(
     transfer_entropy: bool = False,
     records: pd.DataFrame | None = None,
     summary: pd.DataFrame | None = None,
+    discrete_samples_per_value: float | None = None,
 ) -> pd.DataFrame:
     """Estimators ranked (:func:`mibench.ranking.rank_estimators`) on the scenarios most like the request.
 
@@ -99,15 +122,20 @@ def recommend(
     z's dimension joins the distance; without it, only unconditional ones. With
     ``transfer_entropy`` (x the source's past, y the target, z the target's past: z_type is y's),
     only transfer-entropy scenarios count (results/te), whose samples are serially dependent; a
-    conditional request counts only conditional-MI scenarios. The ranking is at the
+    conditional request counts only conditional-MI scenarios. Given ``discrete_samples_per_value``
+    (n over the distinct values of the user's discrete variables together), which sets the bias of
+    count-based and per-class estimators where types and dimensions do not, only the scenarios
+    whose discrete variables have about as many samples per value at n (:func:`scenario_samples_per_value`) count:
+    those within a factor 2 of the nearest in |ln(theirs / yours)|. The ranking is at the
     available n nearest to ``n`` (in ln n); the columns ``expected_bias`` and ``expected_rmse`` (with ``_low``/``_high`` bounds of their 95 %
     intervals) are the medians over those scenarios, interpolated to ``n`` itself.
 
     ``attrs`` say what the ranking rests on: ``scenarios`` (how many), ``scenario_labels`` (and
     their canonical ``scenario_specs``),
     ``n``, ``dims``, ``close`` (False when the nearest scenarios are more than a factor 2 away in
-    dimension), ``extrapolated`` (``n`` outside the measured range), ``source``, ``types`` and
-    ``quantity`` (:func:`describe_scenarios` puts them in words).
+    dimension), ``extrapolated`` (``n`` outside the measured range), ``source``, ``types``,
+    ``quantity`` and, given ``discrete_samples_per_value``, ``samples_per_value`` (the lowest and
+    highest of the scenarios used, at ``counted_at`` draws) (:func:`describe_scenarios` puts them in words).
     """
     for name, value in (("dim_x", dim_x), ("dim_y", dim_y), ("dim_z", dim_z), ("n", n)):
         positive_int(value, name)
@@ -153,6 +181,17 @@ def recommend(
     joint = np.abs(np.log(sum(cells[key] for key in requested) / sum(requested.values()))).round(9)
     nearest_distance = distance.min()
     cells = cells[(distance == nearest_distance) & (joint == joint[distance == nearest_distance].min())]
+    sparsity = {}
+    if discrete_samples_per_value is not None and "discrete" in (x_type, y_type, z_type):
+        yours = number(discrete_samples_per_value, "discrete_samples_per_value", 1.0, np.inf, inclusive=True)
+        theirs = {spec: scenario_samples_per_value(spec, n) for spec in cells["scenario"].unique()}
+        gaps = {spec: abs(np.log(value / yours)) for spec, value in theirs.items()}
+        kept = [spec for spec, gap in gaps.items() if gap <= min(gaps.values()) + CLOSE + 1e-9]
+        cells = cells[cells["scenario"].isin(kept)]
+        sparsity = {
+            "samples_per_value": (min(theirs[spec] for spec in kept), max(theirs[spec] for spec in kept)),
+            "counted_at": min(n, MAX_COUNTING_DRAWS),
+        }
     sizes = np.sort(cells["n"].unique())
     nearest = int(sizes[np.argmin(np.abs(np.log(sizes / n)))])
     table = rank_estimators(cells[cells["n"] == nearest], records=records)
@@ -177,6 +216,7 @@ def recommend(
         source=source,
         types=(x_type, y_type, z_type or ""),
         quantity=quantity,
+        **sparsity,
     )
     return table
 
@@ -190,4 +230,9 @@ def describe_scenarios(attrs: dict) -> str:
         "cmi": f" given {z_type} z ({dims[-1]}-D)",
         "te": f" given the target's {z_type} past ({dims[-1]}-D)",
     }[attrs["quantity"]]
-    return f"{attrs['scenarios']} scenario(s) with {x_type} x ({dims[0]}-D) and {y_type} y ({dims[1]}-D){given}"
+    counts = ""
+    if "samples_per_value" in attrs:
+        low, high = attrs["samples_per_value"]
+        spread = f"{low:.3g}" if f"{low:.3g}" == f"{high:.3g}" else f"{low:.3g} to {high:.3g}"
+        counts = f", {spread} samples per discrete value in {attrs['counted_at']:,} draws"
+    return f"{attrs['scenarios']} scenario(s) with {x_type} x ({dims[0]}-D) and {y_type} y ({dims[1]}-D){given}{counts}"

@@ -15,7 +15,6 @@ import pandas as pd
 
 from .checks import flag, number, positive_int
 from .estimator import Estimator, TiedDataError, UserData, get_estimator
-from .scenario import get_scenario
 from .seeding import derived_generator
 from .timeseries import embedding_times
 from .validation import infer_variable_type, scale_aware_noise, unit_spread
@@ -346,35 +345,20 @@ def _half_sample_stderr(estimator: Estimator, data: UserData, repeats: int, seed
 SPARSE_CLASSES_FACTOR = 2.0
 
 
-def _samples_per_value(arrays: Sequence[np.ndarray]) -> float:
-    """n over the number of distinct values the discrete variables take together (their joint cells)."""
-    joint = np.hstack(arrays)
-    return len(joint) / len(np.unique(joint, axis=0))
-
-
-def _sparse_classes_warning(data: UserData, attrs: dict) -> str | None:
+def _sparse_classes_warning(attrs: dict, yours: float | None) -> str | None:
     """A warning when the user's discrete variables have far fewer samples per value than the
-    reference scenarios behind the expectations have at the user's n (at most 20,000): the bias of a count-based or
-    per-class estimator follows the samples per class, which types and dimensions do not show."""
-    variables = ((data.x, data.x_type), (data.y, data.y_type), (data.z, data.z_type))
-    discrete = [values for values, kind in variables if kind == "discrete"]
-    if not discrete or not attrs:
+    reference scenarios behind the expectations, the nearest in that (:func:`mibench.recommend.recommend`):
+    the bias of a count-based or per-class estimator follows the samples per class."""
+    if yours is None or "samples_per_value" not in attrs:
         return None
-    yours = _samples_per_value(discrete)
-    n = min(len(data.x), 20_000)  # more draws only give the references more samples per value
-    theirs = []
-    for spec in attrs["scenario_specs"]:
-        scenario = get_scenario(spec)
-        drawn = scenario.sample(n, 0)
-        types = (scenario.x_type, scenario.y_type, scenario.z_type)
-        theirs.append(_samples_per_value([values for values, kind in zip(drawn, types) if kind == "discrete"]))
-    low, high = min(theirs), max(theirs)
+    low, high = attrs["samples_per_value"]
     if yours >= low / SPARSE_CLASSES_FACTOR:
         return None
+    spread = f"{low:.3g}" if f"{low:.3g}" == f"{high:.3g}" else f"{low:.3g} to {high:.3g}"
     return (
         f"your discrete data have {yours:.3g} samples per distinct value (of the discrete variables taken "
-        f"together); the reference scenarios behind the expected bias and RMSE have {low:.3g} to {high:.3g} at "
-        f"n = {n:,}, so those may not carry over"
+        f"together); the reference scenarios nearest in that, behind the expected bias and RMSE, have {spread} in "
+        f"{attrs['counted_at']:,} draws, so those may not carry over"
     )
 
 
@@ -532,8 +516,11 @@ def estimate_table(
         table, x, y, z = lagged_table(table, x, y, history, source_history, delay, z or (), start)
         z_type = y_type
     z_type = (z_type or infer_variable_type(table[list(z)], "z")) if z else None
-    from .recommend import describe_scenarios, recommend
+    from .recommend import describe_scenarios, recommend, samples_per_value
 
+    kinds = {"x": (x, x_type), "y": (y, y_type), "z": (z or (), z_type)}
+    discrete = [pd.factorize(table[c])[0] for columns, kind in kinds.values() if kind == "discrete" for c in columns]
+    yours = samples_per_value(discrete) if discrete else None
     try:
         ranked = recommend(
             x_type,
@@ -544,6 +531,7 @@ def estimate_table(
             z_type=z_type,
             dim_z=len(z) if z else 1,
             transfer_entropy=history is not None,
+            discrete_samples_per_value=yours,
         )
         basis = f"the reference's {describe_scenarios(ranked.attrs)}: {', '.join(ranked.attrs['scenario_labels'])}" + (
             "" if ranked.attrs["close"] else " (nothing closer to your dimensions)"
@@ -621,7 +609,7 @@ def estimate_table(
             else {}
         ),
         no_stderr_because=no_stderr_because,
-        warning=_sparse_classes_warning(data, ranked.attrs) if ranked.attrs else None,
+        warning=_sparse_classes_warning(ranked.attrs, yours),
         null_estimates=nulls,
     )
 

@@ -360,6 +360,26 @@ def test_recommend_uses_the_committed_reference_results_by_default():
     assert table["median_rmse"].is_monotonic_increasing
 
 
+def test_recommend_ranks_discrete_data_on_scenarios_with_as_many_samples_per_value():
+    """At n = 400, 100 samples per value: of the discrete reference scenarios, only those within a factor 2
+    of 100 count. Their cells, by hand: binary_symmetric 2 × 2 (400 / 4 = 100), erasure_channel
+    (0, 0), (0, e), (1, 1), (1, e) (100), z_channel (0, 0), (1, 0), (1, 1) (133); symmetric_channel(k=4)
+    fills 16 cells (25) and the rest more."""
+    every = recommend("discrete", "discrete", 1, 1, 400)
+    assert every.attrs["scenarios"] == 10 and "samples_per_value" not in every.attrs
+    table = recommend("discrete", "discrete", 1, 1, 400, discrete_samples_per_value=100)
+    assert table.attrs["scenario_labels"] == ["binary_symmetric", "erasure_channel", "z_channel"]
+    low, high = table.attrs["samples_per_value"]
+    assert low == 100 and high == pytest.approx(400 / 3, rel=1e-12) and table.attrs["counted_at"] == 400
+    sparse = recommend("discrete", "discrete", 1, 1, 400, discrete_samples_per_value=1.5)
+    assert not {"binary_symmetric", "z_channel"} & set(sparse.attrs["scenario_labels"])
+    assert sparse.attrs["samples_per_value"][1] <= 3  # within a factor 2 of the nearest: at most 1.5 × 2 or so
+    continuous = recommend("continuous", "continuous", 1, 1, 400, discrete_samples_per_value=100)
+    assert "samples_per_value" not in continuous.attrs  # no discrete variable: nothing to match
+    with pytest.raises(ValueError, match="discrete_samples_per_value must be"):
+        recommend("discrete", "discrete", 1, 1, 400, discrete_samples_per_value=0.5)
+
+
 def test_a_sweep_figure_shows_the_swept_quantity_and_plots_do_not_touch_the_backend(tmp_path):
     import matplotlib
 

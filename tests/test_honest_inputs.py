@@ -259,19 +259,26 @@ def test_other_formats_encodings_and_compressed_tables(tmp_path, capsys):
 
 def test_classes_far_smaller_than_the_references_are_flagged(tmp_path, capsys):
     # 200 classes of 2 samples: ross (k = 3) gave -0.09 with "expected bias +0.002", taken from
-    # reference scenarios whose classes hold 40 to 200 samples at this n.
+    # reference scenarios whose classes hold 40 to 200 samples at this n; now from the nearest in
+    # that, uniform_shift(m=10), 400 / 10 = 40 per class (and still a warning).
     rng = np.random.default_rng(14)
     labels = np.repeat(np.arange(200), 2)
     table = pd.DataFrame({"pair": [f"p{label}" for label in labels], "few": labels % 4, "y": rng.normal(size=400)})
     table.to_csv(tmp_path / "t.csv", index=False)
     options = ["--y", "y", "-e", "ross", "--permutations", "0", "--subsamples", "0"]
     assert main(["estimate", str(tmp_path / "t.csv"), "--x", "pair", *options]) == 0
+    out = capsys.readouterr().out
+    assert "(1-D), 40 samples per discrete value in 400 draws: uniform_shift" in out
     assert (
         "warning: your discrete data have 2 samples per distinct value (of the discrete variables taken together); "
-        "the reference scenarios behind the expected bias and RMSE have 40 to 200 at n = 400"
-    ) in capsys.readouterr().out
+        "the reference scenarios nearest in that, behind the expected bias and RMSE, have 40 in 400 draws"
+    ) in out
     assert main(["estimate", str(tmp_path / "t.csv"), "--x", "few", *options, "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["warning"] is None  # 100 per class: within the references'
+    result = json.loads(capsys.readouterr().out)
+    assert result["warning"] is None  # 100 per class: within the references'
+    # within a factor 2 of 100: uniform_shift(m=4) (100), gaussian_classes with 3 and 2 classes (133, 200)
+    assert "100 to 200 samples per discrete value in 400 draws" in result["chosen_because"]
+    assert "gaussian_classes(k=2" in result["chosen_because"] and "m=10" not in result["chosen_because"]
 
 
 def test_a_thousands_separator_out_of_place_is_refused(tmp_path, capsys):

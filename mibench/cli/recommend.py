@@ -26,6 +26,11 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
         help="rank for transfer entropy x → y: x the source's past, y the target, z (--dim-z) the target's past",
     )
     parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument(
+        "--samples-per-value",
+        type=float,
+        help="n over the distinct values of your discrete variables together: rank on the scenarios nearest in it",
+    )
     parser.add_argument("--run", help="rank on this run instead of the shipped reference results")
     parser.add_argument("--top", type=int, default=10)
     parser.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
@@ -71,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
         dim_z=args.dim_z,
         transfer_entropy=args.te,
         records=records,
+        discrete_samples_per_value=args.samples_per_value,
     )
     basis = describe_basis(table, args.dim_x, args.dim_y, args.n)
     print(basis, file=sys.stderr)
