@@ -518,8 +518,8 @@ def estimate_table(
     z_type = (z_type or infer_variable_type(table[list(z)], "z")) if z else None
     from .recommend import describe_scenarios, recommend, samples_per_value
 
-    kinds = {"x": (x, x_type), "y": (y, y_type), "z": (z or (), z_type)}
-    discrete = [pd.factorize(table[c])[0] for columns, kind in kinds.values() if kind == "discrete" for c in columns]
+    groups = ((x, x_type), (y, y_type), (z or (), z_type))
+    discrete = [pd.factorize(table[c])[0] for columns, kind in groups if kind == "discrete" for c in columns]
     yours = samples_per_value(discrete) if discrete else None
     try:
         ranked = recommend(
