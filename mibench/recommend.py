@@ -13,7 +13,14 @@ from .labels import short_labels
 from .ranking import rank_estimators
 from .stats import summarize
 
-__all__ = ["recommend", "reference_summary", "expected_at", "describe_scenarios", "samples_per_value"]
+__all__ = [
+    "recommend",
+    "reference_summary",
+    "expected_at",
+    "describe_scenarios",
+    "describe_samples_per_value",
+    "samples_per_value",
+]
 
 REFERENCE_FILE = "summary.csv"
 REFERENCE_RECORDS = "records.csv.gz"
@@ -230,9 +237,12 @@ def describe_scenarios(attrs: dict) -> str:
         "cmi": f" given {z_type} z ({dims[-1]}-D)",
         "te": f" given the target's {z_type} past ({dims[-1]}-D)",
     }[attrs["quantity"]]
-    counts = ""
-    if "samples_per_value" in attrs:
-        low, high = attrs["samples_per_value"]
-        spread = f"{low:.3g}" if f"{low:.3g}" == f"{high:.3g}" else f"{low:.3g} to {high:.3g}"
-        counts = f", {spread} samples per discrete value in {attrs['counted_at']:,} draws"
+    counts = f", {describe_samples_per_value(attrs)}" if "samples_per_value" in attrs else ""
     return f"{attrs['scenarios']} scenario(s) with {x_type} x ({dims[0]}-D) and {y_type} y ({dims[1]}-D){given}{counts}"
+
+
+def describe_samples_per_value(attrs: dict) -> str:
+    """ "40 samples per discrete value in 400 draws", or "100 to 133 ...": the scenarios a recommendation
+    for discrete data rests on (its ``attrs``)."""
+    low, high = (f"{value:.3g}" for value in attrs["samples_per_value"])
+    return f"{low if low == high else f'{low} to {high}'} samples per discrete value in {attrs['counted_at']:,} draws"

@@ -349,16 +349,18 @@ def _sparse_classes_warning(attrs: dict, yours: float | None) -> str | None:
     """A warning when the user's discrete variables have far fewer samples per value than the
     reference scenarios behind the expectations, the nearest in that (:func:`mibench.recommend.recommend`):
     the bias of a count-based or per-class estimator follows the samples per class."""
-    if yours is None or "samples_per_value" not in attrs:
+    from .recommend import describe_samples_per_value
+
+    if (
+        yours is None
+        or "samples_per_value" not in attrs
+        or yours >= attrs["samples_per_value"][0] / SPARSE_CLASSES_FACTOR
+    ):
         return None
-    low, high = attrs["samples_per_value"]
-    if yours >= low / SPARSE_CLASSES_FACTOR:
-        return None
-    spread = f"{low:.3g}" if f"{low:.3g}" == f"{high:.3g}" else f"{low:.3g} to {high:.3g}"
     return (
         f"your discrete data have {yours:.3g} samples per distinct value (of the discrete variables taken "
-        f"together); the reference scenarios nearest in that, behind the expected bias and RMSE, have {spread} in "
-        f"{attrs['counted_at']:,} draws, so those may not carry over"
+        f"together); the reference scenarios nearest in that, behind the expected bias and RMSE, have "
+        f"{describe_samples_per_value(attrs)}, so those may not carry over"
     )
 
 

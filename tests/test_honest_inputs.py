@@ -271,7 +271,7 @@ def test_classes_far_smaller_than_the_references_are_flagged(tmp_path, capsys):
     assert "(1-D), 40 samples per discrete value in 400 draws: uniform_shift" in out
     assert (
         "warning: your discrete data have 2 samples per distinct value (of the discrete variables taken together); "
-        "the reference scenarios nearest in that, behind the expected bias and RMSE, have 40 in 400 draws"
+        "the reference scenarios nearest in that, behind the expected bias and RMSE, have 40 samples per discrete value in 400 draws"
     ) in out
     assert main(["estimate", str(tmp_path / "t.csv"), "--x", "few", *options, "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
