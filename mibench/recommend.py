@@ -189,7 +189,12 @@ def recommend(
     nearest_distance = distance.min()
     cells = cells[(distance == nearest_distance) & (joint == joint[distance == nearest_distance].min())]
     sparsity = {}
-    if discrete_samples_per_value is not None and "discrete" in (x_type, y_type, z_type):
+    if discrete_samples_per_value is not None and "discrete" not in (x_type, y_type, z_type):
+        raise ValueError(
+            f"discrete_samples_per_value (--samples-per-value) is for discrete variables; x is {x_type}, "
+            f"y {y_type}" + (f" and z {z_type}" if z_type else "")
+        )
+    if discrete_samples_per_value is not None:
         yours = number(discrete_samples_per_value, "discrete_samples_per_value", 1.0, np.inf, inclusive=True)
         theirs = {spec: scenario_samples_per_value(spec, n) for spec in cells["scenario"].unique()}
         gaps = {spec: abs(np.log(value / yours)) for spec, value in theirs.items()}

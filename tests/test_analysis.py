@@ -374,8 +374,8 @@ def test_recommend_ranks_discrete_data_on_scenarios_with_as_many_samples_per_val
     sparse = recommend("discrete", "discrete", 1, 1, 400, discrete_samples_per_value=1.5)
     assert not {"binary_symmetric", "z_channel"} & set(sparse.attrs["scenario_labels"])
     assert sparse.attrs["samples_per_value"][1] <= 3  # within a factor 2 of the nearest: at most 1.5 × 2 or so
-    continuous = recommend("continuous", "continuous", 1, 1, 400, discrete_samples_per_value=100)
-    assert "samples_per_value" not in continuous.attrs  # no discrete variable: nothing to match
+    with pytest.raises(ValueError, match="is for discrete variables; x is continuous, y continuous"):
+        recommend("continuous", "continuous", 1, 1, 400, discrete_samples_per_value=100)
     with pytest.raises(ValueError, match="discrete_samples_per_value must be"):
         recommend("discrete", "discrete", 1, 1, 400, discrete_samples_per_value=0.5)
 
