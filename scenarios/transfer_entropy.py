@@ -21,6 +21,7 @@ Wibral, M., et al. (2013). Measuring information-transfer delays. PLoS ONE 8(2),
 from __future__ import annotations
 
 import itertools
+from collections import defaultdict
 from functools import cached_property
 
 import numpy as np
@@ -268,15 +269,31 @@ class MarkovTransferEntropy(TransferEntropy):
     def _truth(self) -> Truth:
         if self.coupling == 0:  # Y never copies X: exactly 0, where the sum leaves ~1e-16
             return Truth(0.0, "closed form")
-        states = STATES
         transition, stationary = self.chain
-        lags, k, m = self.embedding_span, self.history, self.source_history
+        span, k, m = self.embedding_span, self.history, self.source_history
+        # The paths from t - span to t, walked forward and summed over the states not recorded:
+        # the probability of (source bits, target bits, state now), the bits oldest first.
+        paths: dict[tuple[tuple[int, ...], tuple[int, ...], int], float] = {
+            ((), (), state): stationary[state] for state in range(4)
+        }
+        for lag in range(span, -1, -1):
+            if lag < span:
+                following: dict[tuple[tuple[int, ...], tuple[int, ...], int], float] = defaultdict(float)
+                for (xs, ys, state), probability_ in paths.items():
+                    for after in range(4):
+                        following[xs, ys, after] += probability_ * transition[state, after]
+                paths = following
+            paths = {
+                (
+                    xs + (STATES[state][0],) * (self.delay <= lag < self.delay + m),
+                    ys + (STATES[state][1],) * (lag <= k),
+                    state,
+                ): probability_
+                for (xs, ys, state), probability_ in paths.items()
+            }
         table = np.zeros((2**m, 2, 2**k))
-        for path in itertools.product(range(4), repeat=lags + 1):  # oldest first; the last is time t
-            probability_ = stationary[path[0]] * np.prod([transition[a, b] for a, b in itertools.pairwise(path)])
-            xs = [states[path[lags - lag]][0] for lag in range(self.delay, self.delay + m)]
-            ys = [states[path[lags - lag]][1] for lag in range(1, k + 1)]
-            table[_code(xs), states[path[lags]][1], _code(ys)] += probability_
+        for (xs, ys, _), probability_ in paths.items():  # ys ends with Y_t
+            table[_code(xs[::-1]), ys[-1], _code(ys[-2::-1])] += probability_
         return Truth(table_cmi(table), "exact sum", 1e-12)
 
     def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:

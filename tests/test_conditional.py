@@ -3,6 +3,7 @@ truths against Monte Carlo or exact tables, bad z, and the whole pipeline."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -424,6 +425,55 @@ def test_markov_transfer_entropy_by_counting_a_long_series(history, source_histo
     codes = [np.ravel_multi_index(v.T, [2] * v.shape[1]) for v in (x, y, z)]
     assert hand_plugin_cmi(*codes) == pytest.approx(scenario.mi, abs=0.004)
     assert mibench.get_scenario("markov_te(coupling=0.0)").mi == 0
+
+
+@pytest.mark.parametrize("history, source_history, delay", [(1, 1, 1), (2, 1, 3), (1, 2, 2), (3, 2, 1)])
+def test_markov_transfer_entropy_against_every_path(history, source_history, delay):
+    """The truth summed over every path of max(k, u + l − 1) + 1 states, each its stationary
+    probability times its transitions, written out here from the model's rule."""
+    flip, coupling, noise = 0.2, 0.5, 0.15
+    states = [(x, y) for x in (0, 1) for y in (0, 1)]
+
+    def step(state, following):
+        (x, y), (x_next, y_next) = state, following
+        p_x = flip if x_next != x else 1 - flip
+        p_keep = noise if y_next != y else 1 - noise
+        return p_x * (coupling * (y_next == x) + (1 - coupling) * p_keep)
+
+    transition = np.array([[step(a, b) for b in states] for a in states])
+    stationary = np.linalg.matrix_power(transition, 2000)[0]
+    span = max(history, delay + source_history - 1)
+    weights: dict = {}
+    for path in itertools.product(range(4), repeat=span + 1):  # oldest first; the last is time t
+        weight = stationary[path[0]] * np.prod([transition[a, b] for a, b in itertools.pairwise(path)])
+        key = (
+            tuple(states[path[span - lag]][0] for lag in range(delay, delay + source_history)),
+            states[path[span]][1],
+            tuple(states[path[span - lag]][1] for lag in range(1, history + 1)),
+        )
+        weights[key] = weights.get(key, 0.0) + weight
+    expected = sum(
+        w
+        * np.log(
+            sum(v for (a, b, c), v in weights.items() if c == z)
+            * w
+            / sum(v for (a, b, c), v in weights.items() if a == x and c == z)
+            / sum(v for (a, b, c), v in weights.items() if b == y and c == z)
+        )
+        for (x, y, z), w in weights.items()
+        if w > 0
+    )
+    spec = f"markov_te(flip={flip}, coupling={coupling}, noise={noise}, history={history}, "
+    assert mibench.get_scenario(f"{spec}source_history={source_history}, delay={delay})").mi == pytest.approx(
+        expected, abs=1e-12
+    )
+
+
+def test_the_markov_transfer_entropy_fades_with_the_delay_past_the_coupling():
+    """Y copies X_{t-1}; the source at a longer delay tells of X_{t-1} only through X's own
+    flips, less at each step (out to delay 12: 4^13 paths, summed forward state by state)."""
+    values = [mibench.get_scenario(f"markov_te(delay={delay})").mi for delay in range(1, 13)]
+    assert all(a > b > 0 for a, b in itertools.pairwise(values))
 
 
 def test_markov_series_follows_its_transition_rule():
