@@ -212,15 +212,15 @@ def _ar1(coefficient: float, drive: np.ndarray, start: float) -> np.ndarray:
 
 @register_scenario("markov_te")
 class MarkovTransferEntropy(TransferEntropy):
-    r"""A binary Markov pair with coupling X → Y; exact TE by enumerating the stationary paths.
+    r"""A binary Markov pair with coupling X → Y; exact TE by summing over the stationary paths.
 
     X flips with probability ``flip`` at each step; Y copies :math:`X_{t-1}` with probability
     ``coupling``, and otherwise keeps :math:`Y_{t-1}` flipped with probability ``noise``. (X, Y) is
-    a Markov chain on four states; the probability of each path of m + 1 states
-    is the stationary probability of its first state times the transition
-    probabilities, and the TE is the exact sum :func:`table_cmi` over the table of
-    (X^{(l)}_{t-u}, Y_t, Y^{(k)}_{t-1}) so obtained, with m = max(k, u + l − 1) for the source's
-    ``delay`` u.
+    a Markov chain on four states; a path of m + 1 states (m = max(k, u + l − 1) for the source's
+    ``delay`` u) has the stationary probability of its first state times the transition
+    probabilities. Summed forward from t − m to t, over the states whose values are not recorded,
+    they give the exact table of (X^{(l)}_{t-u}, Y_t, Y^{(k)}_{t-1}), and the TE is its exact sum
+    :func:`table_cmi`; the cost grows with m, not as 4^m.
 
     References
     ----------
