@@ -20,6 +20,7 @@ __all__ = [
     "describe_scenarios",
     "describe_samples_per_value",
     "samples_per_value",
+    "MAX_COUNTING_DRAWS",
 ]
 
 REFERENCE_FILE = "summary.csv"
@@ -130,7 +131,8 @@ def recommend(
     ``transfer_entropy`` (x the source's past, y the target, z the target's past: z_type is y's),
     only transfer-entropy scenarios count (results/te), whose samples are serially dependent; a
     conditional request counts only conditional-MI scenarios. Given ``discrete_samples_per_value``
-    (n over the distinct values of the user's discrete variables together), which sets the bias of
+    (rows over the distinct values of the user's discrete variables together, counted in
+    min(n, ``MAX_COUNTING_DRAWS``) random rows as the scenarios are), which sets the bias of
     count-based and per-class estimators where types and dimensions do not, only the scenarios
     whose discrete variables have about as many samples per value at n (:func:`scenario_samples_per_value`) count:
     those within a factor 2 of the nearest in |ln(theirs / yours)|. The ranking is at the
@@ -249,5 +251,10 @@ def describe_scenarios(attrs: dict) -> str:
 def describe_samples_per_value(attrs: dict) -> str:
     """ "40 samples per discrete value in 400 draws", or "100 to 133 ...": the scenarios a recommendation
     for discrete data rests on (its ``attrs``)."""
-    low, high = (f"{value:.3g}" for value in attrs["samples_per_value"])
+    low, high = (three_figures(value) for value in attrs["samples_per_value"])
     return f"{low if low == high else f'{low} to {high}'} samples per discrete value in {attrs['counted_at']:,} draws"
+
+
+def three_figures(value: float) -> str:
+    """A count to three significant figures, in digits: 2,000 rather than 2e+03; 133; 1.29."""
+    return f"{float(f'{value:.3g}'):,g}"

@@ -345,11 +345,12 @@ def _half_sample_stderr(estimator: Estimator, data: UserData, repeats: int, seed
 SPARSE_CLASSES_FACTOR = 2.0
 
 
-def _sparse_classes_warning(attrs: dict, yours: float | None) -> str | None:
+def _sparse_classes_warning(attrs: dict, yours: float | None, n: int) -> str | None:
     """A warning when the user's discrete variables have far fewer samples per value than the
     reference scenarios behind the expectations, the nearest in that (:func:`mibench.recommend.recommend`):
-    the bias of a count-based or per-class estimator follows the samples per class."""
-    from .recommend import describe_samples_per_value
+    the bias of a count-based or per-class estimator follows the samples per class. ``yours`` is
+    counted in as many of the user's n rows as the references' draws."""
+    from .recommend import describe_samples_per_value, three_figures
 
     if (
         yours is None
@@ -357,10 +358,12 @@ def _sparse_classes_warning(attrs: dict, yours: float | None) -> str | None:
         or yours >= attrs["samples_per_value"][0] / SPARSE_CLASSES_FACTOR
     ):
         return None
+    counted = attrs["counted_at"]
     return (
-        f"your discrete data have {yours:.3g} samples per distinct value (of the discrete variables taken "
-        f"together); the reference scenarios nearest in that, behind the expected bias and RMSE, have "
-        f"{describe_samples_per_value(attrs)}, so those may not carry over"
+        f"your discrete data have {three_figures(yours)} samples per distinct value (of the discrete variables taken "
+        f"together{f', in {counted:,} of your {n:,} rows' if counted < n else ''}); the reference "
+        f"scenarios nearest in that, behind the expected bias and RMSE, have {describe_samples_per_value(attrs)}, "
+        "so those may not carry over"
     )
 
 
@@ -518,10 +521,13 @@ def estimate_table(
         table, x, y, z = lagged_table(table, x, y, history, source_history, delay, z or (), start)
         z_type = y_type
     z_type = (z_type or infer_variable_type(table[list(z)], "z")) if z else None
-    from .recommend import describe_scenarios, recommend, samples_per_value
+    from .recommend import MAX_COUNTING_DRAWS, describe_scenarios, recommend, samples_per_value
 
+    # Counted in as many rows as the references are drawn (at most MAX_COUNTING_DRAWS): samples per
+    # value grow with the count, so both sides are compared at the same one.
+    rows = derived_generator(seed, 6).permutation(len(table))[:MAX_COUNTING_DRAWS]
     groups = ((x, x_type), (y, y_type), (z or (), z_type))
-    discrete = [pd.factorize(table[c])[0] for columns, kind in groups if kind == "discrete" for c in columns]
+    discrete = [pd.factorize(table[c].iloc[rows])[0] for columns, kind in groups if kind == "discrete" for c in columns]
     yours = samples_per_value(discrete) if discrete else None
     try:
         ranked = recommend(
@@ -611,7 +617,7 @@ def estimate_table(
             else {}
         ),
         no_stderr_because=no_stderr_because,
-        warning=_sparse_classes_warning(ranked.attrs, yours),
+        warning=_sparse_classes_warning(ranked.attrs, yours, len(xs)),
         null_estimates=nulls,
     )
 
@@ -683,6 +689,9 @@ def scan_delays(
             result = replace(result, chosen_because=results[0].chosen_because)
         results.append(result)
     values = [result.estimate for result in results]
+    if not np.isfinite(values).all():
+        bad = [delay for delay, value in zip(delays, values) if not np.isfinite(value)]
+        raise ValueError(f"{results[0].estimator} gave no finite TE at delay(s) {bad}: no largest to pick")
     largest_nulls = np.max([result.null_estimates for result in results], axis=0) if results[0].null_estimates else ()
     return DelayScan(
         delays=delays,

@@ -278,7 +278,7 @@ class MarkovTransferEntropy(TransferEntropy):
         }
         for lag in range(span, -1, -1):
             if lag < span:
-                following: dict[tuple[tuple[int, ...], tuple[int, ...], int], float] = defaultdict(float)
+                following: defaultdict = defaultdict(float)
                 for (xs, ys, state), probability_ in paths.items():
                     for after in range(4):
                         following[xs, ys, after] += probability_ * transition[state, after]

@@ -281,6 +281,23 @@ def test_classes_far_smaller_than_the_references_are_flagged(tmp_path, capsys):
     assert "gaussian_classes(k=2" in result["chosen_because"] and "m=10" not in result["chosen_because"]
 
 
+def test_samples_per_value_are_counted_in_as_many_rows_as_the_references_draws():
+    """400 classes of 100 rows at n = 40,000; the references are drawn 20,000 times, so the classes are
+    counted in 20,000 random rows: all 400 turn up (each misses them with odds near 2^-100), 50 per class.
+    Counted in all 40,000 rows it was 100, twice as many as at the references' count."""
+    from mibench.userdata import estimate_table
+
+    rng = np.random.default_rng(15)
+    labels = np.repeat(np.arange(400), 100)
+    table = pd.DataFrame({"label": labels, "y": labels % 7 + rng.normal(size=40_000)})
+    result = estimate_table(table, ["label"], ["y"], "ross", x_type="discrete", permutations=0, subsamples=0)
+    assert result.warning.startswith(
+        "your discrete data have 50 samples per distinct value (of the discrete variables taken together, in "
+        "20,000 of your 40,000 rows); the reference scenarios nearest in that, behind the expected bias and RMSE, "
+        "have 2,000 samples per discrete value in 20,000 draws"  # uniform_shift(m=10): 20,000 / 10
+    )
+
+
 def test_a_thousands_separator_out_of_place_is_refused(tmp_path, capsys):
     path = tmp_path / "t.csv"
     path.write_text("a;b\n1.234,5;0,5\n2.000,25;1.5\n3,5;2,5\n")  # 1.5 in b, read with thousands='.', was 15

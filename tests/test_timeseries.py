@@ -1,6 +1,7 @@
 """Transfer entropy on the user's own series: the embedding against a loop written here, TE's direction, and
 the same on a table and on the command line."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -236,6 +237,22 @@ def test_a_delay_scan_tests_the_largest_te_against_each_permutations_largest():
     for lags in ({"delay": 2}, {"start": 3}):
         with pytest.raises(ValueError, match="describe a transfer entropy: give its history too"):
             estimate_table(table, ["source"], ["target"], "gaussian", **lags)
+
+
+def test_a_delay_scan_refuses_to_pick_the_largest_past_a_value_that_is_not_finite(monkeypatch):
+    """np.argmax takes NaN as the largest: a plugin's NaN at one delay became the interaction delay."""
+    import mibench.userdata
+
+    real = mibench.userdata.estimate_table
+
+    def nan_at_delay_2(*args, **kwargs):
+        result = real(*args, **kwargs)
+        return dataclasses.replace(result, estimate=float("nan")) if kwargs["delay"] == 2 else result
+
+    monkeypatch.setattr(mibench.userdata, "estimate_table", nan_at_delay_2)
+    table = lag_coupled_series(lag=3, c=0.6, steps=300)
+    with pytest.raises(ValueError, match=r"gaussian gave no finite TE at delay\(s\) \[2\]: no largest to pick"):
+        scan_delays(table, ["source"], ["target"], [1, 2, 3], "gaussian", permutations=0, subsamples=0)
 
 
 def test_a_delay_scan_on_the_command_line(tmp_path, capsys):

@@ -29,7 +29,8 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--samples-per-value",
         type=float,
-        help="n over the distinct values of your discrete variables together: rank on the scenarios nearest in it",
+        help="rows over the distinct values of your discrete variables together, counted in min(n, 20000) random "
+        "rows: rank on the scenarios nearest in it",
     )
     parser.add_argument("--run", help="rank on this run instead of the shipped reference results")
     parser.add_argument("--top", type=int, default=10)
