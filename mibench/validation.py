@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 import numpy as np
@@ -94,21 +94,34 @@ def infer_variable_type(values: Any, name: str = "x") -> str:
     numbers that are all integers with at most ``DISCRETE_MAX_LEVELS`` distinct values;
     otherwise ``continuous``. A multivariate variable must be one or the other throughout.
     """
-    if isinstance(values, pd.Series):
-        values = values.to_frame()
-    frame = values if isinstance(values, pd.DataFrame) else pd.DataFrame(as_2d(values, name))
     kinds = set()
-    for position in range(frame.shape[1]):  # by position: labels may repeat
-        series = frame.iloc[:, position]
-        if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+    for numbers in _column_numbers(values, name):
+        if numbers is None:
             kinds.add("discrete")
             continue
-        numbers = series.dropna().to_numpy(dtype=float)
         integral = all(_integral(part) for part in (numbers[:1024], numbers))  # the head settles most columns
         kinds.add("discrete" if integral and np.unique(numbers).size <= DISCRETE_MAX_LEVELS else "continuous")
     if len(kinds) > 1:
         raise ValueError(f"{name} mixes discrete and continuous columns; declare its type ({name}_type=...)")
     return kinds.pop()
+
+
+def _column_numbers(values: Any, name: str) -> Iterator[np.ndarray | None]:
+    """Each column's numbers, missing values left out, as floats; None for a column of non-numbers
+    (text, booleans, categories)."""
+    if not isinstance(values, (pd.Series, pd.DataFrame)):
+        array = as_2d(values, name)
+        if array.dtype.kind in "iuf":  # plain numbers: no DataFrame and its copies (3 ms at n = 10^5)
+            for column in array.T:
+                numbers = column.astype(float, copy=False)
+                yield numbers[~np.isnan(numbers)] if array.dtype.kind == "f" else numbers
+            return
+        values = pd.DataFrame(array)
+    frame = values.to_frame() if isinstance(values, pd.Series) else values
+    for position in range(frame.shape[1]):  # by position: labels may repeat
+        series = frame.iloc[:, position]
+        numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+        yield series.dropna().to_numpy(dtype=float) if numeric else None
 
 
 def _integral(numbers: np.ndarray) -> bool:

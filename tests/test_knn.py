@@ -156,6 +156,82 @@ def test_queries_are_shared_out_in_contiguous_ranges_that_cover_every_point(n, w
     assert all(a < b == c for (a, b), (c, _) in zip(ranges, ranges[1:] + [(n, None)], strict=True))
 
 
+def test_the_digamma_table_holds_scipys_values_whatever_was_asked_before():
+    from mibench.estimators import _neighbours
+    from scipy.special import digamma
+
+    for n in (5, 3, 1_000, 70_000, _neighbours.DIGAMMA_KEPT_UP_TO + 3, 40):
+        table = _neighbours.digamma_table(n)
+        assert table.size == n + 1 and table[0] == -np.inf and not table.flags.writeable
+        assert np.array_equal(table[1:], digamma(np.arange(1, n + 1, dtype=np.float64)))
+    assert _neighbours._digamma_kept.size <= _neighbours.DIGAMMA_KEPT_UP_TO
+
+
+def test_share_out_returns_every_result_in_order_and_raises_a_failure_after_the_other_threads_finish():
+    import threading
+    import time
+
+    from mibench.estimators._kdtree import share_out
+
+    threads = set()
+
+    def square(value):
+        threads.add(threading.get_ident())
+        time.sleep(0.002)
+        return value * value
+
+    assert share_out(square, list(range(40)), workers=3) == [v * v for v in range(40)]
+    assert threading.get_ident() in threads and len(threads) > 1  # the calling thread takes its share
+    finished = []
+
+    def fail_on_seven(value):
+        time.sleep(0.001)
+        if value == 7:
+            raise ValueError("seven")
+        finished.append(value)
+
+    with pytest.raises(ValueError, match="seven"):
+        share_out(fail_on_seven, list(range(40)), workers=3)
+    settled = len(finished)
+    time.sleep(0.05)
+    assert len(finished) == settled  # no thread still at work once the error reached the caller
+
+
+def test_work_shared_out_from_a_helper_thread_does_not_wait_on_its_own_pool():
+    """4 workers over 2 spaces: each space's count shares out again, from inside a helper thread."""
+    from mibench.estimators._neighbours import count_within, count_within_each
+
+    rng = np.random.default_rng(8)
+    spaces = [rng.normal(size=(12_000, 3)), rng.normal(size=(12_000, 1))]
+    radius = np.abs(rng.normal(size=12_000)) * 0.2
+    shared = count_within_each(spaces, radius, strict=True, workers=4)
+    assert all(np.array_equal(a, count_within(p, radius, True)) for a, p in zip(shared, spaces, strict=True))
+
+
+def test_a_forked_child_starts_its_own_threads():
+    """The pools are kept between calls; a child forked after the parent used them has none of their threads."""
+    import multiprocessing
+
+    rng = np.random.default_rng(9)
+    x, y = rng.normal(size=(20_000, 1)), rng.normal(size=(20_000, 1))
+    parent = mibench.estimate(x, y, "ksg", workers=2)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        child = pool.apply_async(mibench.estimate, (x, y, "ksg"), {"workers": 2}).get(timeout=60)
+    assert child == parent
+
+
+def test_a_tree_copies_the_points_unless_told_it_may_overwrite_them():
+    from mibench.estimators._kdtree import Tree
+
+    points = np.random.default_rng(10).normal(size=(500, 2))
+    kept = points.copy()
+    Tree(points)
+    assert np.array_equal(points, kept)
+    tree = Tree(points, overwrite=True)
+    assert tree.points is points and not np.array_equal(points, kept)
+    assert np.array_equal(points, kept[tree.order])
+
+
 def chebyshev_matrix_rows(points: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return np.abs(points[rows][:, None, :] - points[None, :, :]).max(axis=2)
 

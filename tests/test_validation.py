@@ -55,6 +55,29 @@ def test_a_dataframe_whose_column_labels_repeat_is_typed_column_by_column():
 
 
 @pytest.mark.parametrize(
+    "values, expected",
+    [
+        (np.arange(12) % 3, "discrete"),
+        (np.arange(200), "continuous"),  # integers, but more distinct values than DISCRETE_MAX_LEVELS
+        (np.array([1.0, 2.0, np.nan, 1.0]), "discrete"),  # integral floats; the missing value is left out
+        (np.array([1.0, 2.5, np.nan, 1.0]), "continuous"),
+        (np.array([1.0, np.inf, 1.0]), "continuous"),
+        (np.array([True, False, True]), "discrete"),
+        (np.array([1, 2, 1], dtype=np.uint8), "discrete"),
+        (np.array([0.5, 1.5, 0.5], dtype=np.float32), "continuous"),
+        (np.column_stack([np.arange(6) % 2, np.arange(6) % 3]), "discrete"),
+        (np.array([["a", 1], ["b", 2]], dtype=object), "discrete"),
+    ],
+)
+def test_an_array_is_typed_as_the_same_values_in_a_dataframe(values, expected):
+    """Plain numeric arrays skip the DataFrame; the rule they follow must be the same."""
+    from mibench.validation import infer_variable_type
+
+    frame = pd.DataFrame(values.reshape(len(values), -1))
+    assert infer_variable_type(values, "x") == infer_variable_type(frame, "x") == expected
+
+
+@pytest.mark.parametrize(
     "x, y, error, fragment",
     [
         ([1.0, np.nan, 3.0], [1.0, 2.0, 3.0], ValueError, "x contains NaN"),
