@@ -8,6 +8,7 @@ import csv
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -392,18 +393,10 @@ def null_permutations(z: np.ndarray, z_type: str) -> Callable[[np.random.Generat
         return within_classes
     from scipy.spatial import cKDTree
 
+    from ._local_permutation import local_permutation  # compiled on first use
+
     neighbours = cKDTree(z).query(z, k=min(LOCAL_PERMUTATION_NEIGHBOURS, n), p=np.inf)[1].reshape(n, -1)
-
-    def among_neighbours(rng: np.random.Generator) -> np.ndarray:
-        order, taken, candidates = list(range(n)), [False] * n, neighbours.copy()
-        for i in rng.permutation(n).tolist():
-            rng.shuffle(candidates[i])  # the draws of rng.permutation(neighbours[i]), in place
-            row = candidates[i].tolist()
-            order[i] = next((j for j in row if not taken[j]), row[0])
-            taken[order[i]] = True
-        return np.array(order)
-
-    return among_neighbours
+    return partial(local_permutation, neighbours)
 
 
 def lagged_table(

@@ -640,6 +640,31 @@ def test_conditional_permutations_keep_y_with_its_z():
         )
 
 
+@pytest.mark.parametrize("bit_generator", [np.random.PCG64, np.random.MT19937, np.random.Philox, np.random.SFC64])
+@pytest.mark.parametrize("draws_per_sample", [8, 1])  # 1: the block of draws runs short and is drawn again
+def test_the_compiled_local_permutation_makes_the_loops_draws_and_leaves_the_generator_where_the_loop_does(
+    bit_generator, draws_per_sample, monkeypatch
+):
+    from mibench import _local_permutation
+
+    monkeypatch.setattr(_local_permutation, "DRAWS_PER_SAMPLE", draws_per_sample)
+    for n, m, seed in [(1, 1, 0), (3, 3, 1), (40, 5, 2), (700, 5, 3), (300, 9, 4)]:
+        neighbours = np.random.default_rng(seed).integers(0, n, size=(n, m))  # any table of candidates
+        loop, compiled = np.random.Generator(bit_generator(seed)), np.random.Generator(bit_generator(seed))
+        compiled.integers(0, 2**32, dtype=np.uint32)  # an odd number of 32-bit draws before: PCG64 holds half a draw
+        loop.integers(0, 2**32, dtype=np.uint32)
+        expected, taken = np.arange(n), np.zeros(n, dtype=bool)
+        for i in loop.permutation(n):
+            row = loop.permutation(neighbours[i])
+            free = row[~taken[row]]
+            expected[i] = free[0] if free.size else row[0]
+            taken[expected[i]] = True
+        np.testing.assert_array_equal(_local_permutation.local_permutation(neighbours, compiled), expected)
+        assert compiled.random() == loop.random() and compiled.integers(0, 2**32, dtype=np.uint32) == loop.integers(
+            0, 2**32, dtype=np.uint32
+        )
+
+
 def test_conditional_permutation_p_values_are_uniform_under_the_null():
     """Under X ⊥ Y | Z (a discrete confounder) the p-value rejects at 5 % about 5 % of the time."""
     rejections = 0
