@@ -19,7 +19,7 @@ import math
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import TypeVar
 
 import numpy as np
@@ -75,8 +75,9 @@ def share_out(task: Callable[[T], R], items: Sequence[T], workers: int) -> list[
     try:
         work()
     finally:
-        for helper in running:  # also when this thread's share failed: none may write after we return
-            helper.result()
+        wait(running)  # all of them, also when a share failed: none may write after we return
+    for helper in running:
+        helper.result()  # a helper's error, raised here
     return results
 
 

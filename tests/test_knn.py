@@ -182,19 +182,40 @@ def test_share_out_returns_every_result_in_order_and_raises_a_failure_after_the_
 
     assert share_out(square, list(range(40)), workers=3) == [v * v for v in range(40)]
     assert threading.get_ident() in threads and len(threads) > 1  # the calling thread takes its share
-    finished = []
+    for _ in range(5):
+        assert threads_at_work_when_a_failure_is_raised(share_out) == 0
 
-    def fail_on_seven(value):
-        time.sleep(0.001)
-        if value == 7:
-            raise ValueError("seven")
-        finished.append(value)
 
-    with pytest.raises(ValueError, match="seven"):
-        share_out(fail_on_seven, list(range(40)), workers=3)
-    settled = len(finished)
-    time.sleep(0.05)
-    assert len(finished) == settled  # no thread still at work once the error reached the caller
+def threads_at_work_when_a_failure_is_raised(share_out) -> int:
+    """One helper fails at once, the other is slow, the calling thread waits for a helper to start:
+    how many are still inside the task when the error reaches the caller."""
+    import threading
+    import time
+
+    caller, lock, helping = threading.get_ident(), threading.Lock(), threading.Event()
+    state = {"failed": False, "active": 0}
+
+    def fail_once_then_dawdle(value):
+        if threading.get_ident() == caller:
+            helping.wait(10)
+            time.sleep(0.002)
+            return value
+        helping.set()
+        with lock:
+            state["active"] += 1
+            fail = not state["failed"]
+            state["failed"] = True
+        try:
+            if fail:
+                raise ValueError("failed")
+            time.sleep(0.02)
+        finally:
+            with lock:
+                state["active"] -= 1
+
+    with pytest.raises(ValueError, match="failed"):
+        share_out(fail_once_then_dawdle, list(range(60)), workers=3)
+    return state["active"]
 
 
 def test_work_shared_out_from_a_helper_thread_does_not_wait_on_its_own_pool():
