@@ -162,3 +162,21 @@ class Harness:
         from .harness_throughput import dask_over_processes
 
         return float(np.median(dask_over_processes()[0]))
+
+
+class LocalPermutation:
+    """One of Runge's local permutations given a continuous 2-D z: a conditional MI's or a transfer
+    entropy's permutation p-value draws one per permutation (compiled; the loop it replaced took
+    6.1 ms at n = 2,000 and 45 ms at 10,000 on a 2-core AMD EPYC VM, 2026-11-28)."""
+
+    params = [2000, 10000]
+    param_names = ["n"]
+
+    def setup(self, n: int) -> None:
+        from mibench.userdata import null_permutations
+
+        self.permute = null_permutations(np.random.default_rng(0).normal(size=(n, 2)), "continuous")
+        self.permute(np.random.default_rng(0))  # compiled before the timing
+
+    def time_local_permutation(self, n: int) -> None:
+        self.permute(np.random.default_rng(1))
