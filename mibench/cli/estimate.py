@@ -94,7 +94,7 @@ def _in_units(result: dict, units: str) -> dict:
     if units == "bits":
         for key in ("estimate", "stderr", "expected_bias", "expected_rmse"):
             result[key] /= LN2
-        for key in ("expected_bias_interval", "expected_rmse_interval"):
+        for key in ("interval", "expected_bias_interval", "expected_rmse_interval"):
             result[key] = tuple(value / LN2 for value in result[key])
     result["units"] = units
     return result
@@ -141,7 +141,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         quantity = "I(x; y | z)" if result["z_type"] else "I(x; y)"
     spread = (
-        f" ± {result['stderr']:.4f} {args.units} (standard error from half-samples"
+        f" ± {result['stderr']:.4f} {args.units} (standard error from half-samples; 95 % interval for the estimator's "
+        f"mean at this n {result['interval'][0]:.4f} to {result['interval'][1]:.4f}"
         if result["subsamples"]
         else f" {args.units} (no standard error: {result['no_stderr_because'] or '--subsamples 0'}"
     )
