@@ -119,7 +119,7 @@ def count_within_each(
     return share_out(lambda pair: count_within(*pair, strict, share), list(zip(spaces, radii, strict=True)), workers)
 
 
-#: digamma_table keeps the values it has computed up to this m (8 MiB) and reuses them: computing
+#: digamma_table keeps up to this many values it has computed (8 MiB) and reuses them: computing
 #: them again cost about 1% of a ksg estimate at n = 10^5.
 DIGAMMA_KEPT_UP_TO = 2**20
 
@@ -131,7 +131,8 @@ def digamma_table(n: int) -> np.ndarray:
     global _digamma_kept
     kept = _digamma_kept
     if n >= kept.size:
-        kept = np.concatenate([kept, digamma(np.arange(kept.size, max(n + 1, 2 * kept.size), dtype=np.float64))])
+        size = max(n + 1, min(2 * kept.size, DIGAMMA_KEPT_UP_TO))  # doubling, but never past what is kept
+        kept = np.concatenate([kept, digamma(np.arange(kept.size, size, dtype=np.float64))])
         kept.flags.writeable = False
         if kept.size <= DIGAMMA_KEPT_UP_TO:
             _digamma_kept = kept
