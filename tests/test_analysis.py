@@ -399,6 +399,31 @@ def test_recommend_uses_the_committed_reference_results_by_default():
     assert table["median_rmse"].is_monotonic_increasing
 
 
+def test_recommend_keeps_a_reference_ranking_until_the_reference_files_change(monkeypatch):
+    """The reference run is read and ranked once per question (a delay scan asks once per delay);
+    callers get copies, and a changed reference file (its stamp) is read again."""
+    import mibench.recommend as module
+
+    reads = []
+    real_summary = module.reference_summary
+    monkeypatch.setattr(module, "reference_summary", lambda quantity: reads.append(quantity) or real_summary(quantity))
+    request = ("discrete", "discrete", 1, 1, 417)  # an n no other test asks for
+    first = recommend(*request)
+    first.loc[:, "median_rmse"] = -1.0
+    first.attrs["scenario_labels"].append("changed by a caller")
+    second = recommend(*request)
+    assert reads == ["mi"]
+    assert (second["median_rmse"] > 0).all() and "changed by a caller" not in second.attrs["scenario_labels"]
+    assert len(recommend(*request[:-1], 418)) and reads == ["mi", "mi"]  # another question
+    stamp = module._reference_stamp("mi")
+    assert len(stamp) == 2 and all(isinstance(part, int) for part in stamp[0])
+    monkeypatch.setattr(module, "_reference_stamp", lambda quantity: (*stamp, "rewritten"))
+    third = recommend(*request)
+    assert reads == ["mi", "mi", "mi"]
+    pd.testing.assert_frame_equal(third, second)
+    assert third.attrs == second.attrs
+
+
 def test_recommend_ranks_discrete_data_on_scenarios_with_as_many_samples_per_value():
     """At n = 400, 100 samples per value: of the discrete reference scenarios, only those within a factor 2
     of 100 count. Their cells, by hand: binary_symmetric 2 × 2 (400 / 4 = 100), erasure_channel
