@@ -399,6 +399,15 @@ def test_recommend_uses_the_committed_reference_results_by_default():
     assert table["median_rmse"].is_monotonic_increasing
 
 
+@pytest.mark.parametrize("y_type", ["continuous", "discrete", "mixed"])
+@pytest.mark.parametrize("x_type", ["continuous", "discrete", "mixed"])
+def test_the_reference_ranks_estimators_for_every_pairing_of_variable_types(x_type, y_type):
+    """``estimator="auto"`` can choose for any data: the standard suite has scenarios of each pairing."""
+    table = recommend(x_type, y_type, 1, 1, 1000)
+    assert table.attrs["types"] == (x_type, y_type, "") and table.attrs["scenarios"] >= 1
+    assert {"mixed_ksg(k=5)", "mesner_shalizi(k=5)"} <= set(table["estimator"])  # they take any types
+
+
 def test_recommend_keeps_a_reference_ranking_until_the_reference_files_change(monkeypatch):
     """The reference run is read and ranked once per question (a delay scan asks once per delay);
     callers get copies, and a changed reference file (its stamp) is read again."""
