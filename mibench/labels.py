@@ -20,7 +20,8 @@ def short_labels(specs: Iterable[str]) -> dict[str, str]:
     A label drops the version suffix, ``None`` values, and every parameter whose value is the
     same in all the specs of that name in the set: ``ksg(k=3, noise=0.0)`` alone is ``ksg``;
     beside ``ksg(k=10, noise=0.0)`` the two are ``ksg(k=3)`` and ``ksg(k=10)``. Nested specs
-    (a transform's ``base``) lose their version and ``None`` values.
+    (a transform's ``base``) lose their version and ``None`` values, and where they are the same
+    in all, keep their name: ``swapped(base='class_atoms(m=4)')`` alone is ``swapped(base=class_atoms)``.
     """
     parsed: dict[str, tuple[str, dict[str, Any]]] = {}
     for spec in dict.fromkeys(specs):
@@ -35,10 +36,24 @@ def short_labels(specs: Iterable[str]) -> dict[str, str]:
         by_name.setdefault(name, []).append(params)
     labels = {}
     for spec, (name, params) in parsed.items():
-        siblings = by_name[name]
-        shown = {key: value for key, value in params.items() if any(other.get(key) != value for other in siblings)}
+        shown = {}
+        for key, value in params.items():
+            if any(other.get(key) != value for other in by_name[name]):
+                shown[key] = value
+            elif (nested := _spec_name(value)) is not None:  # a wrapper's base says what it wraps
+                shown[key] = nested
         labels[spec] = format_spec(name, shown).replace("'", "")
     return labels
+
+
+def _spec_name(value: Any) -> str | None:
+    """The name of a nested spec with parameters (``gaussian`` of ``gaussian(rho=0.8)``), else None."""
+    if not isinstance(value, str) or "(" not in value:
+        return None
+    try:
+        return parse_spec(value)[0]
+    except SpecError:
+        return None
 
 
 def _nested(value: Any) -> Any:

@@ -557,12 +557,15 @@ def test_estimate_says_which_estimator_it_chose_why_and_what_to_expect(tmp_path,
 
 
 def test_a_named_estimator_works_on_types_the_reference_results_do_not_hold():
+    """The reference holds every pairing of types for MI, not for conditional MI: none given a discrete z
+    with a mixed x."""
     rng = np.random.default_rng(9)
-    labels = rng.integers(0, 3, 300)
+    labels, given = rng.integers(0, 3, 300), rng.integers(0, 2, 300)
     atoms = np.where(rng.random(300) < 0.3, 0.0, labels + rng.normal(size=300))
-    table = pd.DataFrame({"a": atoms, "b": labels})
-    result = estimate_table(table, ["a"], ["b"], "mixed_ksg", x_type="mixed", y_type="discrete", permutations=0)
+    table = pd.DataFrame({"a": atoms, "b": labels, "c": given})
+    types = {"x_type": "mixed", "y_type": "discrete", "z_type": "discrete", "permutations": 0}
+    result = estimate_table(table, ["a"], ["b"], "mesner_shalizi", z=["c"], **types)
     assert result.estimate > 0 and "no reference results to compare with" in result.chosen_because
     assert np.isnan(result.expected_rmse)
     with pytest.raises(ValueError, match="cannot choose an estimator.*name one with -e"):
-        estimate_table(table, ["a"], ["b"], x_type="mixed", y_type="discrete", permutations=0)
+        estimate_table(table, ["a"], ["b"], z=["c"], **types)

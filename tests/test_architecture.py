@@ -192,6 +192,12 @@ def test_labels_need_no_registry():
     nested = "normal_cdf-v1(base='gaussian-v1(dim=1, mi=None, rho=0.8)')"
     other = "normal_cdf-v1(base='gaussian-v1(dim=1, mi=None, rho=0.5)')"
     assert short_labels([nested, other])[nested] == "normal_cdf(base=gaussian(dim=1, rho=0.8))"
+    swapped = "swapped-v1(base='class_atoms-v1(independent=False, m=4, q=0.5)')"  # alone: what it wraps
+    assert short_labels([nested, swapped])[swapped] == "swapped(base=class_atoms)"
+    assert short_labels([nested])[nested] == "normal_cdf(base=gaussian)"
+    assert short_labels(["asinh-v1(base='no spec (really', scale=1)"]) == {
+        "asinh-v1(base='no spec (really', scale=1)": "asinh"
+    }
 
 
 def test_specs_are_resolved_once_per_run(monkeypatch):
