@@ -157,9 +157,9 @@ def recommend(
         if z_type != y_type:
             raise ValueError(f"a transfer entropy's z is the target's past: its type is y's ({y_type}), not {z_type}")
     quantity = "te" if transfer_entropy else "cmi" if z_type else "mi"
-    request = (x_type, y_type, dim_x, dim_y, n, z_type, dim_z, quantity, discrete_samples_per_value)
+    request = (quantity, x_type, y_type, dim_x, dim_y, n, z_type, dim_z, discrete_samples_per_value)
     if summary is None and records is None:
-        kept = _reference_ranking(*request, _reference_stamp(quantity))
+        kept = _reference_ranking(*request, stamp=_reference_stamp(quantity))
         ranked = kept.copy()
         ranked.attrs = copy.deepcopy(kept.attrs)
         return ranked
@@ -182,17 +182,16 @@ def _reference_stamp(quantity: str) -> tuple[tuple[int, int] | None, ...]:
 
 
 @functools.lru_cache(maxsize=64)
-def _reference_ranking(*request: object) -> pd.DataFrame:
-    """:func:`recommend` on the installed reference run, kept per request and reference file stamp
-    (``request[-1]``): ranking reads and tests thousands of records (0.2-0.9 s), and a delay scan, or a
-    loop over pairs of columns, asks the same question again and again. Callers get a copy."""
-    *request, _stamp = request
-    quantity = request[7]
+def _reference_ranking(quantity: str, *request: object, stamp: tuple[tuple[int, int] | None, ...]) -> pd.DataFrame:
+    """:func:`recommend` on the installed reference run, kept per request and reference file ``stamp``:
+    ranking reads and tests thousands of records (0.2-0.9 s), and a delay scan, or a loop over pairs
+    of columns, asks the same question again and again. Callers get a copy."""
     summary, records = reference_summary(quantity), reference_records(quantity)
-    return _rank_on(*request, summary=summary, records=records, source="reference results")
+    return _rank_on(quantity, *request, summary=summary, records=records, source="reference results")
 
 
 def _rank_on(
+    quantity: str,
     x_type: str,
     y_type: str,
     dim_x: int,
@@ -200,7 +199,6 @@ def _rank_on(
     n: int,
     z_type: str | None,
     dim_z: int,
-    quantity: str,
     discrete_samples_per_value: float | None,
     *,
     summary: pd.DataFrame,
