@@ -180,3 +180,36 @@ class LocalPermutation:
 
     def time_local_permutation(self, n: int) -> None:
         self.permute(np.random.default_rng(1))
+
+
+class EstimateTable:
+    """``mibench.estimate_table`` on a table of 1,000 rows as a loop over pairs of columns calls it: the
+    estimate with its standard error, after the reference ranking behind the expected bias has been
+    asked once (it is kept per question; ranking anew took 0.2-0.9 s, 2026-11-28); and a 6-delay
+    transfer-entropy scan with 19 permutations, whose delays share that question."""
+
+    timeout = 300
+
+    def setup(self) -> None:
+        import pandas as pd
+
+        from mibench.userdata import estimate_table
+
+        noise = np.random.default_rng(0).normal(size=(1001, 2))
+        series = np.zeros_like(noise)
+        for t in range(1, len(series)):  # y follows x three steps later
+            series[t, 0] = 0.5 * series[t - 1, 0] + noise[t, 0]
+            series[t, 1] = 0.5 * series[t - 1, 1] + 0.3 * series[t - 3, 0] * (t >= 3) + noise[t, 1]
+        self.table = pd.DataFrame(series, columns=["source", "target"])
+        estimate_table(self.table, ["source"], ["target"], "ksg", permutations=0)  # ranked and compiled
+        self.time_delay_scan()
+
+    def time_estimate_again(self) -> None:
+        from mibench.userdata import estimate_table
+
+        estimate_table(self.table, ["source"], ["target"], "ksg", permutations=0)
+
+    def time_delay_scan(self) -> None:
+        from mibench.userdata import scan_delays
+
+        scan_delays(self.table, ["source"], ["target"], range(1, 7), "gaussian", permutations=19, subsamples=0)
