@@ -94,6 +94,7 @@ def gaussian_entropy_corrected(values: np.ndarray) -> float:
     types=[("continuous", "continuous"), ("continuous", "discrete"), ("discrete", "continuous")],
     min_samples=4,
     z_types=("continuous", "discrete"),
+    conditional_types=[("continuous", "continuous")],
     conventions=Conventions(
         variant="Gaussian-copula MI with the Wishart bias correction; discrete side: class-conditional entropies, "
         "samples of classes with at most d + 1 members left out; with z (continuous x and y only): continuous z "

@@ -92,6 +92,7 @@ class EstimatorInfo:
     check: Callable[[Mapping[str, Any]], Any] | None = None
     batched: bool = False
     z_types: tuple[str, ...] = ()
+    conditional_types: tuple[tuple[str, str], ...] = ()
 
 
 def register_estimator(
@@ -111,6 +112,7 @@ def register_estimator(
     check: Callable[[Mapping[str, Any]], Any] | None = None,
     batched: bool = False,
     z_types: Iterable[str] = (),
+    conditional_types: Iterable[tuple[str, str]] | None = None,
 ) -> Callable[[Any], Any]:
     """Register an estimator function or class under ``name``.
 
@@ -163,12 +165,16 @@ def register_estimator(
         an estimator takes the keywords ``z`` (validated as x and y are, 2-D) and, if it wants,
         ``z_type``; given z it returns I(X;Y|Z), without z (``z=None``) I(X;Y), under the same name.
         With z, ``types`` still lists the (x_type, y_type) pairs it accepts.
+    conditional_types
+        The (x_type, y_type) pairs it accepts given a z, where these are fewer than ``types``
+        (``gcmi`` conditions continuous x and y only); by default all of ``types``.
     """
     if ties not in TIE_HANDLING:
         raise ValueError(f"ties must be one of {', '.join(TIE_HANDLING)}, got {ties!r}")
-    if isinstance(types, str) or not all(isinstance(pair, (tuple, list)) and len(pair) == 2 for pair in types):
-        raise ValueError(f"types must be (x_type, y_type) pairs such as [('continuous', 'continuous')], got {types!r}")
-    pairs = tuple((check_variable_type(a), check_variable_type(b)) for a, b in types)
+    pairs = _type_pairs(types, "types")
+    given_z = pairs if conditional_types is None else _type_pairs(conditional_types, "conditional_types")
+    if not set(given_z) <= set(pairs):
+        raise ValueError(f"conditional_types {given_z} must be among types {pairs}")
     if not callable(min_samples):
         min_samples = positive_int(min_samples, "min_samples")
     minimum = min_samples if callable(min_samples) else (lambda _params, m=min_samples: m)
@@ -215,6 +221,7 @@ def register_estimator(
                         check=check,
                         batched=batched,
                         z_types=z_types,
+                        conditional_types=given_z,
                     )
                 },
                 source=getattr(target, "__module__", "?"),
@@ -226,6 +233,13 @@ def register_estimator(
 
 
 TIE_HANDLING = ("handled", "jittered", "refused", "undeclared")
+
+
+def _type_pairs(types: Iterable[tuple[str, str]], name: str) -> tuple[tuple[str, str], ...]:
+    if isinstance(types, str) or not all(isinstance(pair, (tuple, list)) and len(pair) == 2 for pair in types):
+        raise ValueError(f"{name} must be (x_type, y_type) pairs such as [('continuous', 'continuous')], got {types!r}")
+    return tuple((check_variable_type(a), check_variable_type(b)) for a, b in types)
+
 
 #: Keywords the framework passes to a plugin that declares them; never parameters. A batched
 #: plugin gets ``rngs``, one generator per sample, where others get ``rng``; ``z`` and ``z_type``
@@ -578,6 +592,9 @@ def _why_unsupported(
         if not info.z_types:
             return f"{name} cannot condition on z: it estimates I(X;Y) only"
         return f"{name} cannot condition on a {z_type} z; it accepts z of type {', '.join(info.z_types)}"
+    if z_type and (x_type, y_type) not in info.conditional_types:
+        accepted = ", ".join(f"({a}, {b})" for a, b in info.conditional_types)
+        return f"{name} does not condition ({x_type}, {y_type}) data on a z; given z it accepts {accepted}"
     dims = {"dim_x": dim_x, "dim_y": dim_y, **({"dim_z": dim_z} if z_type else {})}
     if not info.multivariate and max(dims.values()) > 1:
         got = ", ".join(f"{key}={value}" for key, value in dims.items())

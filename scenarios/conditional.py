@@ -296,3 +296,56 @@ class GaussianGivenClass(Scenario):
         x = self.shift * z + u
         y = self.shift * z + rho * u + np.sqrt(1 - rho**2) * v
         return x, y, z
+
+
+@register_scenario("classes_given_covariate")
+class ClassesGivenCovariate(Scenario):
+    r"""A discrete class X, a continuous response Y and a continuous covariate Z that also moves Y.
+
+    X uniform on {0, …, k − 1} and Z ~ N(0, 1) independent of it; Y = separation·X + coupling·Z +
+    sigma·ε with ε ~ N(0, 1). Given Z = z, Y is the class signal shifted by the constant coupling·z,
+    which changes no MI, so
+
+    .. math:: I(X;Y|Z) = I(X;\ \text{separation}\cdot X + \sigma\varepsilon)
+
+    the MI of :class:`~mibench.scenarios.mixed.GaussianClasses` with these means and ``sigma``
+    (quadrature), while without Z the covariate is noise: I(X;Y) is the same with
+    :math:`\sqrt{\sigma^2 + \text{coupling}^2}` (``unconditional_mi``). Discrete x, continuous y and z.
+
+    References
+    ----------
+    Cover, T. M., Thomas, J. A. (2006). Elements of Information Theory, 2nd ed., §2.5 (conditional MI).
+    Ross, B. C. (2014). Mutual information between discrete and continuous data sets. PLoS ONE 9, e87357.
+    """
+
+    family = "classes given covariate"
+    citation = "Cover & Thomas (2006), §2.5; Ross (2014), PLoS ONE 9, e87357"
+    quantity = "cmi"
+    z_type = "continuous"
+    dim_z = 1
+
+    def __init__(self, k: int = 3, separation: float = 1.0, sigma: float = 1.0, coupling: float = 1.0) -> None:
+        self.k = positive_int(k, "k", minimum=2)
+        self.separation = number(separation, "separation")
+        self.sigma = number(sigma, "sigma", 0.0, np.inf)
+        self.coupling = number(coupling, "coupling")
+        self.x_type, self.y_type = "discrete", "continuous"
+        self._classes(self.sigma)  # refuses a sigma too small beside the class means
+
+    def _classes(self, sigma: float) -> Scenario:
+        from .mixed import GaussianClasses
+
+        return GaussianClasses(k=self.k, separation=self.separation, sigma=sigma)
+
+    def _truth(self) -> Truth:
+        return self._classes(self.sigma).truth
+
+    @property
+    def unconditional_mi(self) -> float:
+        """I(X; Y) without Z, which then only adds noise of variance coupling²."""
+        return self._classes(float(np.hypot(self.sigma, self.coupling))).mi
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        x = rng.integers(0, self.k, n)
+        z = rng.standard_normal(n)
+        return x, self.separation * x + self.coupling * z + self.sigma * rng.standard_normal(n), z

@@ -298,6 +298,61 @@ def test_gaussian_given_class_truth_by_monte_carlo():
     assert abs(pointwise.mean() - scenario.mi) < 5 * pointwise.std() / np.sqrt(len(u))
 
 
+def test_classes_given_covariate_truth_by_monte_carlo_and_on_a_grid():
+    """I(X;Y|Z) = E ln p(y | x, z) / p(y | z), with p(y | z) the mixture over the k classes at z, by Monte
+    Carlo; and as h(mixture) − ½ ln(2πeσ²) on a fine grid (trapezoid), given z and without it."""
+    from scipy.special import logsumexp
+
+    k, separation, sigma, coupling = 4, 1.5, 0.8, 1.2
+    scenario = mibench.get_scenario(
+        f"classes_given_covariate(k={k}, separation={separation}, sigma={sigma}, coupling={coupling})"
+    )
+    x, y, z = (v[:, 0] for v in scenario.sample(200_000, 0))
+    assert set(np.unique(x)) == set(range(k)) and abs(np.corrcoef(x, z)[0, 1]) < 0.01
+    shifted = y[:, None] - coupling * z[:, None] - separation * np.arange(k)  # y's offset from each class at z
+    given_x = norm.logpdf(y - coupling * z - separation * x, scale=sigma)
+    given_z = logsumexp(norm.logpdf(shifted, scale=sigma), axis=1) - np.log(k)
+    pointwise = given_x - given_z
+    assert abs(pointwise.mean() - scenario.mi) < 5 * pointwise.std() / np.sqrt(len(y))
+
+    def grid_mi(scale: float) -> float:
+        grid = np.linspace(-12 * scale, separation * (k - 1) + 12 * scale, 400_001)
+        density = np.mean([norm.pdf(grid, loc=separation * j, scale=scale) for j in range(k)], axis=0)
+        h = -np.trapezoid(density * np.log(np.maximum(density, 1e-300)), grid)
+        return h - 0.5 * np.log(2 * np.pi * np.e * scale**2)
+
+    assert scenario.mi == pytest.approx(grid_mi(sigma), abs=1e-8)
+    assert scenario.unconditional_mi == pytest.approx(grid_mi(np.hypot(sigma, coupling)), abs=1e-8)
+    assert scenario.unconditional_mi < scenario.mi - 0.1  # ignoring z leaves its share of y as noise
+    swapped = mibench.get_scenario(f"swapped(base='{scenario.spec}')")
+    assert (swapped.x_type, swapped.y_type, swapped.z_type, swapped.mi) == (
+        "continuous",
+        "discrete",
+        "continuous",
+        scenario.mi,
+    )
+
+
+def test_an_estimator_that_conditions_only_some_types_is_skipped_for_the_others():
+    """gcmi conditions continuous x and y only: a run skips it on a discrete x given z (it recorded 60
+    errors in the cmi suite before it said so), and a user's data get the reason."""
+    records = mibench.run(["gcmi", "mesner_shalizi"], ["classes_given_covariate", "gaussian_cmi"], [200], reps=1)
+    ran = set(zip(records["estimator"].str.split("(").str[0], records["scenario"].str.split("-v").str[0]))
+    assert ran == {
+        ("gcmi", "gaussian_cmi"),
+        ("mesner_shalizi", "gaussian_cmi"),
+        ("mesner_shalizi", "classes_given_covariate"),
+    }
+    assert (records["status"] == "ok").all()
+    x, y, z = mibench.get_scenario("classes_given_covariate").sample(200, 0)
+    with pytest.raises(
+        ValueError,
+        match=r"gcmi does not condition \(discrete, continuous\) data on a z; given z it accepts \(continuous, continuous\)",
+    ):
+        mibench.get_estimator("gcmi").estimate(x, y, z=z, x_type="discrete", y_type="continuous", z_type="continuous")
+    assert mibench.get_estimator("gcmi").estimate(y, z, x_type="continuous", y_type="continuous") > 0  # without z
+
+
 def test_transforms_keep_z_and_the_conditional_truth():
     base = mibench.get_scenario("gaussian_cmi(dim_z=2)")
     for spec in ("half_cube(base='gaussian_cmi(dim_z=2)')", "swapped(base='gaussian_cmi(dim_z=2)')"):
@@ -686,3 +741,7 @@ def test_recommend_for_conditional_data_ranks_on_conditional_scenarios():
     assert len(table.attrs["dims"]) == 3
     with pytest.raises(ValueError, match="a mixed z"):
         recommend("continuous", "continuous", z_type="mixed")
+    for pair in (("discrete", "continuous"), ("continuous", "discrete")):  # a class and a response, given a covariate
+        table = recommend(*pair, 1, 1, 1000, z_type="continuous")
+        assert "mesner_shalizi(k=5)" in set(table["estimator"]) and "gcmi" not in set(table["estimator"])
+        assert table.attrs["scenario_labels"][0].startswith(("classes_given_covariate", "swapped"))

@@ -122,6 +122,11 @@ def test_a_plugin_scenario_with_an_impossible_truth_is_refused_by_name(value):
         ({"min_samples": "5"}, "min_samples must be a positive integer, got '5'"),  # accepted as 5
         ({"jitter_parameter": "eps"}, "jitter_parameter 'eps' is not a parameter of it"),  # accepted
         (
+            {"conditional_types": [("discrete", "discrete")], "z_types": ["continuous"]},
+            r"conditional_types \(\('discrete', 'discrete'\),\) must be among types",
+        ),  # accepted, then offered pairs it never takes
+        ({"conditional_types": "continuous"}, "conditional_types must be \\(x_type, y_type\\) pairs"),
+        (
             {"min_samples_reason": "{k} and {batch}"},
             r"min_samples_reason names \['batch'\], not parameters",
         ),  # KeyError later

@@ -8,7 +8,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..estimator import Estimator
+    from ..estimator import Estimator, EstimatorInfo
     from ..scenario import Scenario
 
 NAME = "describe"
@@ -102,7 +102,7 @@ def describe_estimator(estimator: Estimator) -> str:
         f"  compute:      {estimator.compute_label or '(none)'} (settings that cannot change the result)",
         f"  defaults:     {estimator.entry.describe_parameters()}",
         f"  accepts:      {', '.join(f'({a}, {b})' for a, b in info.types)}",
-        f"  conditions:   {'on a ' + ' or '.join(info.z_types) + ' z: I(X;Y|Z) given z' if info.z_types else 'no (I(X;Y) only)'}",
+        f"  conditions:   {_conditions(info)}",
         f"  multivariate: {'yes' if info.multivariate else 'no'}; symmetric: {'yes' if info.symmetric else 'no'}",
         f"  min samples:  {estimator.min_samples}",
         f"  code version: {estimator.code_version}",
@@ -132,3 +132,15 @@ def describe_scenario(scenario: Scenario) -> str:
     if scenario.citation:
         lines.append(f"  citation:     {scenario.citation}")
     return "\n".join(lines)
+
+
+def _conditions(info: EstimatorInfo) -> str:
+    """What it conditions on, and for which types of x and y where these are fewer than it accepts."""
+    if not info.z_types:
+        return "no (I(X;Y) only)"
+    pairs = (
+        ""
+        if info.conditional_types == info.types
+        else f", for {', '.join(f'({a}, {b})' for a, b in info.conditional_types)}"
+    )
+    return f"on a {' or '.join(info.z_types)} z{pairs}: I(X;Y|Z) given z"
