@@ -349,3 +349,64 @@ class ClassesGivenCovariate(Scenario):
         x = rng.integers(0, self.k, n)
         z = rng.standard_normal(n)
         return x, self.separation * x + self.coupling * z + self.sigma * rng.standard_normal(n), z
+
+
+@register_scenario("classes_given_condition")
+class ClassesGivenCondition(Scenario):
+    r"""A discrete class X whose frequencies depend on a discrete condition Z, and a continuous response Y.
+
+    Z uniform on {0, …, m − 1}; given Z = c, X takes class c mod k with probability
+    dependence + (1 − dependence)/k and each other class with (1 − dependence)/k; Y = separation·X +
+    shift·Z + sigma·ε with ε ~ N(0, 1). Given Z = c, Y is a Gaussian mixture over the classes with
+    weights p(x | c), shifted by shift·c, so
+
+    .. math:: I(X;Y|Z) = \frac1m \sum_c I_c,\qquad I_c = h(f_c) - \tfrac12\ln(2\pi e\sigma^2),\quad
+              f_c(y) = \sum_j p(j \mid c)\,N(y;\ \text{separation}\cdot j, \sigma^2)
+
+    each :math:`I_c` the MI of :class:`~mibench.scenarios.mixed.GaussianClasses` with those weights
+    (quadrature). Z moves both X and Y, so I(X;Y) is not I(X;Y|Z). Discrete x and z, continuous y.
+
+    References
+    ----------
+    Cover, T. M., Thomas, J. A. (2006). Elements of Information Theory, 2nd ed., §2.5 (conditional MI).
+    Ross, B. C. (2014). Mutual information between discrete and continuous data sets. PLoS ONE 9, e87357.
+    """
+
+    family = "classes given condition"
+    citation = "Cover & Thomas (2006), §2.5; Ross (2014), PLoS ONE 9, e87357"
+    quantity = "cmi"
+    z_type = "discrete"
+    dim_z = 1
+
+    def __init__(
+        self,
+        k: int = 3,
+        m: int = 2,
+        dependence: float = 0.6,
+        separation: float = 1.0,
+        sigma: float = 1.0,
+        shift: float = 2.0,
+    ) -> None:
+        self.k, self.m = positive_int(k, "k", minimum=2), positive_int(m, "m", minimum=2)
+        self.dependence = number(dependence, "dependence", 0.0, 1.0, inclusive=True)
+        self.separation, self.shift = number(separation, "separation"), number(shift, "shift")
+        self.sigma = number(sigma, "sigma", 0.0, np.inf)
+        self.x_type, self.y_type = "discrete", "continuous"
+        self.class_probs = np.full((self.m, self.k), (1 - self.dependence) / self.k)  # p(x | z), a row per z
+        self.class_probs[np.arange(self.m), np.arange(self.m) % self.k] += self.dependence
+        self._classes(0)  # refuses a sigma too small beside the class means
+
+    def _classes(self, condition: int) -> Scenario:
+        from .mixed import GaussianClasses
+
+        probs = tuple(float(p) for p in self.class_probs[condition])
+        return GaussianClasses(k=self.k, separation=self.separation, sigma=self.sigma, probs=probs)
+
+    def _truth(self) -> Truth:
+        truths = [self._classes(condition).truth for condition in range(self.m)]
+        return Truth(float(np.mean([t.value for t in truths])), "quadrature", float(np.mean([t.error for t in truths])))
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        z = rng.integers(0, self.m, n)
+        x = (rng.random(n)[:, None] > np.cumsum(self.class_probs[z], axis=1)[:, :-1]).sum(axis=1)
+        return x, self.separation * x + self.shift * z + self.sigma * rng.standard_normal(n), z

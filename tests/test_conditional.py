@@ -298,39 +298,61 @@ def test_gaussian_given_class_truth_by_monte_carlo():
     assert abs(pointwise.mean() - scenario.mi) < 5 * pointwise.std() / np.sqrt(len(u))
 
 
-def test_classes_given_covariate_truth_by_monte_carlo_and_on_a_grid():
-    """I(X;Y|Z) = E ln p(y | x, z) / p(y | z), with p(y | z) the mixture over the k classes at z, by Monte
-    Carlo; and as h(mixture) − ½ ln(2πeσ²) on a fine grid (trapezoid), given z and without it."""
+def class_mixture_mi_on_a_grid(weights: np.ndarray, separation: float, scale: float) -> float:
+    """I(X; separation·X + scale·ε), X with these class weights: the mixture's entropy by the trapezoid
+    rule on a fine grid, less ½ ln(2πe scale²)."""
+    grid = np.linspace(-12 * scale, separation * (len(weights) - 1) + 12 * scale, 400_001)
+    density = sum(w * norm.pdf(grid, loc=separation * j, scale=scale) for j, w in enumerate(weights))
+    return -np.trapezoid(density * np.log(np.maximum(density, 1e-300)), grid) - 0.5 * np.log(
+        2 * np.pi * np.e * scale**2
+    )
+
+
+def pointwise_class_cmi(x, y, offset, weights, separation, sigma):
+    """ln p(y | x, z) − ln p(y | z) with y | x, z ~ N(separation·x + offset, sigma²) and p(y | z) the
+    mixture over the classes with weights (a row per sample)."""
     from scipy.special import logsumexp
 
+    shifted = (y - offset)[:, None] - separation * np.arange(weights.shape[1])
+    given_z = logsumexp(norm.logpdf(shifted, scale=sigma) + np.log(weights), axis=1)
+    return norm.logpdf(y - offset - separation * x, scale=sigma) - given_z
+
+
+def test_classes_given_covariate_truth_by_monte_carlo_and_on_a_grid():
+    """I(X;Y|Z) = E ln p(y | x, z) / p(y | z) by Monte Carlo, and as h(mixture) − ½ ln(2πeσ²) on a
+    fine grid, given z and without it."""
     k, separation, sigma, coupling = 4, 1.5, 0.8, 1.2
-    scenario = mibench.get_scenario(
-        f"classes_given_covariate(k={k}, separation={separation}, sigma={sigma}, coupling={coupling})"
-    )
+    spec = f"classes_given_covariate(k={k}, separation={separation}, sigma={sigma}, coupling={coupling})"
+    scenario = mibench.get_scenario(spec)
     x, y, z = (v[:, 0] for v in scenario.sample(200_000, 0))
     assert set(np.unique(x)) == set(range(k)) and abs(np.corrcoef(x, z)[0, 1]) < 0.01
-    shifted = y[:, None] - coupling * z[:, None] - separation * np.arange(k)  # y's offset from each class at z
-    given_x = norm.logpdf(y - coupling * z - separation * x, scale=sigma)
-    given_z = logsumexp(norm.logpdf(shifted, scale=sigma), axis=1) - np.log(k)
-    pointwise = given_x - given_z
+    pointwise = pointwise_class_cmi(x, y, coupling * z, np.full((len(y), k), 1 / k), separation, sigma)
     assert abs(pointwise.mean() - scenario.mi) < 5 * pointwise.std() / np.sqrt(len(y))
-
-    def grid_mi(scale: float) -> float:
-        grid = np.linspace(-12 * scale, separation * (k - 1) + 12 * scale, 400_001)
-        density = np.mean([norm.pdf(grid, loc=separation * j, scale=scale) for j in range(k)], axis=0)
-        h = -np.trapezoid(density * np.log(np.maximum(density, 1e-300)), grid)
-        return h - 0.5 * np.log(2 * np.pi * np.e * scale**2)
-
-    assert scenario.mi == pytest.approx(grid_mi(sigma), abs=1e-8)
-    assert scenario.unconditional_mi == pytest.approx(grid_mi(np.hypot(sigma, coupling)), abs=1e-8)
+    uniform = np.full(k, 1 / k)
+    assert scenario.mi == pytest.approx(class_mixture_mi_on_a_grid(uniform, separation, sigma), abs=1e-8)
+    without_z = class_mixture_mi_on_a_grid(uniform, separation, np.hypot(sigma, coupling))
+    assert scenario.unconditional_mi == pytest.approx(without_z, abs=1e-8)
     assert scenario.unconditional_mi < scenario.mi - 0.1  # ignoring z leaves its share of y as noise
     swapped = mibench.get_scenario(f"swapped(base='{scenario.spec}')")
-    assert (swapped.x_type, swapped.y_type, swapped.z_type, swapped.mi) == (
-        "continuous",
-        "discrete",
-        "continuous",
-        scenario.mi,
-    )
+    types = (swapped.x_type, swapped.y_type, swapped.z_type)
+    assert types == ("continuous", "discrete", "continuous") and swapped.mi == scenario.mi
+
+
+def test_classes_given_condition_truth_by_monte_carlo_and_on_a_grid():
+    """p(x | z) by hand: class z mod k with dependence + (1 − dependence)/k, the others (1 − dependence)/k."""
+    k, m, dependence, separation, sigma, shift = 3, 4, 0.5, 1.2, 0.7, 3.0
+    spec = f"classes_given_condition(k={k}, m={m}, dependence={dependence}, separation={separation}, sigma={sigma}, shift={shift})"
+    scenario = mibench.get_scenario(spec)
+    weights = np.full((m, k), 0.5 / 3)
+    weights[[0, 1, 2, 3], [0, 1, 2, 0]] += 0.5
+    x, y, z = (v[:, 0] for v in scenario.sample(200_000, 1))
+    for condition in range(m):
+        drawn = np.bincount(x[z == condition], minlength=k) / np.sum(z == condition)
+        assert np.abs(drawn - weights[condition]).max() < 0.01
+    pointwise = pointwise_class_cmi(x, y, shift * z, weights[z], separation, sigma)
+    assert abs(pointwise.mean() - scenario.mi) < 5 * pointwise.std() / np.sqrt(len(y))
+    on_grid = np.mean([class_mixture_mi_on_a_grid(w, separation, sigma) for w in weights])
+    assert scenario.mi == pytest.approx(on_grid, abs=1e-8)
 
 
 def test_an_estimator_that_conditions_only_some_types_is_skipped_for_the_others():
@@ -741,7 +763,8 @@ def test_recommend_for_conditional_data_ranks_on_conditional_scenarios():
     assert len(table.attrs["dims"]) == 3
     with pytest.raises(ValueError, match="a mixed z"):
         recommend("continuous", "continuous", z_type="mixed")
-    for pair in (("discrete", "continuous"), ("continuous", "discrete")):  # a class and a response, given a covariate
-        table = recommend(*pair, 1, 1, 1000, z_type="continuous")
-        assert "mesner_shalizi(k=5)" in set(table["estimator"]) and "gcmi" not in set(table["estimator"])
-        assert table.attrs["scenario_labels"][0].startswith(("classes_given_covariate", "swapped"))
+    for pair in (("discrete", "continuous"), ("continuous", "discrete")):  # a class and a response, given z
+        for z_type, family in (("continuous", "classes_given_covariate"), ("discrete", "classes_given_condition")):
+            table = recommend(*pair, 1, 1, 1000, z_type=z_type)
+            assert "mesner_shalizi(k=5)" in set(table["estimator"]) and "gcmi" not in set(table["estimator"])
+            assert family in table.attrs["scenario_specs"][0]
