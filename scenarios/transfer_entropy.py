@@ -205,6 +205,69 @@ class VAR1ConditionalTransferEntropy(VAR1TransferEntropy):
         return transfer_entropy_variables(x, y, self.history, self.source_history, self.delay, conditions=w)
 
 
+@register_scenario("spike_te")
+class SpikeTransferEntropy(TransferEntropy):
+    r"""A binary spike train X drives a continuous leaky target Y at lag δ; the TE is a two-class MI.
+
+    .. math:: X_t \sim \text{Bernoulli}(p)\ \text{i.i.d.}, \qquad Y_t = b\,Y_{t-1} + c\,X_{t-\delta} + \eta_t,
+
+    with standard normal η and |b| < 1 (δ = ``lag``). Given the target's past, Y_t is known up to its
+    innovation W_t = c X_{t−δ} + η_t, which is independent of everything before t except X_{t−δ}: the
+    target's past holds only spikes up to t − δ − 1. So when the source's window
+    X_{t−u}, …, X_{t−u−l+1} holds X_{t−δ} (u ≤ δ ≤ u + l − 1, u the ``delay``, l the ``source_history``),
+
+    .. math:: T_{X\to Y} = I(X;\ cX + \eta) = h(f) - \tfrac12\ln(2\pi e),\quad f = (1-p)\,N(0, 1) + p\,N(c, 1)
+
+    for any target history k ≥ 1 (the MI of :class:`~mibench.scenarios.mixed.GaussianClasses` with means
+    0 and c, by quadrature), and otherwise exactly 0. Discrete x, continuous y and z (a spike train and a
+    membrane potential or a calcium trace). Y's stationary law has no closed form, so each series first
+    runs until b^steps < 1e-17 from Y = 0, which leaves the start below float precision.
+
+    References
+    ----------
+    Schreiber, T. (2000). Measuring information transfer. Phys. Rev. Lett. 85, 461.
+    Ross, B. C. (2014). Mutual information between discrete and continuous data sets. PLoS ONE 9, e87357.
+    """
+
+    family = "spike transfer entropy"
+    x_type, y_type, z_type = "discrete", "continuous", "continuous"
+
+    def __init__(
+        self,
+        p: float = 0.2,
+        b: float = 0.5,
+        c: float = 2.0,
+        lag: int = 1,
+        history: int = 1,
+        source_history: int = 1,
+        delay: int = 1,
+    ) -> None:
+        self.p = probability(p, "p")
+        self.b, self.c = number(b, "b", -1.0, 1.0), number(c, "c")
+        self.lag = positive_int(lag, "lag")
+        self._set_histories(history, source_history, delay)
+        self.burn_in = int(np.ceil(np.log(1e-17) / np.log(abs(self.b)))) if self.b else 0
+
+    @property
+    def sees_the_lag(self) -> bool:
+        """Whether the source's window X_{t−u}, …, X_{t−u−l+1} holds X_{t−δ}."""
+        return self.delay <= self.lag < self.delay + self.source_history
+
+    def _truth(self) -> Truth:
+        if not self.sees_the_lag:
+            return Truth(0.0, "closed form")
+        from .mixed import GaussianClasses
+
+        return GaussianClasses(means=(0.0, self.c), sigmas=(1.0, 1.0), probs=(1 - self.p, self.p)).truth
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+        steps = n + self.embedding_span + self.lag - 1 + self.burn_in
+        x = (rng.random(steps) < self.p).astype(np.int64)
+        y = _ar1(self.b, self.c * x[: steps - self.lag] + rng.standard_normal(steps - self.lag), 0.0)  # from lag − 1
+        start = self.lag - 1 + self.burn_in
+        return transfer_entropy_variables(x[start:], y[self.burn_in :], self.history, self.source_history, self.delay)
+
+
 def _ar1(coefficient: float, drive: np.ndarray, start: float) -> np.ndarray:
     """S_0 = start, S_t = coefficient · S_{t-1} + drive_{t-1}: a series one longer than its drive."""
     return np.concatenate([[start], lfilter([1.0], [1.0, -coefficient], drive, zi=[coefficient * start])[0]])

@@ -355,6 +355,33 @@ def test_classes_given_condition_truth_by_monte_carlo_and_on_a_grid():
     assert scenario.mi == pytest.approx(on_grid, abs=1e-8)
 
 
+def test_spike_transfer_entropy_by_monte_carlo_on_a_grid_and_zero_off_the_lag():
+    """Y_t − b·Y_{t−1} = c·X_{t−δ} + η: the pointwise TE by Monte Carlo, the two-class MI on a grid, and
+    the innovation uncorrelated with the source wherever its window misses X_{t−δ}; the series are
+    stationary (the mean and variance of Y as the recursion gives them, so the burn-in is long enough)."""
+    p, b, c = 0.3, 0.7, 1.5
+    scenario = mibench.get_scenario(f"spike_te(p={p}, b={b}, c={c}, lag=2, delay=2, history=2)")
+    x, y, z = scenario.sample(200_000, 4)
+    spikes, innovation = x[:, 0], y[:, 0] - b * z[:, 0]
+    assert spikes.mean() == pytest.approx(p, abs=0.005)
+    assert abs(np.mean(innovation - c * spikes)) < 0.01 and np.var(innovation - c * spikes) == pytest.approx(
+        1, abs=0.02
+    )
+    assert y.mean() == pytest.approx(c * p / (1 - b), abs=0.03)
+    assert y.var() == pytest.approx((c**2 * p * (1 - p) + 1) / (1 - b**2), rel=0.03)
+    weights = np.tile([1 - p, p], (len(y), 1))
+    pointwise = pointwise_class_cmi(spikes, y[:, 0], b * z[:, 0], weights, c, 1.0)
+    assert abs(pointwise.mean() - scenario.mi) < 5 * pointwise.std() / np.sqrt(len(y))
+    assert scenario.mi == pytest.approx(class_mixture_mi_on_a_grid(np.array([1 - p, p]), c, 1.0), abs=1e-8)
+    assert abs(np.corrcoef(innovation, spikes)[0, 1]) > 0.3
+    window = mibench.get_scenario(f"spike_te(p={p}, b={b}, c={c}, lag=2, delay=1, source_history=2)")
+    assert window.mi == scenario.mi
+    for delay in (1, 3):  # the window misses X_{t-2}
+        off = mibench.get_scenario(f"spike_te(p={p}, b={b}, c={c}, lag=2, delay={delay})")
+        x, y, z = off.sample(200_000, 5)
+        assert off.mi == 0 and abs(np.corrcoef(y[:, 0] - b * z[:, 0], x[:, 0])[0, 1]) < 0.01
+
+
 def test_an_estimator_that_conditions_only_some_types_is_skipped_for_the_others():
     """gcmi conditions continuous x and y only: a run skips it on a discrete x given z (it recorded 60
     errors in the cmi suite before it said so), and a user's data get the reason."""

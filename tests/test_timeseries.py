@@ -302,6 +302,9 @@ def test_recommend_for_a_transfer_entropy_ranks_on_transfer_entropy_scenarios():
         recommend("continuous", "continuous", z_type="continuous", summary=reference_summary("te"))
     with pytest.raises(ValueError, match="those of these types measure conditional MI"):
         recommend("continuous", "continuous", transfer_entropy=True, summary=reference_summary("cmi"))
+    spikes = recommend("discrete", "continuous", 1, 1, 1000, transfer_entropy=True)  # a spike train drives a signal
+    assert spikes["estimator"].tolist() == ["mesner_shalizi(k=5)"]
+    assert all(label.startswith("spike_te") for label in spikes.attrs["scenario_labels"])
 
 
 def test_jitter_breaks_a_series_ties_once_per_time_point_not_once_per_lag(monkeypatch):
