@@ -526,6 +526,7 @@ def test_estimate_says_which_estimator_it_chose_why_and_what_to_expect(tmp_path,
     pd.DataFrame({"a": a, "b": a + rng.normal(size=800)}).to_csv(tmp_path / "t.csv", index=False)
     assert main(["estimate", str(tmp_path / "t.csv"), "--x", "a", "--y", "b", "--permutations", "10"]) == 0
     out = capsys.readouterr().out
+    assert out.startswith("I(a; b) = ")  # the quantity in the table's own column names
     assert "chosen: top ranked by median RMSE on the reference's" in out and "scenario(s) with" in out
     assert "expected at this n there: bias" in out and "sampling noise only" in out
     # tied data: an estimator that refuses ties is passed over, and the output says so

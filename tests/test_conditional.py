@@ -715,6 +715,10 @@ def test_estimate_on_a_table_with_z_columns(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["z_type"] == "continuous"
+    text = run_cli(
+        "estimate", str(path), "--x", "x", "--y", "y", "--z", "z1,z2", "-e", "gaussian", "--permutations", "0"
+    )
+    assert text.stdout.startswith("I(x; y | z1, z2) = "), text.stderr
 
 
 def test_conditional_permutations_keep_y_with_its_z():

@@ -62,7 +62,7 @@ def test_conditioning_on_a_common_driver_removes_its_transfer_entropy(tmp_path, 
     common = ["estimate", str(tmp_path / "series.csv"), "--x", "x", "--y", "y", "--te", "-e", "ksg", "--z", "w"]
     assert main([*common, "--permutations", "19"]) == 0
     out = capsys.readouterr().out
-    assert "transfer entropy x → y given z (history 1" in out and "the target's and z's past continuous" in out
+    assert "transfer entropy x → y given w (history 1" in out and "the target's and z's past continuous" in out
     table.assign(w=(table["w"] > 0).astype(int)).to_csv(tmp_path / "series.csv", index=False)
     assert main(common) == 1
     assert "z must be of the target's type (continuous), not discrete" in capsys.readouterr().err
@@ -173,7 +173,7 @@ def test_transfer_entropy_on_the_command_line(tmp_path, capsys):
     assert (result["history"], result["delay"], result["n"]) == (1, 2, 1998)
     assert main([*common, "--te"]) == 0
     out = capsys.readouterr().out
-    assert "transfer entropy x → y (history 1, source history 1, delay 1)" in out and "time points" in out
+    assert "transfer entropy source → target (history 1, source history 1, delay 1)" in out and "time points" in out
     assert main([*common, "--history", "2"]) == 1
     assert "--history: only with --te" in capsys.readouterr().err
     assert main([*common, "--te", "--z", "source"]) == 1

@@ -120,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
         "jitter": args.jitter,
         "standardize": args.standardize,
     }
+    names = {"x": ", ".join(x), "y": ", ".join(y), "z": ", ".join(options["z"] or ())}
     if args.te:
         options["history"] = 1 if args.history is None else args.history
         options["source_history"] = 1 if args.source_history is None else args.source_history
@@ -127,19 +128,17 @@ def run(args: argparse.Namespace) -> int:
         if len(delays) > 1:
             scan = scan_delays(table, x, y, delays, args.estimator, **options).as_dict()
             scan["results"] = [_in_units(result, args.units) for result in scan["results"]]
-            return _print_scan(scan, args)
+            return _print_scan(scan, names, args)
         options["delay"] = delays[0]
     result = _in_units(estimate_table(table, x, y, args.estimator, **options).as_dict(), args.units)
     if args.format == "json":  # NaN (a skipped test, no reference) as null: JSON has no NaN
         print(json.dumps(_null_for_nan(result), indent=2))
         return 0
     if result["history"]:
-        quantity = (
-            f"transfer entropy x → y{' given z' if args.z else ''} (history {result['history']}, source history "
-            f"{result['source_history']}, delay {result['delay']})"
-        )
+        quantity = f"{_transfer(names)} (history {result['history']}, source history {result['source_history']}, delay {result['delay']})"
     else:
-        quantity = "I(x; y | z)" if result["z_type"] else "I(x; y)"
+        given = f" | {names['z']}" if names["z"] else ""
+        quantity = f"I({names['x']}; {names['y']}{given})"
     spread = (
         f" ± {result['stderr']:.4f} {args.units} (standard error from half-samples; 95 % interval for the estimator's "
         f"mean at this n {result['interval'][0]:.4f} to {result['interval'][1]:.4f}"
@@ -156,7 +155,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_scan(scan: dict, args: argparse.Namespace) -> int:
+def _transfer(names: dict[str, str]) -> str:
+    """'transfer entropy a → b', and ' given c' for a conditional one, in the table's column names."""
+    return f"transfer entropy {names['x']} → {names['y']}" + (f" given {names['z']}" if names["z"] else "")
+
+
+def _print_scan(scan: dict, names: dict[str, str], args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(_null_for_nan({**scan, "units": args.units}), indent=2))
         return 0
@@ -167,7 +171,7 @@ def _print_scan(scan: dict, args: argparse.Namespace) -> int:
     results, best = scan["results"], scan["best_delay"]
     first = results[0]
     print(
-        f"transfer entropy x → y{' given z' if args.z else ''} (history {first['history']}, source history "
+        f"{_transfer(names)} (history {first['history']}, source history "
         f"{first['source_history']}) at delays {', '.join(map(str, scan['delays']))}, on the same time points"
     )
     rows = {
