@@ -230,6 +230,7 @@ class SpikeTransferEntropy(TransferEntropy):
     """
 
     family = "spike transfer entropy"
+    citation = "Schreiber (2000), PRL 85, 461; Ross (2014), PLoS ONE 9, e87357"
     x_type, y_type, z_type = "discrete", "continuous", "continuous"
 
     def __init__(
