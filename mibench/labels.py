@@ -48,22 +48,27 @@ def short_labels(specs: Iterable[str]) -> dict[str, str]:
 
 def _spec_name(value: Any) -> str | None:
     """The name of a nested spec with parameters (``gaussian`` of ``gaussian(rho=0.8)``), else None."""
-    if not isinstance(value, str) or "(" not in value:
-        return None
-    try:
-        return parse_spec(value)[0]
-    except SpecError:
-        return None
+    parsed = _parse_nested(value)
+    return None if parsed is None else parsed[0]
 
 
 def _nested(value: Any) -> Any:
-    if not isinstance(value, str) or "(" not in value:
+    parsed = _parse_nested(value)
+    if parsed is None:
         return value
+    name, params = parsed
+    return format_spec(name, {key: _nested(item) for key, item in params.items() if item is not None})
+
+
+def _parse_nested(value: Any) -> tuple[str, dict[str, Any]] | None:
+    """A parameter value that is itself a spec with parameters, as (name, params); else None."""
+    if not isinstance(value, str) or "(" not in value:
+        return None
     try:
         name, _, params = parse_spec(value)
     except SpecError:
-        return value
-    return format_spec(name, {key: _nested(item) for key, item in params.items() if item is not None})
+        return None
+    return name, params
 
 
 def type_pairing(summary: Any) -> Any:
