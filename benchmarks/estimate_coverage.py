@@ -5,7 +5,8 @@ and, for transfer entropy (``--te``), the false-positive rate of its permutation
 For scenarios with known MI, many samples are drawn; on each, the estimate and its half-sample
 standard error are computed as ``mibench estimate`` does. Reported: how often the interval holds
 the estimator's own mean (what a standard error can cover) and how often it holds the true MI
-(which it misses by the estimator's bias). Transfer entropy is estimated on pairs of series
+(which it misses by the estimator's bias); section ``cmi`` does so for conditional MI, z in the
+table too. Transfer entropy is estimated on pairs of series
 (serially dependent rows), with the standard error from halves made of whole stretches of time (5 of
 10), and for comparison from random halves of the rows; on series without coupling (TE 0), and on
 series with a common driver given it (conditional TE 0), how often p ≤ 0.05. A scan over source
@@ -15,7 +16,7 @@ coupled at lag 3, how often the largest TE is at delay 3 and its p-value ≤ 0.0
 Below ``MIN_STDERR_N`` samples ``mibench estimate`` gives no standard error: section ``small`` shows
 the coverage that the half-sample standard error would have there.
 
-Usage: python benchmarks/estimate_coverage.py [--samples 200] [--sections mi te null scan small]
+Usage: python benchmarks/estimate_coverage.py [--samples 200] [--sections mi cmi te null scan small]
 """
 
 from __future__ import annotations
@@ -43,6 +44,13 @@ CASES = [
     ("ksg", "gaussian(rho=0.6, dim=3)", 1000),
     ("plugin", "symmetric_channel(k=4, error=0.2)", 300),
     ("ksg", "gaussian(rho=0.9, dim=2)", 1000),
+]
+#: Conditional MI I(X;Y|Z), z in the table as well.
+CMI_CASES = [
+    ("gaussian", "gaussian_cmi", 1000),
+    ("ksg", "gaussian_cmi", 1000),
+    ("mesner_shalizi", "classes_given_covariate", 1000),
+    ("plugin", "random_cmi_pmf(kx=3, ky=3, kz=4)", 1000),
 ]
 #: Standard errors from this many half-sample pairs, estimate_table's default.
 SUBSAMPLES = 10
@@ -223,19 +231,32 @@ def coverage_row(
 
 
 def coverage(estimator: str, scenario: str, n: int, samples: int) -> dict[str, object]:
-    truth = mibench.get_scenario(scenario).mi
+    """The interval's coverage on a scenario's samples put in a table (x, y and, for conditional MI, z
+    columns), estimated as ``mibench estimate`` does."""
+    source = mibench.get_scenario(scenario)
     estimates, errors = [], []
     for sample in range(samples):
-        x, y = mibench.get_scenario(scenario).sample(n, 10_000 + sample)
+        variables = dict(zip("xyz", source.sample(n, 10_000 + sample)))
         table = pd.DataFrame(
-            np.hstack([x, y]), columns=[f"x{i}" for i in range(x.shape[1])] + [f"y{i}" for i in range(y.shape[1])]
+            np.hstack(list(variables.values())),
+            columns=[f"{name}{i}" for name, values in variables.items() for i in range(values.shape[1])],
         )
-        xs, ys = [c for c in table if c.startswith("x")], [c for c in table if c.startswith("y")]
-        kind = mibench.get_scenario(scenario).x_type
-        result = estimate_table(table, xs, ys, estimator, x_type=kind, y_type=kind, permutations=0, seed=sample)
+        columns = {name: [c for c in table if c.startswith(name)] for name in variables}
+        result = estimate_table(
+            table,
+            columns["x"],
+            columns["y"],
+            estimator,
+            z=columns.get("z"),
+            x_type=source.x_type,
+            y_type=source.y_type,
+            z_type=source.z_type if "z" in columns else None,
+            permutations=0,
+            seed=sample,
+        )
         estimates.append(result.estimate)
         errors.append(result.stderr)
-    return coverage_row(estimator, scenario, n, np.array(estimates), np.array(errors), truth)
+    return coverage_row(estimator, scenario, n, np.array(estimates), np.array(errors), source.mi)
 
 
 def main() -> None:
@@ -244,12 +265,13 @@ def main() -> None:
     parser.add_argument(
         "--sections",
         nargs="+",
-        choices=["mi", "te", "null", "scan", "small"],
-        default=["mi", "te", "null", "scan", "small"],
+        choices=["mi", "cmi", "te", "null", "scan", "small"],
+        default=["mi", "cmi", "te", "null", "scan", "small"],
     )
     args = parser.parse_args()
     sections = {
         "mi": (coverage, CASES, "MI: the interval estimate ∓ t × SE"),
+        "cmi": (coverage, CMI_CASES, "conditional MI: the interval estimate ∓ t × SE"),
         "te": (te_coverage, TE_CASES, "transfer entropy: the interval estimate ∓ t × SE"),
         "null": (null_rejections, NULL_CASES, "transfer entropy without coupling: permutation p ≤ 0.05"),
         "scan": (scan_rejections, SCAN_CASES, f"delay scans over {SCAN_DELAYS}: p ≤ 0.05"),
