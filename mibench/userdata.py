@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .checks import flag, number, positive_int
-from .estimator import Estimator, TiedDataError, UserData, get_estimator
+from .estimator import Estimator, TiedDataError, UserData, estimators_accepting, get_estimator
 from .intervals import t_interval
 from .seeding import derived_generator
 from .timeseries import embedding_times
@@ -557,7 +557,11 @@ def estimate_table(
         )
     except (ValueError, FileNotFoundError) as exc:  # no reference scenarios of these types
         if estimator == "auto":
-            raise ValueError(f"cannot choose an estimator: {exc}; name one with -e") from None
+            dims = (len(x), len(y), len(z) if z else 0)
+            accepting = ", ".join(estimators_accepting(x_type, y_type, z_type=z_type, dims=dims)) or "none registered"
+            raise ValueError(
+                f"cannot choose an estimator: {exc}; name one with -e (of those that accept these types: {accepting})"
+            ) from None
         ranked, basis = pd.DataFrame(columns=["estimator"]), f"no reference results to compare with ({exc})"
     candidates = list(ranked["estimator"]) if estimator == "auto" else [estimator]
     skipped = []

@@ -568,5 +568,8 @@ def test_a_named_estimator_works_on_types_the_reference_results_do_not_hold():
     result = estimate_table(table, ["a"], ["b"], "mesner_shalizi", z=["c"], **types)
     assert result.estimate > 0 and "no reference results to compare with" in result.chosen_because
     assert np.isnan(result.expected_rmse)
-    with pytest.raises(ValueError, match="cannot choose an estimator.*name one with -e"):
+    with pytest.raises(
+        ValueError,
+        match=r"cannot choose an estimator.*name one with -e \(of those that accept these types: mesner_shalizi\)",
+    ):
         estimate_table(table, ["a"], ["b"], z=["c"], **types)
