@@ -355,6 +355,31 @@ def test_classes_given_condition_truth_by_monte_carlo_and_on_a_grid():
     assert scenario.mi == pytest.approx(on_grid, abs=1e-8)
 
 
+def test_channel_given_covariate_truth_by_monte_carlo_and_gauss_hermite():
+    """ln P(y | x) − ln P(y | z) by Monte Carlo; the integral over z by Gauss–Hermite nodes; a flat
+    slope leaves the binary symmetric channel with a fair input, ln 2 − h(error), and error 0.5 nothing."""
+    from numpy.polynomial.hermite_e import hermegauss
+    from scipy.special import expit
+
+    slope, error = 1.5, 0.15
+    scenario = mibench.get_scenario(f"channel_given_covariate(slope={slope}, error={error})")
+    x, y, z = (v[:, 0] for v in scenario.sample(200_000, 2))
+    assert np.mean(x != y) == pytest.approx(error, abs=0.003)
+    q = error + (1 - 2 * error) * expit(slope * z)  # P(Y = 1 | z)
+    pointwise = np.log(np.where(x == y, 1 - error, error)) - np.log(np.where(y == 1, q, 1 - q))
+    assert abs(pointwise.mean() - scenario.mi) < 5 * pointwise.std() / np.sqrt(len(y))
+
+    def h(p):
+        return -p * np.log(p) - (1 - p) * np.log(1 - p)
+
+    nodes, weights = hermegauss(200)
+    by_nodes = np.sum(weights * (h(error + (1 - 2 * error) * expit(slope * nodes)) - h(error))) / np.sqrt(2 * np.pi)
+    assert scenario.mi == pytest.approx(by_nodes, abs=1e-9)
+    flat = mibench.get_scenario(f"channel_given_covariate(slope=0, error={error})")
+    assert flat.mi == pytest.approx(np.log(2) - h(error), abs=1e-12)
+    assert mibench.get_scenario("channel_given_covariate(error=0.5)").mi == 0
+
+
 def test_spike_transfer_entropy_by_monte_carlo_on_a_grid_and_zero_off_the_lag():
     """Y_t − b·Y_{t−1} = c·X_{t−δ} + η: the pointwise TE by Monte Carlo, the two-class MI on a grid, and
     the innovation uncorrelated with the source wherever its window misses X_{t−δ}; the series are
@@ -799,3 +824,5 @@ def test_recommend_for_conditional_data_ranks_on_conditional_scenarios():
             table = recommend(*pair, 1, 1, 1000, z_type=z_type)
             assert "mesner_shalizi(k=5)" in set(table["estimator"]) and "gcmi" not in set(table["estimator"])
             assert family in table.attrs["scenario_specs"][0]
+    channel = recommend("discrete", "discrete", 1, 1, 1000, z_type="continuous")  # binary data given a covariate
+    assert channel.attrs["scenario_specs"] == ["channel_given_covariate-v1(error=0.1, slope=2.0)"]
