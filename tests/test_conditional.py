@@ -407,6 +407,47 @@ def test_spike_transfer_entropy_by_monte_carlo_on_a_grid_and_zero_off_the_lag():
         assert off.mi == 0 and abs(np.corrcoef(y[:, 0] - b * z[:, 0], x[:, 0])[0, 1]) < 0.01
 
 
+def test_logistic_transfer_entropy_by_monte_carlo_gauss_hermite_and_transition_counts():
+    """P(Y_t = 1 | y, x) = σ(a x + b (2y − 1) + c): the pointwise TE by Monte Carlo, the TE by Gauss–Hermite
+    nodes with the stationary law solved in the test, the drawn transition rates, and nothing from the
+    source off the lag (the rates do not follow X there)."""
+    from numpy.polynomial.hermite_e import hermegauss
+    from scipy.special import expit, xlogy
+
+    a, b, c = 1.5, 0.8, -0.5
+    scenario = mibench.get_scenario(f"logistic_te(a={a}, b={b}, baseline={c}, history=2)")
+    nodes, weights = hermegauss(200)
+    weights = weights / weights.sum()
+
+    def h(p):  # 0 ln 0 = 0 where the outer nodes saturate σ
+        return -xlogy(p, p) - xlogy(1 - p, 1 - p)
+
+    rates = {y: expit(a * nodes + b * (2 * y - 1) + c) for y in (0, 1)}
+    m = np.array([weights @ rates[0], weights @ rates[1]])
+    stationary_one = m[0] / (m[0] + 1 - m[1])  # π(1) P(1 → 0) = π(0) P(0 → 1)
+    pi = np.array([1 - stationary_one, stationary_one])
+    by_nodes = sum(pi[y] * (h(m[y]) - weights @ h(rates[y])) for y in (0, 1))
+    assert scenario.mi == pytest.approx(by_nodes, abs=1e-9)
+    assert scenario.mi == mibench.get_scenario(f"logistic_te(a={a}, b={b}, baseline={c})").mi  # any history
+
+    x, y, z = scenario.sample(200_000, 3)
+    source, now, before = x[:, 0], y[:, 0], z[:, 0]
+    assert now.mean() == pytest.approx(pi[1], abs=0.005)
+    for state in (0, 1):
+        assert now[before == state].mean() == pytest.approx(m[state], abs=0.006)
+    p_one = expit(a * source + b * (2 * before - 1) + c)
+    pointwise = np.log(np.where(now == 1, p_one, 1 - p_one)) - np.log(np.where(now == 1, m[before], 1 - m[before]))
+    assert abs(pointwise.mean() - scenario.mi) < 5 * pointwise.std() / np.sqrt(len(now))
+
+    off = mibench.get_scenario(f"logistic_te(a={a}, b={b}, baseline={c}, lag=2)")  # the window holds X_{t-1}
+    x, y, z = off.sample(200_000, 4)
+    assert off.mi == 0
+    for state in (0, 1):
+        given = z[:, 0] == state
+        high, low = (y[given & side, 0].mean() for side in (x[:, 0] > 0, x[:, 0] <= 0))
+        assert abs(high - low) < 0.012
+
+
 def test_an_estimator_that_conditions_only_some_types_is_skipped_for_the_others():
     """gcmi conditions continuous x and y only: a run skips it on a discrete x given z (it recorded 60
     errors in the cmi suite before it said so), and a user's data get the reason."""
