@@ -20,6 +20,7 @@ import numpy as np
 from mibench.plugin import Scenario, Truth, number, positive_int, probability, register_scenario
 
 from .discrete import JointTable
+from .mixed import GaussianClasses
 
 GAUSSIAN_CITATION = "Cover & Thomas (2006), §8.4; Pearl (2009), Causality, §1.2.3"
 TABLE_CITATION = "Cover & Thomas (2006), eq. 2.60"
@@ -333,8 +334,6 @@ class ClassesGivenCovariate(Scenario):
         self._classes(self.sigma)  # refuses a sigma too small beside the class means
 
     def _classes(self, sigma: float) -> Scenario:
-        from .mixed import GaussianClasses
-
         return GaussianClasses(k=self.k, separation=self.separation, sigma=sigma)
 
     def _truth(self) -> Truth:
@@ -397,8 +396,6 @@ class ClassesGivenCondition(Scenario):
         self._classes(0)  # refuses a sigma too small beside the class means
 
     def _classes(self, condition: int) -> Scenario:
-        from .mixed import GaussianClasses
-
         probs = tuple(float(p) for p in self.class_probs[condition])
         return GaussianClasses(k=self.k, separation=self.separation, sigma=self.sigma, probs=probs)
 

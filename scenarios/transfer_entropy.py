@@ -39,6 +39,7 @@ from mibench.plugin import (
 )
 
 from .conditional import gaussian_cmi, table_cmi
+from .mixed import GaussianClasses
 
 #: The states (x, y) of the binary pair, in the order of the transition matrix.
 STATES = list(itertools.product((0, 1), repeat=2))
@@ -257,8 +258,6 @@ class SpikeTransferEntropy(TransferEntropy):
     def _truth(self) -> Truth:
         if not self.sees_the_lag:
             return Truth(0.0, "closed form")
-        from .mixed import GaussianClasses
-
         return GaussianClasses(means=(0.0, self.c), sigmas=(1.0, 1.0), probs=(1 - self.p, self.p)).truth
 
     def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
