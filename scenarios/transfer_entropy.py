@@ -206,8 +206,20 @@ class VAR1ConditionalTransferEntropy(VAR1TransferEntropy):
         return transfer_entropy_variables(x, y, self.history, self.source_history, self.delay, conditions=w)
 
 
+class DrivenAtLag(TransferEntropy):
+    """A target driven by the source's value δ = ``lag`` steps back and by nothing else of the source:
+    the TE is positive only where the source's window holds that value."""
+
+    lag: int
+
+    @property
+    def sees_the_lag(self) -> bool:
+        """Whether the source's window X_{t−u}, …, X_{t−u−l+1} holds X_{t−δ}."""
+        return self.delay <= self.lag < self.delay + self.source_history
+
+
 @register_scenario("spike_te")
-class SpikeTransferEntropy(TransferEntropy):
+class SpikeTransferEntropy(DrivenAtLag):
     r"""A binary spike train X drives a continuous leaky target Y at lag δ; the TE is a two-class MI.
 
     .. math:: X_t \sim \text{Bernoulli}(p)\ \text{i.i.d.}, \qquad Y_t = b\,Y_{t-1} + c\,X_{t-\delta} + \eta_t,
@@ -250,11 +262,6 @@ class SpikeTransferEntropy(TransferEntropy):
         self._set_histories(history, source_history, delay)
         self.burn_in = int(np.ceil(np.log(1e-17) / np.log(abs(self.b)))) if self.b else 0
 
-    @property
-    def sees_the_lag(self) -> bool:
-        """Whether the source's window X_{t−u}, …, X_{t−u−l+1} holds X_{t−δ}."""
-        return self.delay <= self.lag < self.delay + self.source_history
-
     def _truth(self) -> Truth:
         if not self.sees_the_lag:
             return Truth(0.0, "closed form")
@@ -269,7 +276,7 @@ class SpikeTransferEntropy(TransferEntropy):
 
 
 @register_scenario("logistic_te")
-class LogisticTransferEntropy(TransferEntropy):
+class LogisticTransferEntropy(DrivenAtLag):
     r"""A continuous source X drives a binary, self-exciting target Y at lag δ through a logistic link.
 
     .. math:: X_t \sim N(0, 1)\ \text{i.i.d.}, \qquad
@@ -342,11 +349,6 @@ class LogisticTransferEntropy(TransferEntropy):
         means = self._expectations[0]
         one = means[0] / (1 - means[1] + means[0])
         return np.array([1 - one, one])
-
-    @property
-    def sees_the_lag(self) -> bool:
-        """Whether the source's window X_{t−u}, …, X_{t−u−l+1} holds X_{t−δ}."""
-        return self.delay <= self.lag < self.delay + self.source_history
 
     def _truth(self) -> Truth:
         if not self.sees_the_lag or self.a == 0:
