@@ -38,7 +38,7 @@ from mibench.plugin import (
     transfer_entropy_variables,
 )
 
-from .conditional import gaussian_cmi, table_cmi
+from .conditional import binary_entropy, gaussian_cmi, normal_expectation, table_cmi
 from .mixed import GaussianClasses
 
 #: The states (x, y) of the binary pair, in the order of the transition matrix.
@@ -316,15 +316,18 @@ class LogisticTransferEntropy(DrivenAtLag):
         self.a, self.b, self.baseline = number(a, "a"), number(b, "b"), number(baseline, "baseline")
         self.lag = positive_int(lag, "lag")
         self._set_histories(history, source_history, delay)
+        means = self._expectations[0]
+        if min(means[0], 1 - means[1]) < 1e-6:  # its stationary law and TE are then lost in rounding
+            raise ValueError(
+                f"with a={self.a:g}, b={self.b:g}, baseline={self.baseline:g} the target never leaves a state "
+                f"(P(Y_t = 1 | Y_t-1 = 0, 1) = {means[0]:.3g}, {means[1]:.3g}: it leaves one less than once in a "
+                "million steps), so a series shows one state; keep |b| + |baseline| below about 12"
+            )
 
     @cached_property
     def _expectations(self) -> tuple[np.ndarray, np.ndarray, float]:
         """m(y) and E_X h(σ(aX + b(2y − 1) + c)) for y = 0, 1, and the summed quadrature error bound."""
-        from scipy.integrate import quad
-        from scipy.special import expit, xlogy
-
-        def normal(x: float) -> float:
-            return np.exp(-0.5 * x * x) / np.sqrt(2 * np.pi)
+        from scipy.special import expit
 
         means, entropies, error = np.empty(2), np.empty(2), 0.0
         for y, sign in ((0, -1.0), (1, 1.0)):
@@ -332,13 +335,9 @@ class LogisticTransferEntropy(DrivenAtLag):
             def rate(x: float, sign: float = sign) -> float:
                 return float(expit(self.a * x + self.b * sign + self.baseline))
 
-            means[y], e1 = quad(lambda x: normal(x) * rate(x), -np.inf, np.inf, epsabs=1e-13, epsrel=1e-12)
-            entropies[y], e2 = quad(
-                lambda x: -normal(x) * float(xlogy(rate(x), rate(x)) + xlogy(1 - rate(x), 1 - rate(x))),
-                -np.inf,
-                np.inf,
-                epsabs=1e-13,
-                epsrel=1e-12,
+            (means[y], e1), (entropies[y], e2) = (
+                normal_expectation(rate),
+                normal_expectation(lambda x: float(binary_entropy(rate(x)))),
             )
             error += e1 + e2
         return means, entropies, error
@@ -354,7 +353,7 @@ class LogisticTransferEntropy(DrivenAtLag):
         if not self.sees_the_lag or self.a == 0:
             return Truth(0.0, "closed form")
         means, entropies, error = self._expectations
-        binary = -means * np.log(means) - (1 - means) * np.log(1 - means)
+        binary = binary_entropy(means)
         # generous: the TE moves with m through h (slope ln((1 - m) / m)) and through π (slope at most 1 / m)
         slope = np.abs(np.log((1 - means) / means)).max() + 1 / min(means.min(), 1 - means.max())
         return Truth(float(self.stationary @ (binary - entropies)), "quadrature", float(10 * error * (1 + slope)))

@@ -439,6 +439,9 @@ def test_logistic_transfer_entropy_by_monte_carlo_gauss_hermite_and_transition_c
     pointwise = np.log(np.where(now == 1, p_one, 1 - p_one)) - np.log(np.where(now == 1, m[before], 1 - m[before]))
     assert abs(pointwise.mean() - scenario.mi) < 5 * pointwise.std() / np.sqrt(len(now))
 
+    for extreme in ("baseline=-800", "b=800", "b=30"):  # a target stuck in one state: refused, not a NaN error bound
+        with pytest.raises(ValueError, match="the target never leaves a state"):
+            mibench.get_scenario(f"logistic_te({extreme})")
     off = mibench.get_scenario(f"logistic_te(a={a}, b={b}, baseline={c}, lag=2)")  # the window holds X_{t-1}
     x, y, z = off.sample(200_000, 4)
     assert off.mi == 0
