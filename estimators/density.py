@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.ndimage import map_coordinates
-from scipy.signal import fftconvolve
 from scipy.special import logsumexp
 
 from mibench.plugin import Conventions, flag, register_estimator, unit_scaled
@@ -96,6 +94,9 @@ def binned_log_density(values: np.ndarray, rule: str | float) -> np.ndarray:
     enter exactly: their kernels are summed at every sample, and every sample's at them. Cost
     O(n + grid + n m) for m samples outside the core.
     """
+    from scipy.ndimage import map_coordinates  # imported here: scipy.signal alone takes ~1 s to import
+    from scipy.signal import fftconvolve
+
     n, dim = values.shape
     log_norm, white = _whitened(values, rule)
     tails = {min(q, OUTLIER_PAIRS / (2 * dim * n**2)) for q in CORE_TAILS}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 
 __all__ = [
     "VARIABLE_TYPES",
@@ -30,7 +30,13 @@ DISCRETE_MAX_LEVELS = 20
 
 VariableType = Literal["continuous", "discrete", "mixed"]
 VARIABLE_TYPES: tuple[str, ...] = ("continuous", "discrete", "mixed")
-PANDAS = (pd.DataFrame, pd.Series)
+
+
+def is_pandas(values: Any) -> bool:
+    """Whether ``values`` is a pandas Series or DataFrame, without importing pandas (nothing is one
+    unless pandas was imported): plain arrays are checked without its import's half second."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(values, (pandas.Series, pandas.DataFrame))
 
 
 def check_variable_type(value: str, what: str = "variable type") -> str:
@@ -42,7 +48,7 @@ def check_variable_type(value: str, what: str = "variable type") -> str:
 def as_2d(values: Any, name: str) -> np.ndarray:
     """Turn array-like input into a 2-D array of shape (n_samples, n_features); an object array
     holding only numbers becomes a numeric one."""
-    if isinstance(values, PANDAS):
+    if is_pandas(values):
         values = values.to_numpy()
     if np.ma.isMaskedArray(values):
         masked = int(np.ma.count_masked(values))
@@ -81,6 +87,8 @@ def as_2d(values: Any, name: str) -> np.ndarray:
     if array.shape[1] == 0:
         raise ValueError(f"{name} has no features (shape {array.shape})")
     if array.dtype.kind == "O":  # numbers in an object array (a mixed DataFrame's .values) are numbers
+        import pandas as pd
+
         numbers = pd.DataFrame(array).infer_objects()
         if all(kind in "iuf" for kind in numbers.dtypes.map(lambda dtype: dtype.kind)):
             array = numbers.to_numpy()
@@ -109,15 +117,15 @@ def infer_variable_type(values: Any, name: str = "x") -> str:
 def _column_numbers(values: Any, name: str) -> Iterator[np.ndarray | None]:
     """Each column's numbers, missing values left out, as floats; None for a column of non-numbers
     (text, booleans, categories)."""
-    if not isinstance(values, (pd.Series, pd.DataFrame)):
-        array = as_2d(values, name)
-        if array.dtype.kind in "iuf":  # plain numbers: no DataFrame and its copies (3 ms at n = 10^5)
-            for column in array.T:
-                numbers = column.astype(float, copy=False)
-                yield numbers[~np.isnan(numbers)] if array.dtype.kind == "f" else numbers
-            return
-        values = pd.DataFrame(array)
-    frame = values.to_frame() if isinstance(values, pd.Series) else values
+    array = None if is_pandas(values) else as_2d(values, name)
+    if array is not None and array.dtype.kind in "iuf":  # plain numbers: no DataFrame (3 ms at n = 10^5)
+        for column in array.T:
+            numbers = column.astype(float, copy=False)
+            yield numbers[~np.isnan(numbers)] if array.dtype.kind == "f" else numbers
+        return
+    import pandas as pd
+
+    frame = pd.DataFrame(array) if array is not None else values.to_frame() if isinstance(values, pd.Series) else values
     for position in range(frame.shape[1]):  # by position: labels may repeat
         series = frame.iloc[:, position]
         numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
@@ -232,6 +240,8 @@ def validate_variable(values: Any, variable_type: str, name: str = "x") -> np.nd
 
 
 def _discrete_codes(array: np.ndarray, name: str) -> np.ndarray:
+    import pandas as pd
+
     codes = np.empty(array.shape, dtype=np.int64)
     for column in range(array.shape[1]):
         labels = array[:, column]
@@ -282,7 +292,7 @@ def validate_sample(
             raise ValueError(f"x and y must have the same number of samples; got {got}")
         got = ", ".join(f"{name}: {count}" for name, count in lengths.items())
         raise ValueError(f"x, y and z must have the same number of samples; got {got}")
-    indexes = [(name, value.index) for name, value in (("x", x), ("y", y), ("z", z)) if isinstance(value, PANDAS)]
+    indexes = [(name, value.index) for name, value in (("x", x), ("y", y), ("z", z)) if is_pandas(value)]
     for name, index in indexes[1:]:
         first, first_index = indexes[0]
         if not index.equals(first_index):
@@ -338,6 +348,8 @@ def _dates(values: np.ndarray) -> bool:
     """Whether a column of labels holds dates or times (datetime64 values, or text that reads as them)."""
     if values.shape[1] != 1:
         return False
+    import pandas as pd
+
     column = pd.Series(values[:, 0])
     if column.dtype.kind in "mM":
         return True

@@ -26,7 +26,6 @@ from functools import cached_property
 
 import numpy as np
 from scipy.linalg import solve_discrete_lyapunov
-from scipy.signal import lfilter
 
 from mibench.plugin import (
     Scenario,
@@ -374,6 +373,8 @@ class LogisticTransferEntropy(DrivenAtLag):
 
 def _ar1(coefficient: float, drive: np.ndarray, start: float) -> np.ndarray:
     """S_0 = start, S_t = coefficient · S_{t-1} + drive_{t-1}: a series one longer than its drive."""
+    from scipy.signal import lfilter  # imported here: scipy.signal takes ~1 s to import
+
     return np.concatenate([[start], lfilter([1.0], [1.0, -coefficient], drive, zi=[coefficient * start])[0]])
 
 

@@ -34,6 +34,26 @@ def test_the_plugin_surface_and_every_builtin_plugin_import_nothing_of_the_harne
     assert result.stdout.strip() == "[]"
 
 
+#: Libraries that take a large part of a second each to import, and that an estimate on arrays of
+#: numbers does not need: loading every plugin and estimating must not import them.
+SLOW_IMPORTS = ("pandas", "scipy.stats", "scipy.signal", "scipy.ndimage")
+
+
+def test_an_estimate_on_arrays_imports_no_slow_library_it_does_not_use():
+    code = textwrap.dedent(f"""
+        import sys, numpy as np, mibench
+        mibench.list_estimators(); mibench.list_scenarios()
+        x = np.random.default_rng(0).normal(size=(300, 2)); y = x[:, :1] + x[:, 1:]
+        mibench.estimate(x, y, "ksg"); mibench.estimate(x[:, 0], y, "kde"); mibench.estimate(x, y, "ksg", z=x[:, :1])
+        print([m for m in {SLOW_IMPORTS!r} if m in sys.modules])
+    """)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT / "tests"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 def test_builtin_plugins_import_only_the_plugin_surface():
     for path in [*(ROOT / "estimators").glob("*.py"), *(ROOT / "scenarios").glob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
