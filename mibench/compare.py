@@ -118,6 +118,10 @@ def _cell(b: pd.DataFrame, c: pd.DataFrame, tolerance: Tolerance) -> dict[str, o
     }
 
 
+#: The note on a cell whose two runs gave the estimators differently scaled samples.
+SCALES_DIFFER = "the baseline's samples were {}, the candidate's {}: a change may be the scaling's"
+SCALES = {0: "as drawn", 1: "rescaled"}
+
 #: The note on a cell whose accuracy cannot be tested (one repetition, or no successful estimate, on a side).
 UNTESTED = "accuracy not tested"
 
@@ -155,13 +159,16 @@ def compare(
         b_ok, c_ok = b[b["status"] == "ok"], c[c["status"] == "ok"]
         row["new_failures"] = max(0, int((c["status"] != "ok").sum() - (b["status"] != "ok").sum()))
         row["flags"] = ["new failures"] if row["new_failures"] else []
+        scales = (SCALES[b["standardized"].iloc[0]], SCALES[c["standardized"].iloc[0]])
+        if scales[0] != scales[1]:
+            row["scales"] = SCALES_DIFFER.format(*scales)
         if len(b_ok) and len(c_ok):
             row.update(_cell(b_ok, c_ok, tolerance))
         else:  # nothing to measure accuracy on: only failures can be flagged
             sides = [side for side, ok in (("baseline", b_ok), ("candidate", c_ok)) if ok.empty]
             row["untested"] = f"{UNTESTED}: no successful estimate in the {' or the '.join(sides)}"
         rows.append(row)
-    frame = pd.DataFrame(rows).reindex(columns=[*COLUMNS, "runtime_difference", "untested"])
+    frame = pd.DataFrame(rows).reindex(columns=[*COLUMNS, "runtime_difference", "untested", "scales"])
     significant = holm(np.concatenate([frame["p_mse"], frame["p_bias"]]), tolerance.level).reshape(2, -1)
     allowed = tolerance.absolute + tolerance.relative * frame["rmse_baseline"]
     rmse_worse = (frame["delta_rmse"] > allowed) & significant[0]
@@ -176,6 +183,8 @@ def compare(
         note = []
         if isinstance(row["untested"], str):
             note.append(row["untested"])
+        if isinstance(row["scales"], str):
+            note.append(row["scales"])
         elif row["reps"] < 2:
             note.append(f"{UNTESTED}: 1 repetition (2 or more needed)")
         if slower[index]:

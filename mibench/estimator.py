@@ -25,8 +25,8 @@ from .validation import (
     check_variable_type,
     infer_variable_type,
     scale_aware_noise,
+    spread_scaled,
     tied_samples,
-    unit_spread,
     validate_sample,
 )
 
@@ -436,7 +436,7 @@ class Estimator:
         check_user_data(arrays, kinds, {name: values for name, (values, _) in given.items()}, strict=strict)
         generator = as_generator(0 if rng is None else rng)
         if flag(standardize, "standardize"):
-            arrays = {name: unit_spread(a) if kinds[name] != "discrete" else a for name, a in arrays.items()}
+            arrays = {name: spread_scaled(a, kinds[name]) for name, a in arrays.items()}
         if number(jitter, "jitter", 0.0, inclusive=True):
             arrays = {
                 name: scale_aware_noise(array, jitter, generator) if kinds[name] == "continuous" else array

@@ -26,6 +26,7 @@ RUN_KEYS: dict[str, tuple[type, ...]] = {
     "executor": (str,),
     "scheduler": (str,),
     "warmup": (bool,),
+    "standardize": (bool,),
     "threads": (int,),
 }
 #: Descriptive keys of suites, not passed to ``run``.

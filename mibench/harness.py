@@ -13,12 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from .checks import number, positive_int
+from .checks import flag, number, positive_int
 from .estimator import Estimator, InvalidEstimateError, get_estimator
 from .records import make_record
 from .scenario import Scenario, get_scenario
 from .seeding import derived_generator, task_seed
-from .validation import tied_samples, validate_sample
+from .validation import spread_scaled, tied_samples, validate_sample
 
 __all__ = ["Experiment", "Task", "plan", "batches", "run_task", "run_tasks", "resolve_estimator", "resolve_scenario"]
 
@@ -60,6 +60,7 @@ class Experiment:
     seed: int = 0
     timeout: float | None = None
     warmup: bool = False
+    standardize: bool = False
 
     @classmethod
     def resolve(
@@ -71,10 +72,13 @@ class Experiment:
         seed: int = 0,
         timeout: float | None = None,
         warmup: bool = False,
+        standardize: bool = False,
     ) -> Experiment:
         """Resolve every spec (refusing bad ones before anything runs) and check the numbers.
 
         Two specs that differ only in compute settings are one estimator: the first is kept.
+        ``standardize`` divides each continuous or mixed column of every sample by its spread before
+        the estimate, as :func:`mibench.estimate` does (:func:`mibench.validation.unit_spread`).
         """
         resolved = {}
         for item in _as_list(estimators, "estimators"):
@@ -96,6 +100,7 @@ class Experiment:
             positive_int(seed, "seed", minimum=0),
             timeout,
             bool(warmup),
+            flag(standardize, "standardize"),
         )
 
     @property
@@ -111,6 +116,7 @@ class Experiment:
                 for key, value in asdict(self).items()
                 if key in ("scenarios", "sample_sizes", "reps", "seed")
             },
+            **({"standardize": True} if self.standardize else {}),  # earlier runs keep their fingerprints
         }
         return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -161,6 +167,7 @@ class Task:
     quantity: str = "mi"
     z_type: str = ""
     dim_z: int = 0
+    standardize: bool = False
 
     @cached_property
     def task_id(self) -> str:
@@ -202,6 +209,7 @@ def plan(experiment: Experiment) -> tuple[list[Task], list[str]]:
                             quantity=scenario.quantity,
                             z_type=scenario.z_type,
                             dim_z=scenario.dim_z,
+                            standardize=experiment.standardize,
                         )
                     )
     return tasks, skipped
@@ -255,7 +263,13 @@ def run_tasks(tasks: Sequence[Task]) -> list[dict[str, Any]]:
         except Exception as exc:  # a broken scenario or a sample the estimator cannot take
             records[task.task_id] = make_record(task, "error", message=f"{type(exc).__name__}: {exc}")
             continue
-        ready.append((task, sample, count_ties(sample, (task.x_type, task.y_type, task.z_type))))
+        kinds = (task.x_type, task.y_type, task.z_type)
+        ties = count_ties(sample, kinds)
+        if task.standardize:
+            sample = tuple(
+                None if values is None else spread_scaled(values, kind) for values, kind in zip(sample, kinds)
+            )
+        ready.append((task, sample, ties))
     if ready:
         records.update(_estimate(estimator, ready))
     return [records[task.task_id] for task in tasks]

@@ -39,6 +39,7 @@ RECORD_COLUMNS: dict[str, str] = {
     "code_version": "TEXT",
     "ties": "INTEGER",
     "batch": "INTEGER",
+    "standardized": "INTEGER",
 }
 
 #: Columns added after the first release, with the value older record files get.
@@ -50,6 +51,7 @@ ADDED_COLUMNS = {
     "quantity": "mi",
     "z_type": "",
     "dim_z": 0,
+    "standardized": 0,
 }
 
 #: Columns whose values depend on the machine and the moment, not on the experiment.
@@ -75,6 +77,7 @@ class TaskLike(Protocol):
     rep: int
     seed: int
     true_mi: float
+    standardize: bool
 
 
 def make_record(
@@ -93,7 +96,9 @@ def make_record(
     ``ties``: how many samples share their continuous x or y value with another (-1: not known).
     ``batch``: how many estimates the estimator made in the call that made this one (1: alone).
     ``quantity``: what ``true_mi`` and ``estimate`` measure: mi, cmi (I(X;Y|Z)) or te (transfer
-    entropy); ``z_type`` and ``dim_z`` describe z ("" and 0 without one)."""
+    entropy); ``z_type`` and ``dim_z`` describe z ("" and 0 without one). ``standardized``: 1 when each
+    continuous or mixed column was divided by its spread before the estimate (as ``mibench.estimate``
+    does), 0 when the estimator saw the sample as drawn."""
     return {
         "task_id": task.task_id,
         "estimator": task.estimator,
@@ -120,6 +125,7 @@ def make_record(
         "code_version": task.code_version,
         "ties": ties,
         "batch": batch,
+        "standardized": int(task.standardize),
     }
 
 
@@ -145,7 +151,9 @@ def records_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
         values = frame[column].astype(object) if isinstance(default, str) else frame[column]
         frame[column] = values.where(values.notna(), default)
     frame = frame[list(RECORD_COLUMNS)]
-    numeric = {column: "int64" for column in ("dim_x", "dim_y", "dim_z", "n", "rep", "seed", "ties", "batch")}
+    numeric = {
+        column: "int64" for column in ("dim_x", "dim_y", "dim_z", "n", "rep", "seed", "ties", "batch", "standardized")
+    }
     numeric.update({column: "float64" for column in ("true_mi", "estimate", "error", "seconds", "cpu_seconds")})
     for column, dtype in numeric.items():
         try:

@@ -50,6 +50,7 @@ def run(
     scheduler: str | None = None,
     timeout: float | None = None,
     warmup: bool = False,
+    standardize: bool = False,
     threads: int | None = 1,
     force: bool = False,
     progress: bool = False,
@@ -69,6 +70,10 @@ def run(
         ``jobs == 1`` and no timeout, processes otherwise; dask if ``scheduler``.
     timeout
         Seconds after which a task's worker is killed (status ``timeout``).
+    standardize
+        Divide each continuous or mixed column of every sample by its spread before the estimate,
+        as :func:`mibench.estimate` does (records say so in ``standardized``); by default each
+        estimator sees the sample as drawn.
     threads
         BLAS/OpenMP threads per worker (``None``: leave as is).
     force
@@ -83,7 +88,7 @@ def run(
     for name, value in (("jobs", jobs), ("threads", threads)):
         if value is not None:
             positive_int(value, name)
-    experiment = Experiment.resolve(estimators, scenarios, sample_sizes, reps, seed, timeout, warmup)
+    experiment = Experiment.resolve(estimators, scenarios, sample_sizes, reps, seed, timeout, warmup, standardize)
     tasks, skipped = plan(experiment)
     if not tasks:
         shown = "; ".join(skipped[:3]) + ("; ..." if len(skipped) > 3 else "")

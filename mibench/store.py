@@ -29,7 +29,7 @@ KEPT_RECORDS_FILES = ("records.csv", "records.csv.gz")
 #: columns; 2: the ties column; 3: the batch column; 4: quantity, z_type and dim_z (conditional
 #: MI). A store that lacks only columns added since (``ADDED_COLUMNS``) gains them, with their
 #: defaults, when it is opened.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class StoreError(RuntimeError):

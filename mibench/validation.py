@@ -22,6 +22,7 @@ __all__ = [
     "scale_aware_noise",
     "unit_scaled",
     "unit_spread",
+    "spread_scaled",
     "joint_codes",
 ]
 
@@ -193,6 +194,12 @@ def unit_spread(values: np.ndarray) -> np.ndarray:
     low, high = np.percentile(scaled, [25, 75], axis=0)
     spread = np.where(high > low, (high - low) / NORMAL_IQR, scaled.std(axis=0))
     return np.where(spread > 0, scaled / np.where(spread > 0, spread, 1.0), values)
+
+
+def spread_scaled(values: np.ndarray, variable_type: str) -> np.ndarray:
+    """A validated variable as estimators see it after standardising: a continuous or mixed one
+    through :func:`unit_spread`, a discrete one (codes) as it is."""
+    return values if variable_type == "discrete" else unit_spread(values)
 
 
 def scale_aware_noise(values: np.ndarray, level: float, rng: np.random.Generator) -> np.ndarray:

@@ -60,6 +60,7 @@ def test_the_reference_records_are_reproduced_bit_for_bit():
         [100, 300],
         reps=int(reference["rep"].max()) + 1,
         seed=0,
+        standardize=bool(reference["standardized"].iloc[0]),
     )
     key = ["estimator", "scenario", "n", "rep"]
     both = chosen.merge(rerun[[*key, "estimate"]], on=key, suffixes=("_reference", "_now"))

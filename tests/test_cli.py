@@ -96,6 +96,19 @@ def test_run_writes_records_and_summary(tmp_path, capsys):
     assert str(out) in capsys.readouterr().out
 
 
+def test_standardize_from_the_command_line_and_from_an_experiment_file(tmp_path):
+    experiment = tmp_path / "scaled.toml"
+    experiment.write_text('scenarios = ["gaussian"]\nsample_sizes = [100]\nreps = 1\nstandardize = true\n')
+    assert main(["run", str(experiment), "-e", "ksg", "--jobs", "1", "--out", str(tmp_path / "a"), "--quiet"]) == 0
+    args = ["run", "-e", "ksg", "-s", "gaussian", "-n", "100", "--reps", "1", "--jobs", "1", "--quiet"]
+    assert main([*args, "--standardize", "--out", str(tmp_path / "b")]) == 0
+    assert main([*args, "--out", str(tmp_path / "c")]) == 0
+    flags = [pd.read_csv(tmp_path / run / "records.csv")["standardized"].tolist() for run in "abc"]
+    assert flags == [[1], [1], [0]]
+    experiment.write_text('scenarios = ["gaussian"]\nsample_sizes = [100]\nstandardize = "yes"\n')
+    assert main(["run", str(experiment), "--out", str(tmp_path / "d"), "--quiet"]) == 1
+
+
 def test_user_error_exits_1_without_traceback(capsys):
     assert main(["run", "-e", "ksgg", "-s", "gaussian", "-n", "10"]) == 1
     err = capsys.readouterr().err

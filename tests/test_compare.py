@@ -182,3 +182,11 @@ def test_tolerances_that_cannot_work_are_refused(tmp_path, capsys, option):
     run().to_csv(path, index=False)
     assert main(["compare", str(path), str(path), *option]) == 1
     assert "must be a number in" in capsys.readouterr().err
+
+
+def test_a_comparison_of_runs_on_differently_scaled_samples_says_so():
+    as_drawn = mibench.run(["ksg"], ["var1_te(a=0.95, b=0.95, c=0.2)"], [200], reps=3, seed=0)
+    rescaled = mibench.run(["ksg"], ["var1_te(a=0.95, b=0.95, c=0.2)"], [200], reps=3, seed=0, standardize=True)
+    notes = compare(as_drawn, rescaled)["notes"]
+    assert notes.str.contains("the baseline's samples were as drawn, the candidate's rescaled").all()
+    assert not compare(rescaled, rescaled)["notes"].str.contains("rescaled").any()

@@ -129,3 +129,25 @@ def test_warmup_calls_once_per_estimator_and_shape_of_data():
     CALLS.clear()
     mibench.run(["test_counted"], scenarios, [50], reps=2, seed=4, warmup=True)
     assert len(CALLS) == 4  # warm already: this process ran them
+
+
+def test_a_standardized_run_measures_what_mibench_estimate_gives(tmp_path):
+    """``standardize`` gives each estimator the sample as ``mibench.estimate`` rescales it: the same
+    value to the last bit, continuous columns divided by their spread and discrete codes as drawn."""
+    scenarios = ["var1_te(a=0.95, b=0.95, c=0.2)", "uniform_shift(m=4)"]
+    raw = mibench.run(["ksg", "mesner_shalizi"], scenarios, [300], reps=2, seed=4)
+    scaled = mibench.run(["ksg", "mesner_shalizi"], scenarios, [300], reps=2, seed=4, standardize=True)
+    assert (raw["standardized"] == 0).all() and (scaled["standardized"] == 1).all() and len(scaled) == 6
+    for row in scaled.itertuples():
+        scenario = mibench.get_scenario(row.scenario)
+        x, y, *z = scenario.sample(row.n, row.seed)
+        types = {"x_type": row.x_type, "y_type": row.y_type, "z": z[0] if z else None, "z_type": row.z_type or None}
+        assert row.estimate == mibench.estimate(x, y, row.estimator, **types)
+    te = (scaled["scenario"].str.startswith("var1_te")) & (scaled["estimator"].str.startswith("ksg"))
+    assert not np.allclose(
+        scaled.loc[te, "estimate"], raw.loc[te, "estimate"]
+    )  # the source's spread is 1/3 the target's
+    # a run folder of samples as drawn is another experiment: it is not resumed as a rescaled one
+    mibench.run(["gaussian"], ["gaussian"], [50], reps=1, out=tmp_path / "run")
+    with pytest.raises(Exception, match="different experiment|another experiment"):
+        mibench.run(["gaussian"], ["gaussian"], [50], reps=1, out=tmp_path / "run", standardize=True)

@@ -38,6 +38,12 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--warmup", action="store_true", default=None, help="discard each estimator's first call in a worker"
     )
+    parser.add_argument(
+        "--standardize",
+        action="store_true",
+        default=None,
+        help="divide each continuous column by its spread first, as mibench estimate does (default: as drawn)",
+    )
     parser.add_argument("--out", metavar="DIR", help="run folder")
     parser.add_argument(
         "--force",
@@ -56,7 +62,18 @@ def run(args: argparse.Namespace) -> int:
     from ..runner import run as run_experiment
 
     options: dict[str, Any] = load_experiment(args.experiment) if args.experiment else {}
-    for key in ("estimators", "sample_sizes", "reps", "seed", "jobs", "executor", "scheduler", "timeout", "warmup"):
+    for key in (
+        "estimators",
+        "sample_sizes",
+        "reps",
+        "seed",
+        "jobs",
+        "executor",
+        "scheduler",
+        "timeout",
+        "warmup",
+        "standardize",
+    ):
         value = getattr(args, key)
         if value is not None:
             options[key] = value
