@@ -183,10 +183,10 @@ def compare(
         note = []
         if isinstance(row["untested"], str):
             note.append(row["untested"])
-        if isinstance(row["scales"], str):
-            note.append(row["scales"])
         elif row["reps"] < 2:
             note.append(f"{UNTESTED}: 1 repetition (2 or more needed)")
+        if isinstance(row["scales"], str):
+            note.append(row["scales"])
         if slower[index]:
             if same_machine:
                 row["flags"].append("slower")

@@ -27,8 +27,8 @@ KEPT_RECORDS_FILES = ("records.csv", "records.csv.gz")
 
 #: The layout of the records table (``PRAGMA user_version``). 1: the compute and code_version
 #: columns; 2: the ties column; 3: the batch column; 4: quantity, z_type and dim_z (conditional
-#: MI). A store that lacks only columns added since (``ADDED_COLUMNS``) gains them, with their
-#: defaults, when it is opened.
+#: MI); 5: standardized (rescaled samples). A store that lacks only columns added since
+#: (``ADDED_COLUMNS``) gains them, with their defaults, when it is opened.
 SCHEMA_VERSION = 5
 
 
