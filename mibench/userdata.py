@@ -364,6 +364,18 @@ def sampling_interval(estimate: float, stderr: float, subsamples: int, confidenc
 SPARSE_CLASSES_FACTOR = 2.0
 
 
+def _scale_warning(as_given: bool, data: UserData) -> str | None:
+    """A warning when continuous columns were kept as given: the reference measured every estimator on
+    columns divided by their spread, and a distance-based estimator's bias depends on their relative spread."""
+    if not as_given or all(kind in (None, "discrete") for kind in (data.x_type, data.y_type, data.z_type)):
+        return None
+    return (
+        "the expected bias and RMSE were measured with each continuous column divided by its spread; yours "
+        "were kept as given (no standardizing), and a distance-based estimator's bias depends on the columns' "
+        "relative spread"
+    )
+
+
 def _sparse_classes_warning(attrs: dict, yours: float | None, n: int) -> str | None:
     """A warning when the user's discrete variables have far fewer samples per value than the
     reference scenarios behind the expectations, the nearest in that (:func:`mibench.recommend.recommend`):
@@ -494,6 +506,7 @@ def estimate_table(
     """
     permutations = positive_int(permutations, "permutations", minimum=0)
     subsamples = positive_int(subsamples, "subsamples", minimum=0)
+    as_given = not flag(standardize, "standardize")
     series = history is not None
     x, y = resolve_columns(table, x, "x", series), resolve_columns(table, y, "y", series)
     if history is None and (source_history, delay, start) != (1, 1, 0):
@@ -610,6 +623,7 @@ def estimate_table(
         for _ in range(permutations)
     )
     stderr = _half_sample_stderr(chosen, data, subsamples, seed, in_time=history is not None)
+    warnings = [_sparse_classes_warning(ranked.attrs, yours, len(xs)), _scale_warning(as_given, data)]
     return TableEstimate(
         estimator=chosen.spec,
         x_type=x_type,
@@ -634,7 +648,7 @@ def estimate_table(
             else {}
         ),
         no_stderr_because=no_stderr_because,
-        warning=_sparse_classes_warning(ranked.attrs, yours, len(xs)),
+        warning="; ".join(filter(None, warnings)) or None,
         null_estimates=nulls,
     )
 

@@ -255,6 +255,25 @@ def test_type_inference():
     assert infer_type(pd.Series([True, False])) == "discrete"
 
 
+def test_expectations_for_columns_kept_as_given_come_with_a_warning(tmp_path, capsys):
+    """The reference measured every estimator on rescaled columns: estimates on columns kept as
+    given are told that its bias and RMSE may not hold for them (not for labels, which no rescaling touches)."""
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=300)
+    table = pd.DataFrame({"a": 100 * a, "b": a + rng.normal(size=300), "k": rng.integers(0, 3, 300)})
+    table["j"] = (table["k"] + rng.integers(0, 2, 300)) % 3
+    kept = estimate_table(table, ["a"], ["b"], "ksg", permutations=0, subsamples=0, standardize=False)
+    assert "kept as given" in kept.warning and "relative spread" in kept.warning
+    assert estimate_table(table, ["a"], ["b"], "ksg", permutations=0, subsamples=0).warning is None
+    labels = estimate_table(table, ["k"], ["j"], "plugin", permutations=0, subsamples=0, standardize=False)
+    assert labels.warning is None or "kept as given" not in labels.warning
+    path = tmp_path / "data.csv"
+    table.to_csv(path, index=False)
+    args = ["estimate", str(path), "--x", "a", "--y", "b", "--permutations", "0", "--subsamples", "0"]
+    assert main([*args, "--no-standardize"]) == 0
+    assert "warning: the expected bias and RMSE were measured with each continuous column" in capsys.readouterr().out
+
+
 def test_estimate_on_a_csv_with_known_dependence(tmp_path, capsys):
     rng = np.random.default_rng(3)
     a = rng.normal(size=600)
