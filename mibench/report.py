@@ -87,6 +87,14 @@ def _provenance(run: Path | None) -> dict[str, Any]:
 NOTHING_RANKED = "Nothing to rank: no estimator has a successful estimate at a scenario's largest n."
 
 
+def _scaling(records: pd.DataFrame) -> str:
+    """How the estimators saw the samples' scale, in words (the records' ``standardized``)."""
+    kinds = set(records["standardized"]) if "standardized" in records else {0}  # records from before the column
+    if kinds == {1}:
+        return "each continuous column divided by its spread first, as mibench estimate does"
+    return "as drawn" if kinds == {0} else "as drawn in some records and rescaled in others (see standardized)"
+
+
 def write_report(
     records: pd.DataFrame, folder: str | Path, run: str | Path | None = None, title: str = "mibench report"
 ) -> tuple[Path, Path]:
@@ -103,7 +111,7 @@ def write_report(
     sections.append(
         f"<p>{len(records):,} estimates ({failures:,} failed) of {records['estimator'].nunique()} estimators on "
         f"{records['scenario'].nunique()} scenarios, n = {', '.join(f'{n:,}' for n in sorted(records['n'].unique()))}. "
-        "All figures are in nats. Every estimator saw the same samples (paired design).</p>"
+        f"All figures are in nats. Every estimator saw the same samples (paired design), {_scaling(records)}.</p>"
     )
     for title_, ranks in rankings.items():
         key = ranks.columns[0]
@@ -164,7 +172,12 @@ window.addEventListener("load", function () {{
 """
     html_path = folder / "report.html"
     html_path.write_text(document, encoding="utf-8")
-    lines = [f"# {title}", "", f"{len(records):,} estimates ({failures:,} failed). Figures: `figures/`.", ""]
+    lines = [
+        f"# {title}",
+        "",
+        f"{len(records):,} estimates ({failures:,} failed), {_scaling(records)}. Figures: `figures/`.",
+        "",
+    ]
     for title_, ranks in rankings.items():
         key = ranks.columns[0]
         lines += [f"## Ranking per {title_}", ""] + ([NOTHING_RANKED, ""] if ranks.empty else [])

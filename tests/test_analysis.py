@@ -137,6 +137,16 @@ def test_plot_and_report_draw_runs_of_one_repetition_or_only_failures(tmp_path, 
     assert "no estimator finished an estimate on the matching scenarios at n = 2 in the run" in capsys.readouterr().err
 
 
+def test_a_report_says_whether_the_estimators_saw_rescaled_columns(tmp_path):
+    for name, scaled in (("drawn", []), ("rescaled", ["--standardize"])):
+        run = ["run", "-e", "ksg", "-s", "gaussian", "-n", "100", "--reps", "2", "--jobs", "1", "--quiet", *scaled]
+        assert main([*run, "--out", str(tmp_path / name)]) == 0
+        assert main(["report", str(tmp_path / name)]) == 0
+    drawn, rescaled = ((tmp_path / name / "report.md").read_text() for name in ("drawn", "rescaled"))
+    assert "estimates (0 failed), as drawn." in drawn
+    assert "each continuous column divided by its spread first, as mibench estimate does" in rescaled
+
+
 def test_plot_and_report_say_what_they_cannot_draw_or_where_they_cannot_write(tmp_path, capsys):
     # --kind sweep on a run without a sweep wrote nothing, said nothing and exited 0
     run = str(tmp_path / "run")
