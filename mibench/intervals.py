@@ -55,7 +55,7 @@ MSE_BIAS_SHARE, MSE_LOWER_SHARE, MSE_UPPER_SHARE = 2.0, 1.2, 0.6
 REFERENCE_DRAWS, REFERENCE_MAX_COUNT = 100_000, 100
 
 
-def t_quantile(probability: float, dof: np.ndarray) -> np.ndarray:
+def _t_quantile(probability: float, dof: np.ndarray) -> np.ndarray:
     """Student's t quantile, as ``scipy.stats.t.ppf`` computes it (``stdtrit``), without importing
     scipy.stats (0.4 s or more)."""
     return special.stdtrit(dof, probability)
@@ -77,8 +77,8 @@ def moment_interval(
     with np.errstate(invalid="ignore", divide="ignore"):
         dof = np.where(count >= 2, count - 1, np.nan)
         se = sd / np.sqrt(count)
-        q_t = t_quantile(0.5 + (confidence - T_LEVEL_OFFSET) / 2, dof)
-        q_hall = t_quantile(0.5 + confidence / 2, dof)
+        q_t = _t_quantile(0.5 + (confidence - T_LEVEL_OFFSET) / 2, dof)
+        q_hall = _t_quantile(0.5 + confidence / 2, dof)
         a = gamma / (3 * np.sqrt(count))
         safe_a = np.where(np.abs(a) > 1e-12, a, 1.0)
 
@@ -97,7 +97,7 @@ def t_interval(centre: np.ndarray, variance: np.ndarray, dof: np.ndarray, confid
         raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
     dof = np.asarray(dof, dtype=float)
     with np.errstate(invalid="ignore"):
-        half = t_quantile(0.5 + confidence / 2, np.where(dof >= 1, dof, np.nan)) * np.sqrt(variance)
+        half = _t_quantile(0.5 + confidence / 2, np.where(dof >= 1, dof, np.nan)) * np.sqrt(variance)
     return centre - half, centre + half
 
 

@@ -6,6 +6,7 @@ import mibench
 from mibench.harness import Experiment, plan
 from mibench.records import RECORD_COLUMNS, VOLATILE_COLUMNS
 from mibench.seeding import task_seed
+from mibench.store import StoreError
 
 ESTIMATORS = ["ksg", "gaussian", "plugin"]
 SCENARIOS = ["gaussian(rho=0.8)", "symmetric_channel", "uniform_shift"]
@@ -143,11 +144,9 @@ def test_a_standardized_run_measures_what_mibench_estimate_gives(tmp_path):
         x, y, *z = scenario.sample(row.n, row.seed)
         types = {"x_type": row.x_type, "y_type": row.y_type, "z": z[0] if z else None, "z_type": row.z_type or None}
         assert row.estimate == mibench.estimate(x, y, row.estimator, **types)
-    te = (scaled["scenario"].str.startswith("var1_te")) & (scaled["estimator"].str.startswith("ksg"))
-    assert not np.allclose(
-        scaled.loc[te, "estimate"], raw.loc[te, "estimate"]
-    )  # the source's spread is 1/3 the target's
+    te = scaled["scenario"].str.startswith("var1_te") & scaled["estimator"].str.startswith("ksg")
+    assert not np.allclose(scaled.loc[te, "estimate"], raw.loc[te, "estimate"])  # the source's spread: 1/3 the target's
     # a run folder of samples as drawn is another experiment: it is not resumed as a rescaled one
     mibench.run(["gaussian"], ["gaussian"], [50], reps=1, out=tmp_path / "run")
-    with pytest.raises(Exception, match="different experiment|another experiment"):
+    with pytest.raises(StoreError, match="holds a different experiment"):
         mibench.run(["gaussian"], ["gaussian"], [50], reps=1, out=tmp_path / "run", standardize=True)
