@@ -187,6 +187,7 @@ def check_kde(params: dict) -> None:
 
 @register_estimator(
     "kde",
+    collinear="refused",
     ties="handled",
     check=check_kde,
     min_samples=3,
@@ -284,6 +285,7 @@ def check_bins(bins: str | int, strategy: str) -> None:
 
 @register_estimator(
     "histogram",
+    collinear="handled",
     ties="handled",
     check=lambda p: check_bins(p["bins"], p["strategy"]),
     conventions=Conventions(

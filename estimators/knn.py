@@ -25,6 +25,7 @@ from ._neighbours import (
 
 @register_estimator(
     "ksg",
+    collinear="handled",
     check=neighbour_params,
     compute=("workers",),
     ties="refused",
@@ -110,6 +111,7 @@ KNN_CITATION = "Kraskov, Stögbauer, Grassberger (2004), Phys. Rev. E 69, 066138
 
 @register_estimator(
     "ksg2",
+    collinear="handled",
     check=neighbour_params,
     compute=("workers",),
     ties="refused",
@@ -191,6 +193,7 @@ def kozachenko_leonenko(values: np.ndarray, k: int, norm: str = "max", workers: 
 
 @register_estimator(
     "kl",
+    collinear="refused",
     check=lambda p: (neighbour_params(p), check_norm(p["norm"])),
     compute=("workers",),
     ties="refused",
@@ -257,6 +260,7 @@ def lnc_correction(joint: np.ndarray, neighbours: np.ndarray, alpha: float) -> f
 
 @register_estimator(
     "lnc",
+    collinear="refused",
     check=lambda p: (neighbour_params(p), check_alpha(p["alpha"])),
     compute=("workers",),
     ties="refused",

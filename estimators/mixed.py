@@ -41,6 +41,7 @@ def _ross(labels: np.ndarray, values: np.ndarray, k: int, workers: int) -> float
 
 @register_estimator(
     "ross",
+    collinear="handled",
     check=neighbour_params,
     compute=("workers",),
     ties="refused",
@@ -96,6 +97,7 @@ def _metric_space(values: np.ndarray, discrete: bool, scale: float) -> np.ndarra
 
 @register_estimator(
     "mixed_ksg",
+    collinear="handled",
     **MIXED_NEIGHBOURS,
     conventions=Conventions(
         variant="Gao et al. (2017) mixed KSG, the authors' code form, with exact comparisons instead of 1e-15",
@@ -153,6 +155,7 @@ def mixed_ksg(
 
 @register_estimator(
     "mesner_shalizi",
+    collinear="handled",
     **MIXED_NEIGHBOURS,
     z_types=VARIABLE_TYPES,
     conventions=Conventions(

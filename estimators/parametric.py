@@ -5,21 +5,18 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, ndtri
 
-from mibench.plugin import Conventions, joint_codes, register_estimator, unit_scaled
-
-
-def _log_det_covariance(z: np.ndarray) -> float:
-    sign, log_det = np.linalg.slogdet(np.atleast_2d(np.cov(z, rowvar=False)))
-    return log_det if sign > 0 else -np.inf
+from mibench.plugin import Conventions, covariance_log_det, joint_codes, register_estimator
 
 
 @register_estimator(
     "gaussian",
     ties="handled",
+    collinear="refused",
     min_samples=3,
     z_types=("continuous",),
     conventions=Conventions(
         variant="plug-in Gaussian MI (or, with z, conditional MI) from the sample covariance, no bias correction",
+        ties="harmless: a covariance is defined with ties",
         standardises="not needed: invariant to affine maps of x and of y",
         complexity="O(n d^2 + d^3)",
         citation="Cover & Thomas (2006), Elements of Information Theory, eq. 8.56; exact for jointly Gaussian data",
@@ -41,10 +38,12 @@ def gaussian(x: np.ndarray, y: np.ndarray, z: np.ndarray | None = None) -> float
 
     Consistent for jointly Gaussian data; for other data it is the MI of the
     Gaussian with the same covariance. No more samples than joint dimensions are
-    refused; otherwise a singular covariance (a constant or collinear column)
-    yields ``inf`` or ``nan``, which the harness records as an invalid estimate
-    and ``mibench.estimate`` refuses. A column near 1e±300 is first divided by a
-    power of two (exact; the MI does not change), so that the covariance stays in range.
+    refused, and so are linearly dependent columns (a singular covariance: a
+    column repeated within x, y a linear function of x), whose determinants are 0.
+    Each log-determinant comes from the singular values of the centred columns
+    (:func:`mibench.validation.covariance_log_det`), which keeps its precision at
+    high MI where the covariance's own determinant does not; a column near 1e±300
+    is first divided by a power of two (exact; the MI does not change).
 
     References
     ----------
@@ -56,15 +55,12 @@ def gaussian(x: np.ndarray, y: np.ndarray, z: np.ndarray | None = None) -> float
             f"gaussian needs more samples than joint dimensions (its sample covariance is singular otherwise); "
             f"got {len(x)} samples of {dims} dimensions"
         )
-    # Rescaling a column near 1e±300 keeps the covariance in range and leaves the MI unchanged.
-    x, y = unit_scaled(x)[0], unit_scaled(y)[0]
     if z is not None:
-        z = unit_scaled(z)[0]
         xz, yz, xyz = np.hstack([x, z]), np.hstack([y, z]), np.hstack([x, y, z])
-        logdets = [_log_det_covariance(part) for part in (xz, yz, z, xyz)]
+        logdets = [covariance_log_det(part) for part in (xz, yz, z, xyz)]
         return float(0.5 * (logdets[0] + logdets[1] - logdets[2] - logdets[3]))
     joint = np.hstack([x, y])
-    return float(0.5 * (_log_det_covariance(x) + _log_det_covariance(y) - _log_det_covariance(joint)))
+    return float(0.5 * (covariance_log_det(x) + covariance_log_det(y) - covariance_log_det(joint)))
 
 
 def _copula_normal(values: np.ndarray) -> np.ndarray:
@@ -81,9 +77,14 @@ def gaussian_entropy_corrected(values: np.ndarray) -> float:
     n, dim = values.shape
     if n <= dim + 1:
         raise ValueError(f"the Gaussian entropy of a {dim}-D variable needs more than {dim + 1} samples, got {n}")
-    sign, log_det = np.linalg.slogdet(np.atleast_2d(np.cov(values, rowvar=False)))
-    if sign <= 0:
-        raise ValueError("singular covariance (a constant or collinear column?)")
+    try:
+        log_det = covariance_log_det(values)
+    except ValueError:
+        raise ValueError(
+            f"the {dim} copula-normalised columns (ranks mapped to normal scores) are linearly dependent: the ranks "
+            f"of one column follow those of others (as when it is a monotone function of another), where the "
+            f"Gaussian-copula MI is infinite"
+        ) from None
     bias = 0.5 * dim * (np.log(2) - np.log(n - 1)) + 0.5 * np.sum(digamma((n - np.arange(1, dim + 1)) / 2))
     return float(0.5 * log_det + 0.5 * dim * (np.log(2 * np.pi) + 1) - bias)
 
@@ -91,6 +92,7 @@ def gaussian_entropy_corrected(values: np.ndarray) -> float:
 @register_estimator(
     "gcmi",
     ties="handled",
+    collinear="refused",
     types=[("continuous", "continuous"), ("continuous", "discrete"), ("discrete", "continuous")],
     min_samples=4,
     z_types=("continuous", "discrete"),

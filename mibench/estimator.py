@@ -23,6 +23,7 @@ from .validation import (
     check_sample_count,
     check_user_data,
     check_variable_type,
+    collinearity,
     infer_variable_type,
     scale_aware_noise,
     spread_scaled,
@@ -59,6 +60,10 @@ class TiedDataError(ValueError):
     """Tied continuous values given to an estimator that cannot handle ties."""
 
 
+class CollinearDataError(ValueError):
+    """Linearly dependent continuous columns given to an estimator whose value needs a density on their joint space."""
+
+
 @dataclass(frozen=True)
 class Conventions:
     """What an estimator does that users otherwise have to dig out of its code."""
@@ -88,6 +93,7 @@ class EstimatorInfo:
     conventions: Conventions = field(default_factory=Conventions)
     compute: tuple[str, ...] = ()
     ties: str = "undeclared"
+    collinear: str = "undeclared"
     jitter_parameter: str | None = None
     check: Callable[[Mapping[str, Any]], Any] | None = None
     batched: bool = False
@@ -108,6 +114,7 @@ def register_estimator(
     max_joint_dim: Callable[[Mapping[str, Any]], int] | None = None,
     compute: Iterable[str] = (),
     ties: str = "undeclared",
+    collinear: str = "undeclared",
     jitter_parameter: str | None = None,
     check: Callable[[Mapping[str, Any]], Any] | None = None,
     batched: bool = False,
@@ -149,6 +156,12 @@ def register_estimator(
         with ties), ``"jittered"`` (it adds noise of its own), ``"refused"`` (ties make its value
         unsound: given tied continuous data it is not run on a user's data unless jitter is asked
         for; benchmark runs still run it and record the ties) or ``"undeclared"``.
+    collinear
+        How it treats continuous columns that are linearly dependent (a column repeated or rescaled
+        in x, y given as a linear function of x): ``"handled"`` (its value stays sound: it counts
+        neighbours or bins), ``"refused"`` (its value needs a density, or a nonsingular covariance, on
+        the joint space of the columns, which then has none: such samples are refused, by
+        ``mibench.estimate`` and in benchmark runs alike) or ``"undeclared"``.
     jitter_parameter
         The parameter that, when positive, makes the estimator jitter tied values itself (``noise``).
     check
@@ -171,6 +184,8 @@ def register_estimator(
     """
     if ties not in TIE_HANDLING:
         raise ValueError(f"ties must be one of {', '.join(TIE_HANDLING)}, got {ties!r}")
+    if collinear not in COLLINEAR_HANDLING:
+        raise ValueError(f"collinear must be one of {', '.join(COLLINEAR_HANDLING)}, got {collinear!r}")
     pairs = _type_pairs(types, "types")
     given_z = pairs if conditional_types is None else _type_pairs(conditional_types, "conditional_types")
     if not set(given_z) <= set(pairs):
@@ -217,6 +232,7 @@ def register_estimator(
                         max_joint_dim=max_joint_dim,
                         compute=compute,
                         ties=ties,
+                        collinear=collinear,
                         jitter_parameter=jitter_parameter,
                         check=check,
                         batched=batched,
@@ -233,6 +249,7 @@ def register_estimator(
 
 
 TIE_HANDLING = ("handled", "jittered", "refused", "undeclared")
+COLLINEAR_HANDLING = ("handled", "refused", "undeclared")
 
 
 def _type_pairs(types: Iterable[tuple[str, str]], name: str) -> tuple[tuple[str, str], ...]:
@@ -434,6 +451,7 @@ class Estimator:
         if problem:
             raise ValueError(problem)
         check_user_data(arrays, kinds, {name: values for name, (values, _) in given.items()}, strict=strict)
+        self.check_collinear(arrays, kinds)
         generator = as_generator(0 if rng is None else rng)
         if flag(standardize, "standardize"):
             arrays = {name: spread_scaled(a, kinds[name]) for name, a in arrays.items()}
@@ -445,6 +463,24 @@ class Estimator:
         elif self.refuses_ties:
             self._check_ties(arrays, kinds)
         return UserData(arrays["x"], arrays["y"], x_type, y_type, generator, arrays.get("z"), z_type)
+
+    def check_collinear(self, arrays: Mapping[str, np.ndarray | None], kinds: Mapping[str, str | None]) -> None:
+        """Refuse linearly dependent continuous columns (:func:`mibench.validation.collinearity`) if it
+        declares ``collinear="refused"``, naming the estimators that handle them (CollinearDataError)."""
+        if self.info.collinear != "refused":
+            return
+        problem = collinearity(dict(arrays), dict(kinds))
+        if problem:
+            present = {name: values for name, values in arrays.items() if values is not None}
+            dims = tuple(present[name].shape[1] if name in present else 0 for name in ("x", "y", "z"))
+            handlers = estimators_accepting(
+                kinds["x"], kinds["y"], z_type=kinds.get("z") if "z" in present else None, dims=dims, collinear=True
+            )
+            raise CollinearDataError(
+                f"{problem}. {self.name} cannot estimate on such data: its value needs a density (or a nonsingular "
+                f"covariance) on the joint space of these columns, which they do not have. Estimators that "
+                f"handle such data: {', '.join(handlers) or 'none registered'}"
+            )
 
     def _check_ties(self, arrays: Mapping[str, np.ndarray], kinds: Mapping[str, str]) -> None:
         for name, values in arrays.items():
@@ -610,11 +646,16 @@ def _why_unsupported(
 
 
 def estimators_accepting(
-    x_type: str, y_type: str, ties: bool = False, z_type: str | None = None, dims: tuple[int, int, int] = (1, 1, 0)
+    x_type: str,
+    y_type: str,
+    ties: bool = False,
+    z_type: str | None = None,
+    dims: tuple[int, int, int] = (1, 1, 0),
+    collinear: bool = False,
 ) -> list[str]:
     """Names of the registered estimators that accept data of these types and dimensions (dim_x,
     dim_y, dim_z) with their default parameters, conditioning on a ``z_type`` z if one is given
-    (and that handle ties, if asked)."""
+    (and that handle ties, or linearly dependent columns, if asked)."""
     accepted = []
     for entry in ESTIMATORS.entries():
         info = entry.metadata["info"]
@@ -622,7 +663,11 @@ def estimators_accepting(
         unsupported = _why_unsupported(
             entry.name, entry.name, info, defaults, x_type, y_type, *dims[:2], z_type, dims[2]
         )
-        if unsupported is None and (not ties or info.ties == "handled"):
+        if (
+            unsupported is None
+            and (not ties or info.ties == "handled")
+            and (not collinear or info.collinear == "handled")
+        ):
             accepted.append(entry.name)
     return accepted
 

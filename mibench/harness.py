@@ -260,10 +260,11 @@ def run_tasks(tasks: Sequence[Task]) -> list[dict[str, Any]]:
                 x, y, task.x_type, task.y_type, 1, z=z[0] if z else None, z_type=task.z_type or None
             )
             estimator.check_sample_count(len(sample[0]))
+            kinds = (task.x_type, task.y_type, task.z_type)
+            estimator.check_collinear(dict(zip("xyz", sample)), dict(zip("xyz", kinds)))
         except Exception as exc:  # a broken scenario or a sample the estimator cannot take
             records[task.task_id] = make_record(task, "error", message=f"{type(exc).__name__}: {exc}")
             continue
-        kinds = (task.x_type, task.y_type, task.z_type)
         ties = count_ties(sample, kinds)
         if task.standardize:
             sample = tuple(

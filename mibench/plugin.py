@@ -17,13 +17,14 @@ from .estimator import Conventions, register_estimator
 from .scenario import Scenario, Truth, get_scenario, register_scenario
 from .seeding import derived_generator, stable_seed
 from .timeseries import transfer_entropy_variables
-from .validation import VARIABLE_TYPES, joint_codes, scale_aware_noise, unit_scaled
+from .validation import VARIABLE_TYPES, covariance_log_det, joint_codes, scale_aware_noise, unit_scaled
 
 __all__ = [
     "Conventions",
     "Scenario",
     "Truth",
     "VARIABLE_TYPES",
+    "covariance_log_det",
     "derived_generator",
     "flag",
     "get_scenario",

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .checks import flag, number, positive_int
-from .estimator import Estimator, TiedDataError, UserData, estimators_accepting, get_estimator
+from .estimator import CollinearDataError, Estimator, TiedDataError, UserData, estimators_accepting, get_estimator
 from .intervals import t_interval
 from .seeding import derived_generator
 from .timeseries import embedding_times
@@ -577,7 +577,7 @@ def estimate_table(
             ) from None
         ranked, basis = pd.DataFrame(columns=["estimator"]), f"no reference results to compare with ({exc})"
     candidates = list(ranked["estimator"]) if estimator == "auto" else [estimator]
-    skipped = []
+    skipped: dict[str, str] = {}
     for candidate in candidates:
         chosen = get_estimator(candidate)
         try:
@@ -592,17 +592,20 @@ def estimate_table(
                 jitter=jitter,
                 standardize=standardize,
             )
-        except TiedDataError:
+        except (TiedDataError, CollinearDataError) as exc:
             if estimator != "auto":
                 raise
-            skipped.append(chosen.name)
+            skipped[chosen.name] = "ties" if isinstance(exc, TiedDataError) else "linearly dependent columns"
             continue
         break
     else:
-        raise ValueError(f"no ranked estimator handles the ties in these data ({', '.join(skipped)}); pass --jitter")
+        raise ValueError(
+            f"no ranked estimator handles these data: {_skipped(skipped)}; pass --jitter for ties, or drop "
+            f"redundant columns"
+        )
     reason = f"top ranked by median RMSE on {basis}" if estimator == "auto" else f"named by you; reference: {basis}"
     if skipped:
-        reason += f"; skipped {', '.join(skipped)} (they cannot handle the ties in your data)"
+        reason += f"; skipped {_skipped(skipped)} in your data"
     row = ranked[ranked["estimator"] == chosen.spec]
     expectation = {
         name: float(row[f"expected_{name}"].iloc[0]) if len(row) else float("nan")
@@ -651,6 +654,17 @@ def estimate_table(
         no_stderr_because=no_stderr_because,
         warning="; ".join(filter(None, warnings)) or None,
         null_estimates=nulls,
+    )
+
+
+def _skipped(problems: dict[str, str]) -> str:
+    """``ksg, ksg2 (they cannot handle the ties); gaussian (... the linearly dependent columns)``."""
+    by_problem: dict[str, list[str]] = {}
+    for name, problem in problems.items():
+        by_problem.setdefault(problem, []).append(name)
+    return "; ".join(
+        f"{', '.join(names)} ({'it cannot' if len(names) == 1 else 'they cannot'} handle the {problem})"
+        for problem, names in by_problem.items()
     )
 
 

@@ -24,6 +24,9 @@ __all__ = [
     "unit_spread",
     "spread_scaled",
     "joint_codes",
+    "linearly_dependent",
+    "covariance_log_det",
+    "collinearity",
 ]
 
 #: A numeric variable whose values are all integers, with at most this many distinct values, is discrete.
@@ -173,6 +176,84 @@ def unit_scaled(values: np.ndarray, axis: int | tuple[int, ...] = 0) -> tuple[np
     _, exponents = np.frexp(np.abs(values).max(axis=axis, keepdims=True))  # peak = m * 2**exponent, m in [0.5, 1)
     scales = np.where(np.abs(exponents) > UNIT_RANGE, np.ldexp(1.0, exponents - 1), 1.0)
     return values / scales, scales
+
+
+def _unit_length_spectrum(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The singular values of the centred columns, each first scaled to unit length, and those lengths
+    (in the units of :func:`unit_scaled`). A column of length 0 (constant) gives singular values 0."""
+    scaled, _ = unit_scaled(values)
+    centred = scaled - scaled.mean(axis=0)
+    lengths = np.sqrt(np.einsum("ij,ij->j", centred, centred))
+    if not lengths.all():
+        return np.zeros(values.shape[1]), lengths
+    return np.linalg.svd(centred / lengths, compute_uv=False), lengths
+
+
+def _dependent(singular_values: np.ndarray, n_samples: int) -> bool:
+    """The numerical-rank rule of ``numpy.linalg.matrix_rank`` (Press et al. 2007, Numerical Recipes,
+    §2.6): a singular value at most the largest × max(n, d) × the machine epsilon counts as zero."""
+    tolerance = singular_values.max() * max(n_samples, singular_values.size) * np.finfo(float).eps
+    return bool(singular_values.min() <= tolerance)
+
+
+def linearly_dependent(values: np.ndarray) -> bool:
+    """Whether the columns of ``values`` (n × d) are linearly dependent once centred, to working precision:
+    some linear combination of them is constant (a column repeated, rescaled or summed from others; with
+    no more samples than columns, always). Rescaling a column does not change the answer."""
+    return len(values) <= values.shape[1] or _dependent(_unit_length_spectrum(values)[0], len(values))
+
+
+def covariance_log_det(values: np.ndarray) -> float:
+    r"""ln det Ŝ of the sample covariance Ŝ = DᵀD / (n − 1), D the centred columns of ``values``, in the units
+    of :func:`unit_scaled`: :math:`2\sum_i \ln\sigma_i + 2\sum_j \ln\lVert d_j\rVert - d\ln(n-1)`, with
+    σ_i the singular values of D with each column d_j scaled to unit length.
+
+    From the singular values of D it keeps its precision as the columns approach dependence, where the
+    covariance itself loses it (forming DᵀD squares their condition number): for y = x + 10⁻⁷ e, a
+    Gaussian MI from np.cov's determinant is off by 0.04 nats and is infinite at 10⁻⁸. Linearly dependent
+    columns (:func:`linearly_dependent`) are refused: their log-determinant is −∞, and rounding would make it any
+    large negative number.
+    """
+    n, dim = values.shape
+    singular_values, lengths = _unit_length_spectrum(values)
+    if n <= dim or _dependent(singular_values, n):
+        raise ValueError(
+            f"the sample covariance of these {dim} columns is singular: they are linearly dependent "
+            f"(a constant, repeated or collinear column)"
+        )
+    return float(2 * np.log(singular_values).sum() + 2 * np.log(lengths).sum() - dim * np.log(n - 1))
+
+
+def collinearity(arrays: dict[str, np.ndarray | None], kinds: dict[str, str | None]) -> str | None:
+    """What is linearly dependent among the continuous columns of a sample (x, y and z by name): one
+    variable's own columns, or two variables together; None when nothing is, or when there are no more
+    samples than columns (where every set of columns is, and estimators say so themselves)."""
+    continuous = {
+        name: values for name, values in arrays.items() if values is not None and kinds.get(name) == "continuous"
+    }
+    if not continuous:
+        return None
+    joint = np.hstack(list(continuous.values()))
+    if len(joint) <= joint.shape[1] or not linearly_dependent(joint):
+        return None
+    for name, values in continuous.items():
+        if values.shape[1] > 1 and linearly_dependent(values):
+            return (
+                f"the {values.shape[1]} columns of {name} are linearly dependent (one is a linear combination of "
+                f"the others): drop the redundant ones, which does not change the MI"
+            )
+    names = list(continuous)
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            if linearly_dependent(np.hstack([continuous[first], continuous[second]])):
+                infinite = " (their MI is infinite)" if {first, second} == {"x", "y"} else ""
+                return (
+                    f"{first} and {second} are linearly related: a linear combination of {second}'s columns "
+                    f"equals one of {first}'s{infinite}"
+                )
+    return (
+        f"the columns of {', '.join(names)} together are linearly dependent (a linear combination of them is constant)"
+    )
 
 
 #: The interquartile range of a standard normal, 2 Φ⁻¹(3/4): IQR / NORMAL_IQR is the standard deviation

@@ -44,6 +44,8 @@ def test_describe(capsys):
     assert main(["describe", "gaussian"]) == 0  # both an estimator and a scenario
     out = capsys.readouterr().out
     assert "estimator gaussian" in out and "scenario gaussian-v1" in out
+    assert "collinear:    refused (linearly dependent continuous columns" in out
+    assert "ties:         harmless" in out  # was "not handled", against its declaration
 
 
 def test_describe_a_suite_shows_what_it_runs(capsys):

@@ -19,7 +19,7 @@ import pytest
 
 import mibench
 from mibench.cli import main
-from mibench.estimator import ESTIMATORS, NonFiniteEstimateError
+from mibench.estimator import ESTIMATORS, CollinearDataError, NonFiniteEstimateError
 
 ROOT = Path(__file__).resolve().parent.parent
 LN5 = float(np.log(5))
@@ -435,12 +435,88 @@ def test_columns_in_different_units_give_the_same_estimate(spec, tmp_path, capsy
 
 
 def test_an_estimate_that_is_not_finite_is_refused_with_the_reason(tmp_path, capsys):
+    mibench.load_plugin(str(ROOT / "tests" / "faulty_plugins.py"))
     x = np.random.default_rng(4).normal(size=200)
-    with pytest.raises(NonFiniteEstimateError, match="gaussian returned inf on these data, not an estimate"):
-        mibench.estimate(x, 2 * x, "gaussian")  # was inf, returned silently
+    with pytest.raises(NonFiniteEstimateError, match="fault_nan returned nan on these data, not an estimate"):
+        mibench.estimate(x, 2 * x, "fault_nan")  # gaussian's inf here was returned silently
     pd.DataFrame({"a": x, "b": 2 * x}).to_csv(tmp_path / "t.csv", index=False)
-    assert main(["estimate", str(tmp_path / "t.csv"), "--x", "a", "--y", "b", "-e", "gaussian"]) == 1
-    assert "gaussian returned inf on these data" in capsys.readouterr().err
+    plugin = ["--plugin", str(ROOT / "tests" / "faulty_plugins.py")]
+    assert main([*plugin, "estimate", str(tmp_path / "t.csv"), "--x", "a", "--y", "b", "-e", "fault_nan"]) == 1
+    assert "fault_nan returned nan on these data" in capsys.readouterr().err
+
+
+def _linearly_dependent_cases(rng: np.random.Generator, n: int = 400) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    a, b = rng.normal(size=n), rng.normal(size=n)
+    y = a + rng.normal(size=n)
+    return {
+        "x and y are linearly related": (a, 2 * a + 1),
+        "the 2 columns of x are linearly dependent": (np.c_[a, 3 * a - 1], y),
+        "the 3 columns of x are linearly dependent": (np.c_[a, b, a + b], rng.normal(size=n)),
+    }
+
+
+@pytest.mark.parametrize("spec", ["gaussian", "gcmi", "kde", "kl", "lnc"])
+def test_linearly_dependent_columns_are_refused_where_the_value_needs_a_density(spec):
+    # Before: gaussian 18.0 nats for y = 2x + 1 (rounding noise in a zero determinant), kde 19.5, lnc 36.4
+    # for x = [a, 3a − 1] beside y = a + noise (true MI 0.35), kl −1.94, lnc 35.1 for x = [a, b, a + b]
+    # beside an independent y (true MI 0).
+    for problem, (x, y) in _linearly_dependent_cases(np.random.default_rng(0)).items():
+        with pytest.raises(CollinearDataError, match=problem) as raised:
+            mibench.estimate(x, y, spec)
+        assert f"{spec} cannot estimate on such data" in str(raised.value)
+        assert "Estimators that handle such data: histogram, ksg, ksg2, mesner_shalizi, mixed_ksg" in str(raised.value)
+
+
+@pytest.mark.parametrize("spec", ["ksg", "ksg2", "mixed_ksg", "mesner_shalizi", "histogram"])
+def test_estimators_that_count_neighbours_or_bins_take_linearly_dependent_columns(spec):
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=500)
+    y = a + rng.normal(size=500)
+    # A repeated, rescaled column leaves every max-norm distance (or bin) as it was: the same estimate.
+    assert mibench.estimate(np.c_[a, 3 * a - 1], y, spec) == pytest.approx(mibench.estimate(a, y, spec), abs=1e-9)
+
+
+def test_a_benchmark_records_linearly_dependent_samples_as_errors_for_those_that_refuse_them():
+    from mibench.plugin import Scenario, Truth
+
+    class RepeatedColumn(Scenario):
+        """x = (a, 3a − 1), y = a + e, a and e standard normal: I = ½ ln 2."""
+
+        dim_x = 2
+
+        def _truth(self):
+            return Truth(0.5 * np.log(2), "closed form")
+
+        def _sample(self, n, rng):
+            a = rng.standard_normal(n)
+            return np.c_[a, 3 * a - 1], a + rng.standard_normal(n)
+
+    name = "test_repeated_column"
+    if name not in mibench.list_scenarios():
+        mibench.register_scenario(name)(RepeatedColumn)
+    records = mibench.run(["gaussian", "ksg"], [name], [200], reps=2)
+    by_estimator = records.set_index(records["estimator"].str.split("(").str[0])
+    assert set(by_estimator.loc["gaussian", "status"]) == {"error"}
+    assert by_estimator.loc["gaussian", "message"].str.contains("the 2 columns of x are linearly dependent").all()
+    assert set(by_estimator.loc["ksg", "status"]) == {"ok"}
+
+
+def test_the_gaussian_mi_keeps_its_precision_near_dependence():
+    from fractions import Fraction
+
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=200)
+    for noise in (1e-4, 1e-7, 1e-8):
+        y = x + noise * rng.normal(size=200)
+        # 1 − r² = (Sxx Syy − Sxy²) / (Sxx Syy) in exact rational arithmetic on the same doubles.
+        fx, fy = [Fraction(v) for v in x], [Fraction(v) for v in y]
+        mx, my = sum(fx) / len(fx), sum(fy) / len(fy)
+        sxx = sum((v - mx) ** 2 for v in fx)
+        syy = sum((v - my) ** 2 for v in fy)
+        sxy = sum((u - mx) * (v - my) for u, v in zip(fx, fy))
+        exact = -0.5 * math.log((sxx * syy - sxy**2) / (sxx * syy))
+        # From np.cov's determinant: 0.04 nats off at 1e-7, infinite at 1e-8.
+        assert mibench.estimate(x, y, "gaussian", standardize=False) == pytest.approx(exact, abs=1e-6)
 
 
 @pytest.mark.parametrize("spec", ["gaussian", "kde", "kde(method='exact')", "lnc", "ksg(noise=1e-10)"])

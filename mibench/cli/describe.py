@@ -89,6 +89,14 @@ def describe_suite(name: str) -> str:
     return "\n".join(lines)
 
 
+#: What an estimator's ``collinear`` declaration means, for ``describe``.
+COLLINEAR_MEANING = {
+    "refused": "refused (linearly dependent continuous columns: its value needs a density or a nonsingular "
+    "covariance on their joint space)",
+    "handled": "handled (linearly dependent continuous columns leave its neighbour counts or bins sound)",
+}
+
+
 def describe_estimator(estimator: Estimator) -> str:
     from ..spec import format_value
 
@@ -107,6 +115,8 @@ def describe_estimator(estimator: Estimator) -> str:
         f"  min samples:  {estimator.min_samples}",
         f"  code version: {estimator.code_version}",
     ]
+    if info.collinear != "undeclared":
+        lines.append(f"  collinear:    {COLLINEAR_MEANING[info.collinear]}")
     if info.requires:
         lines.append(f"  requires:     {', '.join(info.requires)}")
     lines += [f"  {key + ':':<13} {value}" for key, value in info.conventions.as_dict().items() if value]
