@@ -7,6 +7,7 @@ import inspect
 import math
 import numbers
 import string
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -452,6 +453,7 @@ class Estimator:
             raise ValueError(problem)
         check_user_data(arrays, kinds, {name: values for name, (values, _) in given.items()}, strict=strict)
         self.check_collinear(arrays, kinds)
+        self._warn_if_x_and_y_are_linearly_related(arrays, kinds)
         generator = as_generator(0 if rng is None else rng)
         if flag(standardize, "standardize"):
             arrays = {name: spread_scaled(a, kinds[name]) for name, a in arrays.items()}
@@ -469,17 +471,31 @@ class Estimator:
         declares ``collinear="refused"``, naming the estimators that handle them (CollinearDataError)."""
         if self.info.collinear != "refused":
             return
-        problem = collinearity(dict(arrays), dict(kinds))
-        if problem:
+        found = collinearity(dict(arrays), dict(kinds))
+        if found:
             present = {name: values for name, values in arrays.items() if values is not None}
             dims = tuple(present[name].shape[1] if name in present else 0 for name in ("x", "y", "z"))
             handlers = estimators_accepting(
                 kinds["x"], kinds["y"], z_type=kinds.get("z") if "z" in present else None, dims=dims, collinear=True
             )
             raise CollinearDataError(
-                f"{problem}. {self.name} cannot estimate on such data: its value needs a density (or a nonsingular "
+                f"{found.problem}. {self.name} cannot estimate on such data: its value needs a density (or a nonsingular "
                 f"covariance) on the joint space of these columns, which they do not have. Estimators that "
                 f"handle such data: {', '.join(handlers) or 'none registered'}"
+            )
+
+    def _warn_if_x_and_y_are_linearly_related(self, arrays: Mapping[str, np.ndarray], kinds: Mapping[str, str]) -> None:
+        """Continuous x and y linearly related have infinite MI, which an estimator that takes them
+        (:meth:`check_collinear`) can only put at some finite value: a UserWarning says so."""
+        if self.info.collinear == "refused":
+            return
+        found = collinearity({"x": arrays["x"], "y": arrays["y"]}, dict(kinds))
+        if found and found.variables == ("x", "y"):
+            warnings.warn(
+                f"{found.problem}: any value {self.name} gives is finite (a kNN estimate stays below about "
+                f"ln n = {math.log(len(arrays['x'])):.2f} nats) and says only that the MI is very large",
+                UserWarning,
+                stacklevel=4,
             )
 
     def _check_ties(self, arrays: Mapping[str, np.ndarray], kinds: Mapping[str, str]) -> None:

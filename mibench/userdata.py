@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
@@ -581,17 +582,19 @@ def estimate_table(
     for candidate in candidates:
         chosen = get_estimator(candidate)
         try:
-            data = chosen.prepare(
-                table[list(x)],
-                table[list(y)],
-                z=table[list(z)] if z else None,
-                x_type=x_type,
-                y_type=y_type,
-                z_type=z_type,
-                rng=derived_generator(seed, 5),
-                jitter=jitter,
-                standardize=standardize,
-            )
+            with warnings.catch_warnings(record=True) as raised:
+                warnings.simplefilter("always", UserWarning)
+                data = chosen.prepare(
+                    table[list(x)],
+                    table[list(y)],
+                    z=table[list(z)] if z else None,
+                    x_type=x_type,
+                    y_type=y_type,
+                    z_type=z_type,
+                    rng=derived_generator(seed, 5),
+                    jitter=jitter,
+                    standardize=standardize,
+                )
         except (TiedDataError, CollinearDataError) as exc:
             if estimator != "auto":
                 raise
@@ -627,7 +630,11 @@ def estimate_table(
     )
     stderr = _half_sample_stderr(chosen, data, subsamples, seed, in_time=history is not None)
     expected = expectation["rmse"] == expectation["rmse"]  # not NaN: the reference holds this estimator
-    warnings = [_sparse_classes_warning(ranked.attrs, yours, len(xs)), expected and _scale_warning(as_given, data)]
+    notes = [
+        *(str(warning.message) for warning in raised),
+        _sparse_classes_warning(ranked.attrs, yours, len(xs)),
+        expected and _scale_warning(as_given, data),
+    ]
     return TableEstimate(
         estimator=chosen.spec,
         x_type=x_type,
@@ -652,7 +659,7 @@ def estimate_table(
             else {}
         ),
         no_stderr_because=no_stderr_because,
-        warning="; ".join(filter(None, warnings)) or None,
+        warning="; ".join(filter(None, notes)) or None,
         null_estimates=nulls,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import warnings
 from collections.abc import Iterable, Iterator
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
@@ -224,10 +224,17 @@ def covariance_log_det(values: np.ndarray) -> float:
     return float(2 * np.log(singular_values).sum() + 2 * np.log(lengths).sum() - dim * np.log(n - 1))
 
 
-def collinearity(arrays: dict[str, np.ndarray | None], kinds: dict[str, str | None]) -> str | None:
+class Collinearity(NamedTuple):
+    """Linearly dependent continuous columns: what is dependent, in words, and the variables concerned."""
+
+    problem: str
+    variables: tuple[str, ...]
+
+
+def collinearity(arrays: dict[str, np.ndarray | None], kinds: dict[str, str | None]) -> Collinearity | None:
     """What is linearly dependent among the continuous columns of a sample (x, y and z by name): one
-    variable's own columns, or two variables together; None when nothing is, or when there are no more
-    samples than columns (where every set of columns is, and estimators say so themselves)."""
+    variable's own columns, two variables together, or all together; None when nothing is, or when there
+    are no more samples than columns (where every set of columns is, and estimators say so themselves)."""
     continuous = {
         name: values for name, values in arrays.items() if values is not None and kinds.get(name) == "continuous"
     }
@@ -238,22 +245,23 @@ def collinearity(arrays: dict[str, np.ndarray | None], kinds: dict[str, str | No
         return None
     for name, values in continuous.items():
         if values.shape[1] > 1 and linearly_dependent(values):
-            return (
+            return Collinearity(
                 f"the {values.shape[1]} columns of {name} are linearly dependent (one is a linear combination of "
-                f"the others): drop the redundant ones, which does not change the MI"
+                f"the others): drop the redundant ones, which does not change the MI",
+                (name,),
             )
     names = list(continuous)
     for i, first in enumerate(names):
         for second in names[i + 1 :]:
             if linearly_dependent(np.hstack([continuous[first], continuous[second]])):
                 infinite = " (their MI is infinite)" if {first, second} == {"x", "y"} else ""
-                return (
+                return Collinearity(
                     f"{first} and {second} are linearly related: a linear combination of {second}'s columns "
-                    f"equals one of {first}'s{infinite}"
+                    f"equals one of {first}'s{infinite}",
+                    (first, second),
                 )
-    return (
-        f"the columns of {', '.join(names)} together are linearly dependent (a linear combination of them is constant)"
-    )
+    together = f"the columns of {', '.join(names)} together are linearly dependent (a linear combination is constant)"
+    return Collinearity(together, tuple(names))
 
 
 #: The interquartile range of a standard normal, 2 Φ⁻¹(3/4): IQR / NORMAL_IQR is the standard deviation

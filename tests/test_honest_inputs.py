@@ -476,6 +476,36 @@ def test_estimators_that_count_neighbours_or_bins_take_linearly_dependent_column
     assert mibench.estimate(np.c_[a, 3 * a - 1], y, spec) == pytest.approx(mibench.estimate(a, y, spec), abs=1e-9)
 
 
+def test_linearly_related_x_and_y_get_a_warning_that_their_mi_is_infinite(tmp_path, capsys):
+    import warnings
+
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=400)
+    with pytest.warns(
+        UserWarning, match=r"x and y are linearly related.*MI is infinite.*any value ksg gives is finite"
+    ):
+        assert mibench.estimate(a, 2 * a + 1, "ksg") < math.log(400)  # 4.6 nats, before without a word
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a column repeated within x leaves the MI as it is: no warning
+        mibench.estimate(np.c_[a, 3 * a - 1], a + rng.normal(size=400), "ksg")
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"a": a, "b": 3 * a - 1, "c": a + rng.normal(size=400), "d": 2 * a + 1}).to_csv(path, index=False)
+    quick = ["--permutations", "0", "--subsamples", "0", "--format", "json"]
+    assert main(["estimate", str(path), "--x", "a", "--y", "d", "-e", "ksg", *quick]) == 0
+    assert "MI is infinite" in json.loads(capsys.readouterr().out)["warning"]
+    # The top-ranked estimators that refuse such columns are passed over, by name.
+    assert main(["estimate", str(path), "--x", "a,b", "--y", "c", *quick]) == 0
+    result = json.loads(capsys.readouterr().out)
+    refusing = {
+        name for name in mibench.list_estimators() if ESTIMATORS.entry(name).metadata["info"].collinear == "refused"
+    }
+    assert result["estimator"].split("(")[0] not in refusing
+    skipped = re.search(
+        r"skipped (.*) \((it|they) cannot handle the linearly dependent columns\)", result["chosen_because"]
+    )
+    assert skipped is None or set(skipped.group(1).split(", ")) <= refusing
+
+
 def test_a_benchmark_records_linearly_dependent_samples_as_errors_for_those_that_refuse_them():
     from mibench.plugin import Scenario, Truth
 
