@@ -11,7 +11,7 @@ import pytest
 
 import mibench
 from mibench.cli import main
-from mibench.recommend import recommend
+from mibench.recommend import describe_scaling, recommend
 from mibench.stats import summarize, trends
 from mibench.userdata import MIN_STDERR_N, estimate_table
 from mibench.validation import infer_variable_type as infer_type
@@ -255,6 +255,7 @@ def test_recommend_on_a_run(small_run, capsys):
     ranked = json.loads(captured.out)
     assert {r["label"] for r in ranked} == {"ksg", "gaussian", "mixed_ksg"}
     assert "rests on 3 scenario(s)" in captured.err and "n = 300" in captured.err
+    assert "continuous columns as drawn (mibench estimate divides yours by their spread" in captured.err
 
 
 def test_type_inference():
@@ -424,6 +425,8 @@ def test_estimate_says_what_it_skipped_and_writes_strict_json(tmp_path, capsys):
 def test_recommend_uses_the_committed_reference_results_by_default():
     table = recommend("discrete", "discrete", 1, 1, 1000)
     assert table.attrs["source"] == "reference results" and table.attrs["scenarios"] >= 5
+    assert table.attrs["standardized"] is True  # the reference rescales as mibench estimate does; the header says so
+    assert describe_scaling(table.attrs) == "each continuous column divided by its spread first, as mibench estimate does"
     assert {"plugin", "nsb", "grassberger"} <= set(table["label"])
     assert table["median_rmse"].is_monotonic_increasing
 
