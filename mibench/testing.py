@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .estimator import Estimator, get_estimator
+from .estimator import CollinearDataError, Estimator, get_estimator
 from .intervals import mean_interval
 from .scenario import Scenario, get_scenario
 
@@ -208,6 +208,35 @@ def estimator_checks(spec: str | Estimator, n: int = 400, types: tuple[str, str]
         else:
             raise AssertionError(f"{label}: accepted a z of another length")
 
+    def keeps_its_collinear_declaration() -> None:
+        handling = estimator.info.collinear
+        if handling == "undeclared":
+            raise CheckSkipped("it does not declare how it treats linearly dependent columns (collinear=)")
+        if not estimator.info.multivariate:
+            raise CheckSkipped("it takes one-dimensional variables only")
+        if "continuous" not in pair:
+            raise CheckSkipped("linear dependence is about continuous columns")
+        # The first continuous variable with its column repeated: no MI changes, no distance or bin either.
+        repeated = [np.c_[v, v] if kind == "continuous" else v for v, kind in zip((x, y), pair, strict=True)]
+        if pair[0] == "continuous":
+            repeated[1] = y
+        if handling == "refused":
+            try:
+                _estimate(estimator, dependent, *repeated)
+            except CollinearDataError:
+                return
+            raise AssertionError(f"{label}: declares collinear='refused' but took a repeated column")
+        try:
+            value = _estimate(estimator, dependent, *repeated)
+        except ValueError as exc:
+            raise AssertionError(
+                f"{label}: declares collinear='handled' but failed with a column repeated: {exc}"
+            ) from None
+        reference = _estimate(estimator, dependent, x, y)
+        assert abs(value - reference) <= 1e-6 * max(1.0, abs(reference)), (
+            f"{label}: declares collinear='handled' but gave {value!r} with a column repeated, {reference!r} without"
+        )
+
     def runs_on_smallest_n() -> None:
         size = max(estimator.min_samples, 2)
         for seed in range(5):
@@ -230,6 +259,7 @@ def estimator_checks(spec: str | Estimator, n: int = 400, types: tuple[str, str]
         near_zero_under_independence,
         error_shrinks_with_n,
         conditions_on_z,
+        keeps_its_collinear_declaration,
         runs_on_smallest_n,
     ):
         yield Check(check.__name__, check)

@@ -111,12 +111,34 @@ def test_a_check_that_does_not_apply_is_skipped_with_its_reason():
     assert check_estimator("test_asymmetric") == {
         "symmetric": "the estimator declares itself not symmetric",
         "conditions_on_z": "it does not condition",
+        "keeps_its_collinear_declaration": "it does not declare how it treats linearly dependent columns (collinear=)",
     }
     symmetric = next(check for check in estimator_checks("test_asymmetric") if check.name == "symmetric")
     with pytest.raises(CheckSkipped, match="not symmetric"):
         symmetric.run()
     with pytest.raises(pytest.skip.Exception, match="symmetric does not apply: the estimator declares"):
         symmetric()
+
+
+def covariance_gaussian(x, y):
+    """Gaussian MI from np.cov's determinants, declared to handle linearly dependent columns for the test."""
+
+    def log_det(values):
+        return np.linalg.slogdet(np.atleast_2d(np.cov(values, rowvar=False)))[1]
+
+    return float(0.5 * (log_det(x) + log_det(y) - log_det(np.hstack([x, y]))))
+
+
+def test_a_collinear_declaration_the_estimator_does_not_keep_fails_the_contract():
+    if "test_claims_collinear_handled" not in mibench.list_estimators():
+        mibench.register_estimator("test_claims_collinear_handled", collinear="handled")(covariance_gaussian)
+    with pytest.raises(
+        AssertionError,
+        match="keeps_its_collinear_declaration: test_claims_collinear_handled: declares collinear='handled' but failed",
+    ):
+        check_estimator("test_claims_collinear_handled")
+    assert "keeps_its_collinear_declaration" not in check_estimator("gaussian")  # refused, as declared
+    assert "keeps_its_collinear_declaration" not in check_estimator("ksg")  # the same value, as declared
 
 
 def broken(x, y):
