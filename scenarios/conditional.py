@@ -22,7 +22,7 @@ import numpy as np
 from mibench.plugin import Scenario, Truth, number, positive_int, probability, register_scenario
 
 from .discrete import JointTable
-from .mixed import GaussianClasses
+from .mixed import GaussianClasses, ZeroInflatedGaussian
 
 GAUSSIAN_CITATION = "Cover & Thomas (2006), §8.4; Pearl (2009), Causality, §1.2.3"
 TABLE_CITATION = "Cover & Thomas (2006), eq. 2.60"
@@ -371,6 +371,62 @@ class ClassesGivenCovariate(Scenario):
         x = rng.integers(0, self.k, n)
         z = rng.standard_normal(n)
         return x, self.separation * x + self.coupling * z + self.sigma * rng.standard_normal(n), z
+
+
+@register_scenario("atoms_given_covariate")
+class AtomsGivenCovariate(Scenario):
+    r"""A zero-inflated response Y of a continuous X, both moved by a covariate Z.
+
+    (U, V) standard bivariate normal with correlation ``rho``; D ~ Bernoulli(1 − q); Z ~ N(0, 1),
+    or 0 with probability ``z_atom`` (then z is mixed too); all independent. X = U + coupling·Z and
+    Y = D·(V + coupling·Z): a point mass at 0 with probability q and a density (mixed y). Given Z = z,
+    X and Y's continuous part are shifted by constants, which changes no MI, and Y ≠ 0 exactly when D = 1,
+    so I(X;Y|Z) = I(U; D·V), :class:`~mibench.scenarios.mixed.ZeroInflatedGaussian`'s MI:
+
+    .. math:: I(X;Y|Z) = (1 - q)\left(-\tfrac12 \ln(1 - \rho^2)\right)
+
+    Without Z the shared shift is dependence of its own: for a Gaussian Z (``z_atom`` = 0), (U + cZ,
+    V + cZ) has correlation r = (ρ + c²)/(1 + c²) and I(X;Y) = (1 − q)(−½ ln(1 − r²)) (``unconditional_mi``).
+    Continuous x, mixed y, continuous z (mixed with ``z_atom`` > 0).
+
+    References
+    ----------
+    Cover, T. M., Thomas, J. A. (2006). Elements of Information Theory, 2nd ed., §2.5 (conditional MI).
+    Gao, W., Kannan, S., Oh, S., Viswanath, P. (2017). Estimating mutual information for
+    discrete–continuous mixtures. NeurIPS 30 (point-mass mixtures).
+    """
+
+    family = "atoms given covariate"
+    citation = "Cover & Thomas (2006), §2.5; Gao, Kannan, Oh, Viswanath (2017), NeurIPS 30"
+    quantity = "cmi"
+    dim_z = 1
+
+    def __init__(self, rho: float = 0.8, q: float = 0.3, coupling: float = 1.0, z_atom: float = 0.0) -> None:
+        self._pair = ZeroInflatedGaussian(rho=rho, q=q)
+        self.rho, self.q = self._pair.rho, self._pair.q
+        self.coupling = number(coupling, "coupling")
+        self.z_atom = number(z_atom, "z_atom", 0.0, 1.0, inclusive=True)
+        if self.z_atom == 1:
+            raise ValueError("z_atom must be below 1 (at z_atom = 1, Z is constant)")
+        self.x_type, self.y_type = "continuous", "mixed"
+        self.z_type = "mixed" if self.z_atom > 0 else "continuous"
+
+    def _truth(self) -> Truth:
+        return self._pair.truth
+
+    @property
+    def unconditional_mi(self) -> float:
+        """I(X; Y) without Z, for a Gaussian Z (z_atom = 0): the zero-inflated MI at correlation (ρ + c²)/(1 + c²)."""
+        if self.z_atom:
+            raise ValueError("I(X;Y) has a closed form only for a Gaussian Z (z_atom = 0)")
+        square = self.coupling**2
+        return ZeroInflatedGaussian(rho=(self.rho + square) / (1 + square), q=self.q).mi
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        u, v = self._pair.sample(n, rng)
+        z = np.where(rng.random(n) < self.z_atom, 0.0, rng.standard_normal(n))
+        shift = self.coupling * z
+        return u[:, 0] + shift, np.where(v[:, 0] == 0, 0.0, v[:, 0] + shift), z
 
 
 @register_scenario("classes_given_condition")

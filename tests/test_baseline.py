@@ -40,6 +40,10 @@ def test_the_reference_records_are_reproduced_bit_for_bit():
     estimators whose arithmetic does not depend on the CPU's vector instructions (their logarithms
     come from the C library, not numpy's vectorized log, which rounds differently with AVX-512);
     ``lnc`` is left out: its principal axes come from LAPACK, whose kernels depend on the CPU.
+    ``kl`` is held to 1e-12 nats instead: the multivariate Gaussian samples come from a BLAS matrix
+    product whose last bits depend on the CPU too (AVX-512 or not), and where the neighbour counts
+    of the others do not move with those bits, kl's logarithms of distances do (by 4e-15 on an Intel
+    Xeon with AVX-512 against the AMD EPYC that made the reference).
     """
     import numpy as np
     import pandas as pd
@@ -65,7 +69,8 @@ def test_the_reference_records_are_reproduced_bit_for_bit():
     key = ["estimator", "scenario", "n", "rep"]
     both = chosen.merge(rerun[[*key, "estimate"]], on=key, suffixes=("_reference", "_now"))
     assert len(both) == len(chosen)
-    same = (both["estimate_reference"] == both["estimate_now"]) | (
+    tolerance = np.where(both["estimator"].str.startswith("kl("), 1e-12, 0.0)
+    same = (abs(both["estimate_reference"] - both["estimate_now"]) <= tolerance) | (
         both["estimate_reference"].isna() & both["estimate_now"].isna()
     )
     assert same.all(), both.loc[~same, [*key, "estimate_reference", "estimate_now"]].head(10).to_string()

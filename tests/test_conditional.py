@@ -338,6 +338,39 @@ def test_classes_given_covariate_truth_by_monte_carlo_and_on_a_grid():
     assert types == ("continuous", "discrete", "continuous") and swapped.mi == scenario.mi
 
 
+@pytest.mark.parametrize("z_atom", [0.0, 0.4])
+def test_atoms_given_covariate_truth_by_monte_carlo(z_atom):
+    """ln p(y | x, z) − ln p(y | z) by hand: 0 at the atom y = 0 (probability q either way), else the
+    normal density of y − cz given x − cz (mean ρ(x − cz), variance 1 − ρ²) against N(0, 1)."""
+    rho, q, coupling = 0.7, 0.4, 1.5
+    scenario = mibench.get_scenario(f"atoms_given_covariate(rho={rho}, q={q}, coupling={coupling}, z_atom={z_atom})")
+    assert (scenario.x_type, scenario.y_type, scenario.z_type) == (
+        "continuous",
+        "mixed",
+        "mixed" if z_atom else "continuous",
+    )
+    x, y, z = (v[:, 0] for v in scenario.sample(400_000, 3))
+    assert np.mean(y == 0) == pytest.approx(q, abs=0.005) and np.mean(z == 0) == pytest.approx(z_atom, abs=0.005)
+    u, v = x - coupling * z, y - coupling * z
+    pointwise = np.where(y == 0, 0.0, norm.logpdf(v, loc=rho * u, scale=np.sqrt(1 - rho**2)) - norm.logpdf(v))
+    assert abs(pointwise.mean() - scenario.mi) < 5 * pointwise.std() / np.sqrt(len(y))
+    assert scenario.mi == pytest.approx((1 - q) * -0.5 * np.log(1 - rho**2), rel=1e-12)
+    if z_atom:
+        with pytest.raises(ValueError, match="closed form only for a Gaussian Z"):
+            _ = scenario.unconditional_mi
+        return
+    # Without z: (x, y ≠ 0) bivariate normal with variances 1 + c², covariance ρ + c².
+    variance, covariance = 1 + coupling**2, rho + coupling**2
+    joint = multivariate_normal(cov=[[variance, covariance], [covariance, variance]])
+    both = np.c_[x, y]
+    marginal = norm.logpdf(x, scale=np.sqrt(variance)) + norm.logpdf(y, scale=np.sqrt(variance))
+    unconditional = np.where(y == 0, 0.0, joint.logpdf(both) - marginal)
+    assert abs(unconditional.mean() - scenario.unconditional_mi) < 5 * unconditional.std() / np.sqrt(len(y))
+    assert scenario.unconditional_mi > scenario.mi + 0.1  # the shared covariate is dependence of its own
+    swapped = mibench.get_scenario(f"swapped(base='{scenario.spec}')")
+    assert (swapped.x_type, swapped.y_type) == ("mixed", "continuous") and swapped.mi == scenario.mi
+
+
 def test_classes_given_condition_truth_by_monte_carlo_and_on_a_grid():
     """p(x | z) by hand: class z mod k with dependence + (1 − dependence)/k, the others (1 − dependence)/k."""
     k, m, dependence, separation, sigma, shift = 3, 4, 0.5, 1.2, 0.7, 3.0
