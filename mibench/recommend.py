@@ -306,7 +306,7 @@ def describe_scenarios(attrs: dict) -> str:
 def describe_scaling(attrs: dict) -> str:
     """How the estimators saw the continuous columns of a recommendation's scenarios (its ``attrs``)."""
     return {
-        True: "each continuous column divided by its spread first, as mibench estimate does",
+        True: "each continuous or mixed column divided by its spread first, as mibench estimate does",
         False: "continuous columns as drawn (mibench estimate divides yours by their spread unless told not to)",
         None: "continuous columns rescaled in some records and not in others, or not recorded",
     }[attrs.get("standardized")]
