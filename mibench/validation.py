@@ -256,8 +256,8 @@ def collinearity(arrays: dict[str, np.ndarray | None], kinds: dict[str, str | No
             if linearly_dependent(np.hstack([continuous[first], continuous[second]])):
                 infinite = " (their MI is infinite)" if {first, second} == {"x", "y"} else ""
                 return Collinearity(
-                    f"{first} and {second} are linearly related: a linear combination of {second}'s columns "
-                    f"equals one of {first}'s{infinite}",
+                    f"{first} and {second} are linearly related: a combination of {first}'s columns equals a "
+                    f"combination of {second}'s, up to a constant{infinite}",
                     (first, second),
                 )
     together = f"the columns of {', '.join(names)} together are linearly dependent (a linear combination is constant)"

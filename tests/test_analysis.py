@@ -427,7 +427,8 @@ def test_recommend_uses_the_committed_reference_results_by_default():
     assert table.attrs["source"] == "reference results" and table.attrs["scenarios"] >= 5
     assert table.attrs["standardized"] is True  # the reference rescales as mibench estimate does; the header says so
     assert (
-        describe_scaling(table.attrs) == "each continuous or mixed column divided by its spread first, as mibench estimate does"
+        describe_scaling(table.attrs)
+        == "each continuous or mixed column divided by its spread first, as mibench estimate does"
     )
     assert {"plugin", "nsb", "grassberger"} <= set(table["label"])
     assert table["median_rmse"].is_monotonic_increasing
