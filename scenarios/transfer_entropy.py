@@ -274,6 +274,68 @@ class SpikeTransferEntropy(DrivenAtLag):
         return transfer_entropy_variables(x[start:], y[self.burn_in :], self.history, self.source_history, self.delay)
 
 
+@register_scenario("zero_inflated_te")
+class ZeroInflatedTransferEntropy(DrivenAtLag):
+    r"""A continuous source X drives a zero-inflated (mixed) target Y at lag δ: the target is 0 at random times.
+
+    .. math:: X_t \sim N(0, 1)\ \text{i.i.d.}, \qquad Y_t = D_t\,(b\,Y_{t-1} + c\,X_{t-\delta} + \eta_t),
+
+    with D_t ~ Bernoulli(1 − q) and η_t ~ N(0, 1) i.i.d., |b| < 1 and 0 < q < 1 (δ = ``lag``): a point mass at 0
+    with probability q and a density otherwise, as a rainfall or a firing rate that is often exactly 0. Y_t
+    depends on the past only through Y_{t−1} and W_t = c X_{t−δ} + η_t, and W_t and D_t are independent of
+    the target's past (which holds the source only up to t − δ − 1). Given that past, Y_t ↔ (D_t, D_t W_t)
+    one to one, so when the source's window X_{t−u}, …, X_{t−u−l+1} holds X_{t−δ} (u ≤ δ ≤ u + l − 1)
+
+    .. math:: T_{X\to Y} = I(D;\,X) + (1-q)\,I(X;\ cX + \eta) = (1-q)\,\tfrac12\ln(1 + c^2)
+
+    for any target history k ≥ 1, and otherwise exactly 0. Continuous x, mixed y and z. Each series first
+    runs until b^steps < 1e-17 from Y = 0: a series started anywhere else agrees with it from the first
+    D_t = 0 on, and shrinks towards it by b each step before.
+
+    References
+    ----------
+    Schreiber, T. (2000). Measuring information transfer. Phys. Rev. Lett. 85, 461.
+    Gao, W., Kannan, S., Oh, S., Viswanath, P. (2017). Estimating mutual information for
+    discrete–continuous mixtures. NeurIPS 30 (point-mass mixtures).
+    """
+
+    family = "zero-inflated transfer entropy"
+    citation = "Schreiber (2000), PRL 85, 461; Gao, Kannan, Oh, Viswanath (2017), NeurIPS 30"
+    x_type, y_type, z_type = "continuous", "mixed", "mixed"
+
+    def __init__(
+        self,
+        q: float = 0.3,
+        b: float = 0.5,
+        c: float = 1.0,
+        lag: int = 1,
+        history: int = 1,
+        source_history: int = 1,
+        delay: int = 1,
+    ) -> None:
+        self.q = number(q, "q", 0.0, 1.0)
+        self.b, self.c = number(b, "b", -1.0, 1.0), number(c, "c")
+        self.lag = positive_int(lag, "lag")
+        self._set_histories(history, source_history, delay)
+        self.burn_in = int(np.ceil(np.log(1e-17) / np.log(abs(self.b)))) if self.b else 0
+
+    def _truth(self) -> Truth:
+        if not self.sees_the_lag:
+            return Truth(0.0, "closed form")
+        return Truth(float((1 - self.q) * 0.5 * np.log1p(self.c**2)), "closed form")
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+        steps = n + self.embedding_span + self.lag - 1 + self.burn_in
+        x = rng.standard_normal(steps)
+        drive = self.c * x[: steps - self.lag] + rng.standard_normal(steps - self.lag)
+        kept = rng.random(steps - self.lag) >= self.q
+        y = np.zeros(steps - self.lag + 1)
+        for t in range(1, y.size):  # y[t] from x[t − 1]: lag δ after the slices below
+            y[t] = self.b * y[t - 1] + drive[t - 1] if kept[t - 1] else 0.0
+        start = self.lag - 1 + self.burn_in
+        return transfer_entropy_variables(x[start:], y[self.burn_in :], self.history, self.source_history, self.delay)
+
+
 @register_scenario("logistic_te")
 class LogisticTransferEntropy(DrivenAtLag):
     r"""A continuous source X drives a binary, self-exciting target Y at lag δ through a logistic link.

@@ -440,6 +440,33 @@ def test_spike_transfer_entropy_by_monte_carlo_on_a_grid_and_zero_off_the_lag():
         assert off.mi == 0 and abs(np.corrcoef(y[:, 0] - b * z[:, 0], x[:, 0])[0, 1]) < 0.01
 
 
+def test_zero_inflated_transfer_entropy_by_monte_carlo_and_zero_off_the_lag():
+    """Where Y_t ≠ 0, Y_t − b·Y_{t−1} = c·X_{t−δ} + η: the pointwise TE (0 at the atom, whose probability q
+    is the same given the source) by Monte Carlo; the stationary variance (1 − q)(1 + c²)/(1 − (1 − q)b²)
+    (so the burn-in is long enough); the innovation uncorrelated with the source where its window misses X_{t−δ}."""
+    q, b, c = 0.4, 0.7, 1.5
+    scenario = mibench.get_scenario(f"zero_inflated_te(q={q}, b={b}, c={c}, lag=2, delay=2, history=2)")
+    assert (scenario.x_type, scenario.y_type, scenario.z_type) == ("continuous", "mixed", "mixed")
+    x, y, z = (values for values in scenario.sample(200_000, 4))
+    source, target, previous = x[:, 0], y[:, 0], z[:, 0]
+    assert np.mean(target == 0) == pytest.approx(q, abs=0.005) and np.array_equal(z[1:, 0], target[:-1])
+    assert target.var() == pytest.approx((1 - q) * (1 + c**2) / (1 - (1 - q) * b**2), rel=0.02)
+    innovation = target - b * previous
+    pointwise = np.where(
+        target == 0, 0.0, norm.logpdf(innovation, loc=c * source) - norm.logpdf(innovation, scale=np.hypot(1, c))
+    )
+    assert abs(pointwise.mean() - scenario.mi) < 5 * pointwise.std() / np.sqrt(len(target))
+    assert scenario.mi == pytest.approx((1 - q) * 0.5 * np.log(1 + c**2), rel=1e-12)
+    assert np.corrcoef(innovation[target != 0], source[target != 0])[0, 1] == pytest.approx(
+        c / np.hypot(1, c), abs=0.01
+    )
+    for delay in (1, 3):  # the window misses X_{t-2}
+        off = mibench.get_scenario(f"zero_inflated_te(q={q}, b={b}, c={c}, lag=2, delay={delay})")
+        x, y, z = off.sample(200_000, 5)
+        moving = y[:, 0] != 0
+        assert off.mi == 0 and abs(np.corrcoef(y[moving, 0] - b * z[moving, 0], x[moving, 0])[0, 1]) < 0.01
+
+
 def test_logistic_transfer_entropy_by_monte_carlo_gauss_hermite_and_transition_counts():
     """P(Y_t = 1 | y, x) = σ(a x + b (2y − 1) + c): the pointwise TE by Monte Carlo, the TE by Gauss–Hermite
     nodes with the stationary law solved in the test, the drawn transition rates, and nothing from the
