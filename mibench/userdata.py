@@ -377,6 +377,31 @@ def _scale_warning(as_given: bool, data: UserData) -> str | None:
     )
 
 
+#: A value that an undeclared continuous column takes in at least this share of its rows (and at least
+#: ATOM_ROWS rows) looks like a point mass: ``estimate_table`` suggests declaring the variable mixed.
+ATOM_SHARE = 0.05
+ATOM_ROWS = 10
+
+
+def _atom_warning(table: pd.DataFrame, variables: dict[str, list[str]], kinds: dict[str, str]) -> str | None:
+    """A warning when a column inferred continuous repeats one value in many rows (a point mass, as a
+    rainfall that is often exactly 0): then its expectations should come from the reference scenarios with
+    atoms, which a declaration of the variable as mixed selects."""
+    for name, columns in variables.items():
+        if kinds[name] != "continuous":
+            continue
+        for column in columns:
+            counts = table[column].value_counts()
+            if len(counts) and counts.iloc[0] >= max(ATOM_ROWS, ATOM_SHARE * len(table)):
+                return (
+                    f"{name} column {column!r} equals {counts.index[0]:g} in {counts.iloc[0] / len(table):.0%} of rows: "
+                    f"a point mass (an atom, as a rainfall that is often exactly 0) or coarse rounding? If an atom, "
+                    f"declare {name} mixed ({name}_type='mixed', --{name}-type mixed), so that the estimator and "
+                    f"the expected bias and RMSE come from data with atoms"
+                )
+    return None
+
+
 def _sparse_classes_warning(attrs: dict, yours: float | None, n: int) -> str | None:
     """A warning when the user's discrete variables have far fewer samples per value than the
     reference scenarios behind the expectations, the nearest in that (:func:`mibench.recommend.recommend`):
@@ -525,6 +550,11 @@ def estimate_table(
     _check_varying_columns(table, variables)
     x_type = x_type or infer_variable_type(table[list(x)], "x")
     y_type = y_type or infer_variable_type(table[list(y)], "y")
+    atoms = _atom_warning(
+        table,
+        {name: columns for name, columns in (("x", x), ("y", y)) if not declared[name]},
+        {"x": x_type, "y": y_type},
+    )
     if history is not None:  # each series rescaled and jittered once per time point, not once per lag
         if z:  # a conditional transfer entropy: z's past joins the target's, so it must be of y's type
             z_type = z_type or infer_variable_type(table[list(z)], "z")
@@ -631,6 +661,7 @@ def estimate_table(
     stderr = _half_sample_stderr(chosen, data, subsamples, seed, in_time=history is not None)
     expected = expectation["rmse"] == expectation["rmse"]  # not NaN: the reference holds this estimator
     notes = [
+        atoms,
         *(str(warning.message) for warning in raised),
         _sparse_classes_warning(ranked.attrs, yours, len(xs)),
         expected and _scale_warning(as_given, data),
