@@ -383,13 +383,11 @@ ATOM_SHARE = 0.05
 ATOM_ROWS = 10
 
 
-def _atom_warning(table: pd.DataFrame, variables: dict[str, list[str]], kinds: dict[str, str]) -> str | None:
-    """A warning when a column inferred continuous repeats one value in many rows (a point mass, as a
-    rainfall that is often exactly 0): then its expectations should come from the reference scenarios with
-    atoms, which a declaration of the variable as mixed selects."""
+def _atom_warning(table: pd.DataFrame, variables: dict[str, list[str]]) -> str | None:
+    """A warning when a column of these variables (inferred continuous) repeats one value in many rows (a
+    point mass, as a rainfall that is often exactly 0): then its expectations should come from the
+    reference scenarios with atoms, which a declaration of the variable as mixed selects."""
     for name, columns in variables.items():
-        if kinds[name] != "continuous":
-            continue
         for column in columns:
             counts = table[column].value_counts()
             if len(counts) and counts.iloc[0] >= max(ATOM_ROWS, ATOM_SHARE * len(table)):
@@ -550,10 +548,9 @@ def estimate_table(
     _check_varying_columns(table, variables)
     x_type = x_type or infer_variable_type(table[list(x)], "x")
     y_type = y_type or infer_variable_type(table[list(y)], "y")
+    inferred = (("x", x, x_type), ("y", y, y_type))
     atoms = _atom_warning(
-        table,
-        {name: columns for name, columns in (("x", x), ("y", y)) if not declared[name]},
-        {"x": x_type, "y": y_type},
+        table, {name: cols for name, cols, kind in inferred if kind == "continuous" and not declared[name]}
     )
     if history is not None:  # each series rescaled and jittered once per time point, not once per lag
         if z:  # a conditional transfer entropy: z's past joins the target's, so it must be of y's type
