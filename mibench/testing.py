@@ -217,9 +217,8 @@ def estimator_checks(spec: str | Estimator, n: int = 400, types: tuple[str, str]
         if "continuous" not in pair:
             raise CheckSkipped("linear dependence is about continuous columns")
         # The first continuous variable with its column repeated: no MI changes, no distance or bin either.
-        repeated = [np.c_[v, v] if kind == "continuous" else v for v, kind in zip((x, y), pair, strict=True)]
-        if pair[0] == "continuous":
-            repeated[1] = y
+        first = pair.index("continuous")
+        repeated = [np.c_[values, values] if i == first else values for i, values in enumerate((x, y))]
         if handling == "refused":
             try:
                 _estimate(estimator, dependent, *repeated)

@@ -5,7 +5,8 @@ r"""Conditional scenarios: the conditional MI I(X;Y|Z) known exactly.
 
 Linear-Gaussian structural models (a fork with a direct link, a chain X → Z → Y and a collider
 X → Z ← Y) with the closed form from the covariance; discrete joint tables (noisy XOR, chains,
-colliders, random tables) with the exact sum; class-conditional Gaussians given a discrete z.
+colliders, random tables) with the exact sum; class-conditional Gaussians given a discrete z; discrete
+classes, binary channels and zero-inflated (mixed) responses given covariates.
 
 References
 ----------
