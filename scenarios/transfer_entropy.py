@@ -217,8 +217,29 @@ class DrivenAtLag(TransferEntropy):
         return self.delay <= self.lag < self.delay + self.source_history
 
 
+class LeakyTarget(DrivenAtLag):
+    """A target that leaks, Y_t = b·Y_{t−1} + c·X_{t−δ} + η_t (or a change of it), whose stationary law has no
+    closed form: each series first runs until b^steps < 1e-17 from Y = 0, which leaves the start below
+    float precision."""
+
+    def _set_drive(self, b: float, c: float, lag: int) -> None:
+        self.b, self.c = number(b, "b", -1.0, 1.0), number(c, "c")
+        self.lag = positive_int(lag, "lag")
+        self.burn_in = int(np.ceil(np.log(1e-17) / np.log(abs(self.b)))) if self.b else 0
+
+    def _steps(self, n: int) -> int:
+        """The source's length for n embedded time points: the embedding, the lag and the burn-in."""
+        return n + self.embedding_span + self.lag - 1 + self.burn_in
+
+    def _embedded(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The TE variables of a source x and a target y one longer than x less the lag, y[t] driven by
+        x[t − 1]: the slices leave y_t driven by x_{t−δ}, after the burn-in."""
+        start = self.lag - 1 + self.burn_in
+        return transfer_entropy_variables(x[start:], y[self.burn_in :], self.history, self.source_history, self.delay)
+
+
 @register_scenario("spike_te")
-class SpikeTransferEntropy(DrivenAtLag):
+class SpikeTransferEntropy(LeakyTarget):
     r"""A binary spike train X drives a continuous leaky target Y at lag δ; the TE is a two-class MI.
 
     .. math:: X_t \sim \text{Bernoulli}(p)\ \text{i.i.d.}, \qquad Y_t = b\,Y_{t-1} + c\,X_{t-\delta} + \eta_t,
@@ -256,10 +277,8 @@ class SpikeTransferEntropy(DrivenAtLag):
         delay: int = 1,
     ) -> None:
         self.p = probability(p, "p")
-        self.b, self.c = number(b, "b", -1.0, 1.0), number(c, "c")
-        self.lag = positive_int(lag, "lag")
+        self._set_drive(b, c, lag)
         self._set_histories(history, source_history, delay)
-        self.burn_in = int(np.ceil(np.log(1e-17) / np.log(abs(self.b)))) if self.b else 0
 
     def _truth(self) -> Truth:
         if not self.sees_the_lag:
@@ -267,15 +286,15 @@ class SpikeTransferEntropy(DrivenAtLag):
         return GaussianClasses(means=(0.0, self.c), sigmas=(1.0, 1.0), probs=(1 - self.p, self.p)).truth
 
     def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
-        steps = n + self.embedding_span + self.lag - 1 + self.burn_in
+        steps = self._steps(n)
         x = (rng.random(steps) < self.p).astype(np.int64)
-        y = _ar1(self.b, self.c * x[: steps - self.lag] + rng.standard_normal(steps - self.lag), 0.0)  # from lag − 1
-        start = self.lag - 1 + self.burn_in
-        return transfer_entropy_variables(x[start:], y[self.burn_in :], self.history, self.source_history, self.delay)
+        return self._embedded(
+            x, _ar1(self.b, self.c * x[: steps - self.lag] + rng.standard_normal(steps - self.lag), 0.0)
+        )
 
 
 @register_scenario("zero_inflated_te")
-class ZeroInflatedTransferEntropy(DrivenAtLag):
+class ZeroInflatedTransferEntropy(LeakyTarget):
     r"""A continuous source X drives a zero-inflated (mixed) target Y at lag δ: the target is 0 at random times.
 
     .. math:: X_t \sim N(0, 1)\ \text{i.i.d.}, \qquad Y_t = D_t\,(b\,Y_{t-1} + c\,X_{t-\delta} + \eta_t),
@@ -314,10 +333,8 @@ class ZeroInflatedTransferEntropy(DrivenAtLag):
         delay: int = 1,
     ) -> None:
         self.q = number(q, "q", 0.0, 1.0)
-        self.b, self.c = number(b, "b", -1.0, 1.0), number(c, "c")
-        self.lag = positive_int(lag, "lag")
+        self._set_drive(b, c, lag)
         self._set_histories(history, source_history, delay)
-        self.burn_in = int(np.ceil(np.log(1e-17) / np.log(abs(self.b)))) if self.b else 0
 
     def _truth(self) -> Truth:
         if not self.sees_the_lag:
@@ -325,15 +342,14 @@ class ZeroInflatedTransferEntropy(DrivenAtLag):
         return Truth(float((1 - self.q) * 0.5 * np.log1p(self.c**2)), "closed form")
 
     def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
-        steps = n + self.embedding_span + self.lag - 1 + self.burn_in
+        steps = self._steps(n)
         x = rng.standard_normal(steps)
         drive = self.c * x[: steps - self.lag] + rng.standard_normal(steps - self.lag)
         kept = rng.random(steps - self.lag) >= self.q
         y = np.zeros(steps - self.lag + 1)
-        for t in range(1, y.size):  # y[t] from x[t − 1]: lag δ after the slices below
+        for t in range(1, y.size):
             y[t] = self.b * y[t - 1] + drive[t - 1] if kept[t - 1] else 0.0
-        start = self.lag - 1 + self.burn_in
-        return transfer_entropy_variables(x[start:], y[self.burn_in :], self.history, self.source_history, self.delay)
+        return self._embedded(x, y)
 
 
 @register_scenario("logistic_te")
