@@ -13,6 +13,7 @@ import pandas as pd
 from .checks import number, positive_int
 from .labels import short_labels
 from .ranking import rank_estimators
+from .records import standardized_in
 from .stats import summarize
 
 __all__ = [
@@ -146,7 +147,7 @@ def recommend(
     ``n``, ``dims``, ``close`` (False when the nearest scenarios are more than a factor 2 away in
     dimension), ``extrapolated`` (``n`` outside the measured range), ``source``, ``types``,
     ``quantity``, ``standardized`` (whether the estimators saw each continuous column divided by its
-    spread: True, False, or None where the records are absent or mixed; :func:`describe_scaling`) and,
+    spread: True, False, or None where the records are absent or mixed; :func:`mibench.records.describe_scaling`) and,
     given ``discrete_samples_per_value``, ``samples_per_value`` (the lowest and
     highest of the scenarios used, at ``counted_at`` draws) (:func:`describe_scenarios` puts them in words).
     A ranking on the installed reference run is kept per request while its files are unchanged (their
@@ -269,10 +270,6 @@ def _rank_on(
         table[f"expected_{column}"] = table["estimator"].map(medians[column])
     scenarios = sorted(cells["scenario"].unique())
     labels = short_labels(scenarios)
-    scaling = set()
-    if records is not None and "standardized" in records:
-        used = records[records["scenario"].isin(scenarios) & (records["n"] == nearest)]
-        scaling = set(used["standardized"].astype(bool))
     table.attrs.update(
         scenarios=len(scenarios),
         scenario_labels=[labels[s] for s in scenarios],
@@ -284,7 +281,9 @@ def _rank_on(
         source=source,
         types=(x_type, y_type, z_type or ""),
         quantity=quantity,
-        standardized=scaling.pop() if len(scaling) == 1 else None,
+        standardized=None
+        if records is None
+        else standardized_in(records[records["scenario"].isin(scenarios) & (records["n"] == nearest)]),
         **sparsity,
     )
     return table
@@ -301,15 +300,6 @@ def describe_scenarios(attrs: dict) -> str:
     }[attrs["quantity"]]
     counts = f", {describe_samples_per_value(attrs)}" if "samples_per_value" in attrs else ""
     return f"{attrs['scenarios']} scenario(s) with {x_type} x ({dims[0]}-D) and {y_type} y ({dims[1]}-D){given}{counts}"
-
-
-def describe_scaling(attrs: dict) -> str:
-    """How the estimators saw the continuous columns of a recommendation's scenarios (its ``attrs``)."""
-    return {
-        True: "each continuous or mixed column divided by its spread first, as mibench estimate does",
-        False: "continuous columns as drawn (mibench estimate divides yours by their spread unless told not to)",
-        None: "continuous columns rescaled in some records and not in others, or not recorded",
-    }[attrs.get("standardized")]
 
 
 def describe_samples_per_value(attrs: dict) -> str:

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-__all__ = ["RECORD_COLUMNS", "VOLATILE_COLUMNS", "make_record", "records_frame"]
+__all__ = ["RECORD_COLUMNS", "VOLATILE_COLUMNS", "make_record", "records_frame", "standardized_in", "describe_scaling"]
 
 #: Column name → SQLite type. The order is the order of exported tables.
 RECORD_COLUMNS: dict[str, str] = {
@@ -164,3 +164,20 @@ def records_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     for column in (*text, "message", "compute", "code_version", "quantity", "z_type"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
     return frame.sort_values(_SORT, kind="stable").reset_index(drop=True)
+
+
+def standardized_in(records: pd.DataFrame) -> bool | None:
+    """Whether the estimators of these records saw each continuous or mixed column divided by its spread
+    (their ``standardized``): True for all, False for none (records from before the column too), None
+    when they differ or there are no records."""
+    seen = set(records["standardized"].astype(bool)) if "standardized" in records else {False}
+    return seen.pop() if len(seen) == 1 else None
+
+
+def describe_scaling(standardized: bool | None) -> str:
+    """:func:`standardized_in`'s answer in words, as reports and recommendations print it."""
+    return {
+        True: "each continuous or mixed column divided by its spread first, as mibench estimate does",
+        False: "continuous and mixed columns as drawn (mibench estimate divides yours by their spread unless told not to)",
+        None: "columns as drawn in some records and rescaled in others, or not recorded (see standardized)",
+    }[standardized]

@@ -13,6 +13,7 @@ import pandas as pd
 from .labels import short_labels, type_pairing
 from .plots import CAPTIONS, plot
 from .ranking import at_largest_n, rank_estimators
+from .records import describe_scaling, standardized_in
 from .stats import MIN_RELIABLE_REPS, summarize
 from .store import STORE_FILE, Store
 from .tables import render_table
@@ -87,14 +88,6 @@ def _provenance(run: Path | None) -> dict[str, Any]:
 NOTHING_RANKED = "Nothing to rank: no estimator has a successful estimate at a scenario's largest n."
 
 
-def _scaling(records: pd.DataFrame) -> str:
-    """How the estimators saw the samples' scale, in words (the records' ``standardized``)."""
-    kinds = set(records["standardized"]) if "standardized" in records else {0}  # records from before the column
-    if kinds == {1}:
-        return "each continuous column divided by its spread first, as mibench estimate does"
-    return "as drawn" if kinds == {0} else "as drawn in some records and rescaled in others (see standardized)"
-
-
 def write_report(
     records: pd.DataFrame, folder: str | Path, run: str | Path | None = None, title: str = "mibench report"
 ) -> tuple[Path, Path]:
@@ -111,7 +104,7 @@ def write_report(
     sections.append(
         f"<p>{len(records):,} estimates ({failures:,} failed) of {records['estimator'].nunique()} estimators on "
         f"{records['scenario'].nunique()} scenarios, n = {', '.join(f'{n:,}' for n in sorted(records['n'].unique()))}. "
-        f"All figures are in nats. Every estimator saw the same samples (paired design), {_scaling(records)}.</p>"
+        f"All figures are in nats. Every estimator saw the same samples (paired design), {describe_scaling(standardized_in(records))}.</p>"
     )
     for title_, ranks in rankings.items():
         key = ranks.columns[0]
@@ -175,7 +168,7 @@ window.addEventListener("load", function () {{
     lines = [
         f"# {title}",
         "",
-        f"{len(records):,} estimates ({failures:,} failed), {_scaling(records)}. Figures: `figures/`.",
+        f"{len(records):,} estimates ({failures:,} failed), {describe_scaling(standardized_in(records))}. Figures: `figures/`.",
         "",
     ]
     for title_, ranks in rankings.items():

@@ -11,7 +11,8 @@ import pytest
 
 import mibench
 from mibench.cli import main
-from mibench.recommend import describe_scaling, recommend
+from mibench.recommend import recommend
+from mibench.records import describe_scaling
 from mibench.stats import summarize, trends
 from mibench.userdata import MIN_STDERR_N, estimate_table
 from mibench.validation import infer_variable_type as infer_type
@@ -143,8 +144,8 @@ def test_a_report_says_whether_the_estimators_saw_rescaled_columns(tmp_path):
         assert main([*run, "--out", str(tmp_path / name)]) == 0
         assert main(["report", str(tmp_path / name)]) == 0
     drawn, rescaled = ((tmp_path / name / "report.md").read_text() for name in ("drawn", "rescaled"))
-    assert "estimates (0 failed), as drawn." in drawn
-    assert "each continuous column divided by its spread first, as mibench estimate does" in rescaled
+    assert "estimates (0 failed), continuous and mixed columns as drawn (mibench estimate divides" in drawn
+    assert "each continuous or mixed column divided by its spread first, as mibench estimate does" in rescaled
 
 
 def test_plot_and_report_say_what_they_cannot_draw_or_where_they_cannot_write(tmp_path, capsys):
@@ -255,7 +256,7 @@ def test_recommend_on_a_run(small_run, capsys):
     ranked = json.loads(captured.out)
     assert {r["label"] for r in ranked} == {"ksg", "gaussian", "mixed_ksg"}
     assert "rests on 3 scenario(s)" in captured.err and "n = 300" in captured.err
-    assert "continuous columns as drawn (mibench estimate divides yours by their spread" in captured.err
+    assert "continuous and mixed columns as drawn (mibench estimate divides yours by their spread" in captured.err
 
 
 def test_type_inference():
@@ -427,7 +428,7 @@ def test_recommend_uses_the_committed_reference_results_by_default():
     assert table.attrs["source"] == "reference results" and table.attrs["scenarios"] >= 5
     assert table.attrs["standardized"] is True  # the reference rescales as mibench estimate does; the header says so
     assert (
-        describe_scaling(table.attrs)
+        describe_scaling(table.attrs["standardized"])
         == "each continuous or mixed column divided by its spread first, as mibench estimate does"
     )
     assert {"plugin", "nsb", "grassberger"} <= set(table["label"])

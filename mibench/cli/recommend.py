@@ -39,13 +39,14 @@ def setup_arguments(parser: argparse.ArgumentParser) -> None:
 
 def describe_basis(table, dim_x: int, dim_y: int, n: int) -> str:  # noqa: ANN001
     """What a recommendation rests on, in words, with a plain warning when that is not close to the request."""
-    from ..recommend import describe_scaling, describe_scenarios
+    from ..recommend import describe_scenarios
+    from ..records import describe_scaling
 
     attrs = table.attrs
     dims = attrs["dims"]
     lines = [
         f"ranking rests on {describe_scenarios(attrs)} at n = {attrs['n']:,}, from the {attrs['source']}: "
-        f"{', '.join(attrs['scenario_labels'])}; {describe_scaling(attrs)}",
+        f"{', '.join(attrs['scenario_labels'])}; {describe_scaling(attrs['standardized'])}",
         f"expected_bias and expected_rmse: medians over those scenarios at n = {attrs['n'] if attrs['extrapolated'] else n:,} "
         "(95 % intervals in _low/_high)",
     ]
