@@ -24,9 +24,8 @@ from mibench.userdata import estimate_table, null_permutations
 
 
 def brute_force_counts(x, y, z, k, strict):
-    """Per point, by an O(n²) loop over max-norm distances: the k-th joint neighbour's distance, the
-    number of other points at distance 0 in the joint space, and the counts of other points within
-    it (< if strict, else <=) in the (x, z), (y, z) and z spaces."""
+    """Per point, by an O(n²) loop over max-norm distances: the k-th joint neighbour's distance and
+    the counts of other points within it (< if strict, else <=) in the (x, z), (y, z) and z spaces."""
     xyz, xz, yz = np.hstack([x, y, z]), np.hstack([x, z]), np.hstack([y, z])
     rows = []
     for i in range(len(x)):
@@ -38,13 +37,13 @@ def brute_force_counts(x, y, z, k, strict):
             distance = np.abs(space - space[i]).max(axis=1)
             distance[i] = np.inf
             counts.append(int(np.sum(distance < radius if strict else distance <= radius)))
-        rows.append((radius, int(np.sum(joint == 0)), *counts))
+        rows.append((radius, *counts))
     return np.array(rows)
 
 
 def brute_force_frenzel_pompe(x, y, z, k):
     """Frenzel & Pompe (2007) eq. (7): ψ(k) − ⟨ψ(n_xz + 1) + ψ(n_yz + 1) − ψ(n_z + 1)⟩, strict counts."""
-    _, _, xz, yz, zz = brute_force_counts(x, y, z, k, strict=True).T
+    _, xz, yz, zz = brute_force_counts(x, y, z, k, strict=True).T
     return digamma(k) - np.mean(digamma(xz + 1) + digamma(yz + 1) - digamma(zz + 1))
 
 
@@ -60,12 +59,28 @@ def test_ksg_with_z_is_the_frenzel_pompe_estimator(dims):
         assert mibench.estimate(x, y, "ksg", z=z, k=k, standardize=False) == pytest.approx(expected, abs=1e-9)
 
 
-def brute_force_mesner_shalizi(x, y, z, k):
-    """Mesner & Shalizi (2021): ⟨ψ(k̃) − ψ(n_xz) − ψ(n_yz) + ψ(n_z)⟩, counts <= ρ excluding the point,
-    k̃ = k unless ρ = 0 (then the number of other points equal to it)."""
-    radius, zeros, xz, yz, zz = brute_force_counts(x, y, z, k, strict=False).T
-    k_tilde = np.where(radius > 0, k, zeros)
-    return np.mean(digamma(k_tilde) - digamma(xz) - digamma(yz) + digamma(zz))
+def distances(values, discrete=False, far=1e6):
+    """Max-norm distances between rows; for a discrete variable the discrete metric: 0 between
+    equal labels, ``far`` (more than any continuous distance here) between different ones."""
+    values = np.asarray(values).reshape(len(values), -1)
+    if discrete:
+        return far * (values[:, None, :] != values[None, :, :]).any(axis=2)
+    return np.abs(values[:, None, :] - values[None, :, :]).max(axis=2)
+
+
+def brute_force_mesner_shalizi(dx, dy, dz, k):
+    """Mesner & Shalizi (2021) from distance matrices: ⟨ψ(k̃) − ψ(n_xz) − ψ(n_yz) + ψ(n_z)⟩, each
+    count the other points within ρ (<=), ρ the k-th joint neighbour's distance, so k̃ = k unless
+    there are ties at ρ (the authors' code, knncmi: all points within ρ)."""
+    n = len(dx)
+    others = ~np.eye(n, dtype=bool)
+    joint = np.maximum(np.maximum(dx, dy), dz)
+    total = 0.0
+    for i in range(n):
+        rho = np.sort(joint[i][others[i]])[k - 1]
+        count = [np.sum((d[i] <= rho) & others[i]) for d in (joint, np.maximum(dx, dz), np.maximum(dy, dz), dz)]
+        total += digamma(count[0]) - digamma(count[1]) - digamma(count[2]) + digamma(count[3])
+    return total / n
 
 
 def test_mesner_shalizi_matches_its_definition_on_mixed_data_with_atoms():
@@ -73,13 +88,29 @@ def test_mesner_shalizi_matches_its_definition_on_mixed_data_with_atoms():
     n = 250
     z = rng.integers(0, 3, n).astype(float)[:, None]  # declared mixed: numbers with atoms
     x = np.where(rng.random(n) < 0.3, 0.0, z[:, 0] + rng.normal(size=n))[:, None]
-    y = np.round(x[:, 0] + rng.normal(size=n))[:, None]  # many repeated values
+    y = np.round(x[:, 0] + rng.normal(size=n))[:, None]  # many repeated values: ties at rho > 0
     for k in (2, 5):
-        expected = brute_force_mesner_shalizi(x, y, z, k)
+        expected = brute_force_mesner_shalizi(distances(x), distances(y), distances(z), k)
         value = mibench.estimate(
             x, y, "mesner_shalizi", z=z, k=k, x_type="mixed", y_type="mixed", z_type="mixed", standardize=False
         )
         assert value == pytest.approx(expected, abs=1e-9)
+
+
+def test_mesner_shalizi_takes_discrete_variables_in_the_discrete_metric():
+    """Different labels all equally far apart, farther than any continuous distance: a point whose
+    cell holds fewer than k others has every point within ρ, and a term of 0."""
+    rng = np.random.default_rng(6)
+    n = 240
+    z = np.concatenate([np.arange(12), rng.integers(12, 16, n - 12)])  # 12 labels seen once
+    x = z % 4 + rng.normal(size=n)
+    y = (z + rng.integers(0, 2, n)) % 5
+    for k in (3, 5):
+        expected = brute_force_mesner_shalizi(distances(x), distances(y, True), distances(z, True), k)
+        value = mibench.estimate(x, y, "mesner_shalizi", z=z, k=k, y_type="discrete", z_type="discrete")
+        assert value == pytest.approx(expected, abs=1e-9)
+    no_z = brute_force_mesner_shalizi(distances(x), distances(y, True), np.zeros((n, n)), 5)
+    assert mibench.estimate(x, y, "mesner_shalizi", y_type="discrete") == pytest.approx(no_z, abs=1e-9)
 
 
 def test_gaussian_with_z_is_the_conditional_covariance_formula():

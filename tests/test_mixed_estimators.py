@@ -11,10 +11,18 @@ def chebyshev_matrix(a):
     return np.abs(a[:, None, :] - a[None, :, :]).max(axis=2)
 
 
-def mixed_ksg_brute_force(x, y, k):
-    """Gao, Kannan, Oh, Viswanath (2017), the authors' code form with exact comparisons."""
+def label_distances(labels, far=1e6):
+    """The discrete metric: 0 between equal labels, ``far`` between any two different ones."""
+    labels = np.asarray(labels).reshape(len(labels), -1)
+    return far * (labels[:, None, :] != labels[None, :, :]).any(axis=2)
+
+
+def mixed_ksg_brute_force(x, y, k, dx=None, dy=None):
+    """Gao, Kannan, Oh, Viswanath (2017), the authors' code form with exact comparisons; x and y
+    in the max-norm unless their distance matrices are given."""
     n = len(x)
-    dx, dy = chebyshev_matrix(x), chebyshev_matrix(y)
+    dx = chebyshev_matrix(x) if dx is None else dx
+    dy = chebyshev_matrix(y) if dy is None else dy
     dz = np.maximum(dx, dy)
     off = dz + np.diag(np.full(n, np.inf))
     rho = np.sort(off, axis=1)[:, k - 1]
@@ -45,13 +53,43 @@ def test_mixed_ksg_on_continuous_data_and_discrete_labels():
     assert mibench.estimate(x, y, "mixed_ksg", standardize=False) == pytest.approx(
         mixed_ksg_brute_force(x, y, 5), abs=1e-10
     )
-    # discrete x with the discrete metric equals brute force on labels spread farther than any y distance
-    labels = rng.integers(0, 4, 300)
-    values = labels + rng.uniform(0, 2, 300)
-    spread = labels[:, None] * 1e6
-    expected = mixed_ksg_brute_force(spread.astype(float), values[:, None], 5)
-    got = mibench.estimate(labels, values, "mixed_ksg", x_type="discrete", y_type="continuous", standardize=False)
-    assert got == pytest.approx(expected, abs=1e-10)
+    # discrete x in the discrete metric: different labels all equally far, farther than any y
+    # distance; 20 classes of one sample, numbered in a row, then 10 of 28, so that some k-th
+    # neighbours lie in another class, and not in the class numbered next to it
+    labels = np.repeat(np.arange(30), [1] * 20 + [28] * 10)
+    values = labels % 3 + rng.uniform(0, 2, len(labels))
+    for k in (3, 5):
+        expected = mixed_ksg_brute_force(labels, values[:, None], k, dx=label_distances(labels))
+        got = mibench.estimate(labels, values, "mixed_ksg", k=k, x_type="discrete", y_type="continuous")
+        assert got == pytest.approx(expected, abs=1e-10)
+
+
+def test_mixed_ksg_on_two_discrete_variables_in_the_discrete_metric():
+    rng = np.random.default_rng(9)
+    x = np.concatenate([np.arange(15), rng.integers(15, 20, 185)])  # 15 classes of one sample
+    y = (x + rng.integers(0, 3, 200)) % 12
+    expected = mixed_ksg_brute_force(x, y, 5, dx=label_distances(x), dy=label_distances(y))
+    assert mibench.estimate(x, y, "mixed_ksg", x_type="discrete", y_type="discrete") == pytest.approx(
+        expected, abs=1e-10
+    )
+
+
+@pytest.mark.parametrize("name", ["mixed_ksg", "mesner_shalizi"])
+def test_renaming_the_labels_leaves_the_estimate_as_it_was(name):
+    """Labels name classes; their order means nothing. Before, codes were spaced along a line, so a
+    k-th neighbour in another class counted the classes numbered next to it (mesner_shalizi 0.145
+    against 0.093 for two numberings of the same rounded Gaussian pair)."""
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=500)
+    b = a + rng.normal(size=500)
+    x, y = np.round(a).astype(int), np.round(b).astype(int)
+    classes = np.unique(x)
+    renamed = dict(zip(classes, rng.permutation([f"class {c}" for c in "kbzaqmcxe"[: len(classes)]]), strict=True))
+    x_renamed = np.array([renamed[v] for v in x])
+    for pair in ((x, y), (x, b), (x, a[::-1].copy())):
+        as_numbered = mibench.estimate(*pair, name, x_type="discrete")
+        as_renamed = mibench.estimate(x_renamed, pair[1], name, x_type="discrete")
+        assert as_renamed == pytest.approx(as_numbered, abs=1e-12)
 
 
 def ross_brute_force(labels, values, k):
