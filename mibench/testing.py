@@ -162,6 +162,27 @@ def estimator_checks(spec: str | Estimator, n: int = 400, types: tuple[str, str]
                 f"{label}: {value!r} on the sample in units {factor:.0e} times as large, {reference!r} on the sample"
             )
 
+    def same_under_renamed_labels(size: int = 60) -> None:
+        """Labels name classes: renaming them cannot change the estimate. Each discrete variable is
+        first split into many small classes (its label and the row number modulo 7), so that a
+        neighbour search has to leave its class, where a metric on the labels' numbers would show."""
+        discrete = [kind == "discrete" for kind in pair]
+        if not any(discrete):
+            raise CheckSkipped("it takes no discrete variable here")
+        sample = dependent.sample(max(size, estimator.min_samples), 3)
+        rows = np.arange(len(sample[0]))[:, None] % 7
+        classes = [
+            np.unique(np.c_[values, rows], axis=0, return_inverse=True)[1].reshape(-1, 1) if is_discrete else values
+            for values, is_discrete in zip(sample, discrete, strict=True)
+        ]
+        renaming = np.random.default_rng(0).permutation(7 * len(rows)) * 3 + 1
+        renamed = [renaming[v] if is_discrete else v for v, is_discrete in zip(classes, discrete, strict=True)]
+        reference, value = _estimate(estimator, dependent, *classes), _estimate(estimator, dependent, *renamed)
+        assert abs(value - reference) <= 1e-9 * max(1.0, abs(reference)), (
+            f"{label}: {value!r} with the labels renamed, {reference!r} as they were (n={len(rows)}): how classes "
+            "are numbered cannot matter"
+        )
+
     def near_zero_under_independence(tolerance: float = 0.05, size: int = 2000, reps: int = 4) -> None:
         values = [_estimate(estimator, independent, *independent.sample(size, 10 + r)) for r in range(reps)]
         mean = float(np.mean(values))
@@ -255,6 +276,7 @@ def estimator_checks(spec: str | Estimator, n: int = 400, types: tuple[str, str]
         symmetric,
         refuses_bad_input,
         same_in_any_units,
+        same_under_renamed_labels,
         near_zero_under_independence,
         error_shrinks_with_n,
         conditions_on_z,

@@ -55,7 +55,14 @@ OTHER_PAIRS = [
     for name in SPECS
     for pair in ESTIMATORS.entry(name).metadata["info"].types[1:]
     for check in estimator_checks(SPECS[name], types=pair)
-    if check.name in ("returns_finite_float", "refuses_bad_input", "near_zero_under_independence", "same_in_any_units")
+    if check.name
+    in (
+        "returns_finite_float",
+        "refuses_bad_input",
+        "near_zero_under_independence",
+        "same_in_any_units",
+        "same_under_renamed_labels",
+    )
     and not (name in UNIT_BOUND_PEERS and check.name == "same_in_any_units")
 ]
 #: Measured, not hidden: mixed_ksg's mean estimate under exact independence with atoms at 0 is
@@ -108,6 +115,7 @@ def test_a_check_that_does_not_apply_is_skipped_with_its_reason():
         mibench.register_estimator("test_asymmetric", multivariate=False, symmetric=False)(asymmetric_probe)
     assert check_estimator("test_asymmetric") == {
         "symmetric": "the estimator declares itself not symmetric",
+        "same_under_renamed_labels": "it takes no discrete variable here",
         "conditions_on_z": "it does not condition",
         "keeps_its_collinear_declaration": "it does not declare how it treats linearly dependent columns (collinear=)",
     }
@@ -137,6 +145,22 @@ def test_a_collinear_declaration_the_estimator_does_not_keep_fails_the_contract(
         check_estimator("test_claims_collinear_handled")
     assert "keeps_its_collinear_declaration" not in check_estimator("gaussian")  # refused, as declared
     assert "keeps_its_collinear_declaration" not in check_estimator("ksg")  # the same value, as declared
+
+
+def labels_as_numbers(x, y):
+    """Gaussian MI of the labels' numbers and y: it depends on how the classes are numbered."""
+    return asymmetric_probe(x.astype(float), y)
+
+
+def test_an_estimator_that_reads_labels_as_numbers_fails_the_contract():
+    if "test_labels_as_numbers" not in mibench.list_estimators():
+        mibench.register_estimator("test_labels_as_numbers", multivariate=False, types=[("discrete", "continuous")])(
+            labels_as_numbers
+        )
+    with pytest.raises(AssertionError, match="same_under_renamed_labels: test_labels_as_numbers: .* renamed"):
+        check_estimator("test_labels_as_numbers")
+    for name, pair in (("plugin", None), ("ross", None), ("mixed_ksg", ("discrete", "continuous"))):
+        assert "same_under_renamed_labels" not in check_estimator(name, types=pair)  # it applied, and passed
 
 
 def broken(x, y):
