@@ -293,6 +293,75 @@ class SpikeTransferEntropy(LeakyTarget):
         )
 
 
+@register_scenario("event_amplitude_te")
+class EventAmplitudeTransferEntropy(LeakyTarget):
+    r"""A zero-inflated (mixed) source X, events of random amplitude, drives a continuous leaky target Y at lag δ.
+
+    .. math:: X_t = S_t A_t,\quad S_t \sim \text{Bernoulli}(p),\ A_t \sim N(\mu, \sigma^2)\ \text{i.i.d.},
+              \qquad Y_t = b\,Y_{t-1} + c\,X_{t-\delta} + \eta_t,
+
+    with standard normal η and |b| < 1 (δ = ``lag``): a source exactly 0 between events (a spike train
+    with amplitudes, a rainfall driving a river level). Given the target's past, Y_t is known up to its
+    innovation V_t = c X_{t−δ} + η_t, independent of everything before t except X_{t−δ}. So when the
+    source's window X_{t−u}, …, X_{t−u−l+1} holds X_{t−δ} (u ≤ δ ≤ u + l − 1),
+
+    .. math:: T_{X\to Y} = I(X;\ cX + \eta) = h(f) - \tfrac12\ln(2\pi e)
+              = I(S;\ V) + p\,\tfrac12\ln(1 + c^2\sigma^2),
+              \quad f = (1-p)\,N(0, 1) + p\,N(c\mu,\ 1 + c^2\sigma^2)
+
+    for any target history k ≥ 1 (X = 0 exactly when S = 0, so I(X; V) = I(S; V) + p I(A; cA + η); I(S; V)
+    is the MI of :class:`~mibench.scenarios.mixed.GaussianClasses` with these two components, by
+    quadrature), and otherwise exactly 0. Mixed x, continuous y and z. Each series first runs until
+    b^steps < 1e-17 from Y = 0, which leaves the start below float precision.
+
+    References
+    ----------
+    Schreiber, T. (2000). Measuring information transfer. Phys. Rev. Lett. 85, 461.
+    Gao, W., Kannan, S., Oh, S., Viswanath, P. (2017). Estimating mutual information for
+    discrete–continuous mixtures. NeurIPS 30 (point-mass mixtures).
+    """
+
+    family = "event amplitude transfer entropy"
+    citation = "Schreiber (2000), PRL 85, 461; Gao, Kannan, Oh, Viswanath (2017), NeurIPS 30"
+    x_type, y_type, z_type = "mixed", "continuous", "continuous"
+
+    def __init__(
+        self,
+        p: float = 0.3,
+        mu: float = 1.0,
+        sigma: float = 0.5,
+        b: float = 0.5,
+        c: float = 2.0,
+        lag: int = 1,
+        history: int = 1,
+        source_history: int = 1,
+        delay: int = 1,
+    ) -> None:
+        self.p = number(p, "p", 0.0, 1.0)
+        self.mu, self.sigma = number(mu, "mu"), number(sigma, "sigma", 0.0, np.inf, inclusive=True)
+        if self.mu == 0 and self.sigma == 0:
+            raise ValueError("mu and sigma are both 0: every event would have amplitude 0, the source be 0 throughout")
+        self._set_drive(b, c, lag)
+        self._set_histories(history, source_history, delay)
+
+    def _truth(self) -> Truth:
+        if not self.sees_the_lag:
+            return Truth(0.0, "closed form")
+        event_spread = np.hypot(1.0, self.c * self.sigma)
+        events = GaussianClasses(
+            means=(0.0, self.c * self.mu), sigmas=(1.0, event_spread), probs=(1 - self.p, self.p)
+        ).truth
+        return Truth(events.value + self.p * float(np.log(event_spread)), events.method, events.error)
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+        steps = self._steps(n)
+        events = rng.random(steps) < self.p
+        x = np.where(events, self.mu + self.sigma * rng.standard_normal(steps), 0.0)
+        return self._embedded(
+            x, _ar1(self.b, self.c * x[: steps - self.lag] + rng.standard_normal(steps - self.lag), 0.0)
+        )
+
+
 @register_scenario("zero_inflated_te")
 class ZeroInflatedTransferEntropy(LeakyTarget):
     r"""A continuous source X drives a zero-inflated (mixed) target Y at lag δ: the target is 0 at random times.

@@ -498,6 +498,41 @@ def test_zero_inflated_transfer_entropy_by_monte_carlo_and_zero_off_the_lag():
         assert off.mi == 0 and abs(np.corrcoef(y[moving, 0] - b * z[moving, 0], x[moving, 0])[0, 1]) < 0.01
 
 
+def test_event_amplitude_transfer_entropy_by_monte_carlo_on_a_grid_and_zero_off_the_lag():
+    """Y_t − b·Y_{t−1} = c·X_{t−δ} + η with X exactly 0 between events: the pointwise TE, ln φ(v − c x) −
+    ln f(v) with f the two-component mixture, by Monte Carlo; h(f) − ½ ln(2πe) by the trapezoid rule
+    on a fine grid; the stationary mean and variance (so the burn-in suffices); the innovation
+    uncorrelated with the source where its window misses X_{t−δ}."""
+    p, mu, sigma, b, c = 0.25, 0.8, 0.6, 0.7, 1.5
+    spec = f"event_amplitude_te(p={p}, mu={mu}, sigma={sigma}, b={b}, c={c}, lag=2, delay=2, history=2)"
+    scenario = mibench.get_scenario(spec)
+    assert (scenario.x_type, scenario.y_type, scenario.z_type) == ("mixed", "continuous", "continuous")
+    x, y, z = scenario.sample(200_000, 4)
+    source, target, innovation = x[:, 0], y[:, 0], y[:, 0] - b * z[:, 0]
+    assert np.mean(source == 0) == pytest.approx(1 - p, abs=0.005)
+    assert source[source != 0].mean() == pytest.approx(mu, abs=0.01)
+    assert source[source != 0].std() == pytest.approx(sigma, rel=0.02)
+    moment = p * mu, p * (mu**2 + sigma**2) - (p * mu) ** 2  # the source's mean and variance
+    assert target.mean() == pytest.approx(c * moment[0] / (1 - b), abs=0.03)
+    assert target.var() == pytest.approx((c**2 * moment[1] + 1) / (1 - b**2), rel=0.03)
+    spread = np.hypot(1, c * sigma)
+
+    def mixture(v):
+        return (1 - p) * norm.pdf(v) + p * norm.pdf(v, loc=c * mu, scale=spread)
+
+    pointwise = norm.logpdf(innovation - c * source) - np.log(mixture(innovation))
+    assert abs(pointwise.mean() - scenario.mi) < 5 * pointwise.std() / np.sqrt(len(target))
+    grid = np.linspace(-15 * spread, c * mu + 15 * spread, 400_001)
+    entropy = -np.trapezoid(mixture(grid) * np.log(mixture(grid)), grid)
+    assert scenario.mi == pytest.approx(entropy - 0.5 * np.log(2 * np.pi * np.e), abs=1e-8)
+    for delay in (1, 3):  # the window misses X_{t-2}
+        off = mibench.get_scenario(spec.replace("delay=2", f"delay={delay}"))
+        x, y, z = off.sample(200_000, 5)
+        assert off.mi == 0 and abs(np.corrcoef(y[:, 0] - b * z[:, 0], x[:, 0])[0, 1]) < 0.01
+    with pytest.raises(ValueError, match="mu and sigma are both 0"):
+        mibench.get_scenario("event_amplitude_te(mu=0.0, sigma=0.0)")
+
+
 def test_logistic_transfer_entropy_by_monte_carlo_gauss_hermite_and_transition_counts():
     """P(Y_t = 1 | y, x) = σ(a x + b (2y − 1) + c): the pointwise TE by Monte Carlo, the TE by Gauss–Hermite
     nodes with the stationary law solved in the test, the drawn transition rates, and nothing from the

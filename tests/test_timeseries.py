@@ -307,6 +307,9 @@ def test_recommend_for_a_transfer_entropy_ranks_on_transfer_entropy_scenarios():
     assert all(label.startswith("spike_te") for label in spikes.attrs["scenario_labels"])
     driven = recommend("continuous", "discrete", 1, 1, 1000, transfer_entropy=True)  # an input drives a binary unit
     assert all(label.startswith("logistic_te") for label in driven.attrs["scenario_labels"])
+    events = recommend("mixed", "continuous", 1, 1, 1000, transfer_entropy=True)  # events of random amplitude
+    assert events["estimator"].tolist() == ["mesner_shalizi(k=5)"]
+    assert all(label.startswith("event_amplitude_te") for label in events.attrs["scenario_labels"])
 
 
 def test_jitter_breaks_a_series_ties_once_per_time_point_not_once_per_lag(monkeypatch):
