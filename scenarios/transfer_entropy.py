@@ -237,6 +237,11 @@ class LeakyTarget(DrivenAtLag):
         start = self.lag - 1 + self.burn_in
         return transfer_entropy_variables(x[start:], y[self.burn_in :], self.history, self.source_history, self.delay)
 
+    def _linear_target(self, x: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+        """The TE variables of the source x and the target Y_t = b·Y_{t−1} + c·X_{t−δ} + η_t it drives."""
+        steps = x.size - self.lag
+        return self._embedded(x, _ar1(self.b, self.c * x[:steps] + rng.standard_normal(steps), 0.0))
+
 
 @register_scenario("spike_te")
 class SpikeTransferEntropy(LeakyTarget):
@@ -287,10 +292,7 @@ class SpikeTransferEntropy(LeakyTarget):
 
     def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
         steps = self._steps(n)
-        x = (rng.random(steps) < self.p).astype(np.int64)
-        return self._embedded(
-            x, _ar1(self.b, self.c * x[: steps - self.lag] + rng.standard_normal(steps - self.lag), 0.0)
-        )
+        return self._linear_target((rng.random(steps) < self.p).astype(np.int64), rng)
 
 
 @register_scenario("event_amplitude_te")
@@ -356,10 +358,7 @@ class EventAmplitudeTransferEntropy(LeakyTarget):
     def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
         steps = self._steps(n)
         events = rng.random(steps) < self.p
-        x = np.where(events, self.mu + self.sigma * rng.standard_normal(steps), 0.0)
-        return self._embedded(
-            x, _ar1(self.b, self.c * x[: steps - self.lag] + rng.standard_normal(steps - self.lag), 0.0)
-        )
+        return self._linear_target(np.where(events, self.mu + self.sigma * rng.standard_normal(steps), 0.0), rng)
 
 
 @register_scenario("zero_inflated_te")
