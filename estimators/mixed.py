@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from mibench.plugin import VARIABLE_TYPES, Conventions, joint_codes, register_estimator
+from mibench.plugin import VARIABLE_TYPES, Conventions, joint_codes, register_estimator, unit_scaled
 
 from ._neighbours import (
     check_k,
@@ -90,22 +90,27 @@ MIXED_NEIGHBOURS = {
 }
 
 
-def _label_spacing(variables: list[tuple[np.ndarray, str]]) -> float:
-    """A power of two above twice every continuous span: codes spaced by it lie exactly that far
-    apart in floating point, and farther than any continuous distance."""
-    spans = [float(np.ptp(values)) for values, kind in variables if kind != "discrete"]
-    return 2.0 ** math.ceil(math.log2(2.0 * max(spans, default=0.0) + 1.0))
+def _metric_spaces(variables: list[tuple[np.ndarray, str]]) -> tuple[list[np.ndarray], float]:
+    """The variables in the max-norm space the two estimators search, and the spacing of labels there.
 
-
-def _metric_space(values: np.ndarray, discrete: bool, scale: float) -> np.ndarray:
-    """A discrete variable's codes spaced ``scale`` apart, farther than any continuous distance.
-
-    Searches in this space find the same neighbours as in the discrete metric (different labels all
-    ``scale`` apart) as long as the radius stays below ``scale``; a point whose k-th neighbour lies
-    farther has, in the discrete metric, every point with another label at exactly ``scale``, so
-    the estimators take ``rho = scale`` there and never count at a larger radius.
+    Continuous and mixed variables are divided by one power of two where their magnitudes lie beyond
+    2^±400 (:func:`~mibench.validation.unit_scaled` over all of them: exact, so every comparison of
+    distances is as before, and room is left to space labels past them). A discrete variable's codes
+    are spaced by a power of two above twice every continuous span: exactly that far apart in floating
+    point, and farther than any continuous distance. Searches in this space find the neighbours of
+    the discrete metric (different labels all one spacing apart) while the radius stays below the
+    spacing; a point whose k-th neighbour lies farther has, in that metric, every point of another
+    label at exactly one spacing, so the estimators take ``rho = spacing`` there and never count at a
+    larger radius.
     """
-    return values.astype(np.float64) * scale if discrete else values
+    continuous = [values for values, kind in variables if kind != "discrete"]
+    unit = float(unit_scaled(np.hstack(continuous), axis=(0, 1))[1].item()) if continuous else 1.0
+    if unit != 1.0:
+        continuous = [values / unit for values in continuous]
+    spacing = 2.0 ** math.ceil(math.log2(2.0 * max((float(np.ptp(v)) for v in continuous), default=0.0) + 1.0))
+    scaled = iter(continuous)
+    spaces = [values.astype(np.float64) * spacing if kind == "discrete" else next(scaled) for values, kind in variables]
+    return spaces, spacing
 
 
 @register_estimator(
@@ -149,9 +154,7 @@ def mixed_ksg(
     discrete–continuous mixtures. NeurIPS 30.
     """
     check_k(k)
-    scale = _label_spacing([(x, x_type), (y, y_type)])
-    x = _metric_space(x, x_type == "discrete", scale)
-    y = _metric_space(y, y_type == "discrete", scale)
+    (x, y), scale = _metric_spaces([(x, x_type), (y, y_type)])
     (x, y), rho = joint_kth_distance([x, y], k, workers)
     rho = np.minimum(rho, scale)  # the discrete metric: every other label lies at exactly `scale`
     joint = np.hstack([x, y])
@@ -224,8 +227,7 @@ def mesner_shalizi(
     """
     check_k(k)
     variables = [(x, x_type), (y, y_type), *([(z, z_type)] if z is not None else [])]
-    scale = _label_spacing(variables)
-    spaces = [_metric_space(v, kind == "discrete", scale) for v, kind in variables]
+    spaces, scale = _metric_spaces(variables)
     spaces, rho = joint_kth_distance(spaces, k, workers)
     n = rho.size
     # Where the k-th neighbour has another label, the discrete metric puts every point within

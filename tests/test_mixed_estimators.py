@@ -75,6 +75,24 @@ def test_mixed_ksg_on_two_discrete_variables_in_the_discrete_metric():
 
 
 @pytest.mark.parametrize("name", ["mixed_ksg", "mesner_shalizi"])
+def test_labels_are_spaced_past_continuous_values_of_any_magnitude(name):
+    """Labels are spaced past twice every continuous span; near 2^1023 that spacing overflowed
+    (an OverflowError from deep inside). Scaling by powers of two is exact, so the estimate stays."""
+    rng = np.random.default_rng(4)
+    labels = rng.integers(0, 3, 300)
+    values = labels + rng.normal(size=300)
+    atoms = np.where(rng.random(300) < 0.3, 0.0, values)
+    reference = mibench.estimate(labels, values, name, x_type="discrete", standardize=False)
+    with_atoms = mibench.estimate(labels, atoms, name, x_type="discrete", y_type="mixed", standardize=False)
+    for factor in (2.0**1020, 2.0**-1000):
+        assert mibench.estimate(labels, values * factor, name, x_type="discrete", standardize=False) == reference
+        assert (
+            mibench.estimate(labels, atoms * factor, name, x_type="discrete", y_type="mixed", standardize=False)
+            == with_atoms
+        )
+
+
+@pytest.mark.parametrize("name", ["mixed_ksg", "mesner_shalizi"])
 def test_renaming_the_labels_leaves_the_estimate_as_it_was(name):
     """Labels name classes; their order means nothing. Before, codes were spaced along a line, so a
     k-th neighbour in another class counted the classes numbered next to it (mesner_shalizi 0.145
