@@ -52,3 +52,19 @@ def test_experiment_file_errors_name_the_key(tmp_path):
         load_experiment(str(bad))
     with pytest.raises(ExperimentFileError, match="no experiment file or suite named 'nope'"):
         load_experiment("nope")
+
+
+def test_the_committed_reference_holds_the_standard_suite_as_it_stands():
+    """Changing the standard suite without regenerating results/reference fails here."""
+    from pathlib import Path
+
+    from mibench.estimator import default_estimators
+
+    reference = mibench.load_records(Path(__file__).resolve().parent.parent / "results" / "reference")
+    options = load_experiment("standard")
+    assert set(reference["scenario"]) == {mibench.get_scenario(spec).spec for spec in options["scenarios"]}
+    assert sorted(reference["n"].unique()) == sorted(options["sample_sizes"])
+    assert sorted(reference["rep"].unique()) == list(range(options["reps"]))
+    assert set(reference["standardized"]) == {options["standardize"]}
+    names = {mibench.get_estimator(spec).name for spec in reference["estimator"].unique()}
+    assert names == {mibench.get_estimator(spec).name for spec in default_estimators(builtin_only=True)}
