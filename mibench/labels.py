@@ -19,9 +19,12 @@ def short_labels(specs: Iterable[str]) -> dict[str, str]:
 
     A label drops the version suffix, ``None`` values, and every parameter whose value is the
     same in all the specs of that name in the set: ``ksg(k=3, noise=0.0)`` alone is ``ksg``;
-    beside ``ksg(k=10, noise=0.0)`` the two are ``ksg(k=3)`` and ``ksg(k=10)``. Nested specs
-    (a transform's ``base``) lose their version and ``None`` values, and where they are the same
-    in all, keep their name: ``swapped(base='class_atoms(m=4)')`` alone is ``swapped(base=class_atoms)``.
+    beside ``ksg(k=10, noise=0.0)`` the two are ``ksg(k=3)`` and ``ksg(k=10)``. A nested spec (a
+    wrapper's ``base``) is labelled by the same rule among the bases of the wrappers of that name,
+    and where it is the same in all, by its name: ``swapped(base='class_atoms(m=4)')`` alone is
+    ``swapped(base=class_atoms)``; beside ``swapped(base='uniform_shift(m=4)')`` and
+    ``swapped(base='uniform_shift(m=10)')`` the three are ``swapped(base=class_atoms)``,
+    ``swapped(base=uniform_shift(m=4))`` and ``swapped(base=uniform_shift(m=10))``.
     """
     parsed: dict[str, tuple[str, dict[str, Any]]] = {}
     for spec in dict.fromkeys(specs):
@@ -30,7 +33,7 @@ def short_labels(specs: Iterable[str]) -> dict[str, str]:
         except (SpecError, TypeError):
             parsed[spec] = (str(spec), {})
             continue
-        parsed[spec] = (name, {key: _nested(value) for key, value in params.items() if value is not None})
+        parsed[spec] = (name, {key: value for key, value in params.items() if value is not None})
     by_name: dict[str, list[dict[str, Any]]] = {}
     for name, params in parsed.values():
         by_name.setdefault(name, []).append(params)
@@ -38,26 +41,17 @@ def short_labels(specs: Iterable[str]) -> dict[str, str]:
     for spec, (name, params) in parsed.items():
         shown = {}
         for key, value in params.items():
-            if any(other.get(key) != value for other in by_name[name]):
-                shown[key] = value
-            elif (nested := _spec_name(value)) is not None:  # a wrapper's base says what it wraps
-                shown[key] = nested
-        labels[spec] = format_spec(name, shown).replace("'", "")
+            differs = any(other.get(key) != value for other in by_name[name])
+            if (nested := _parse_nested(value)) is None:
+                if differs:
+                    shown[key] = value
+            elif differs:
+                siblings = [other[key] for other in by_name[name] if isinstance(other.get(key), str)]
+                shown[key] = short_labels(siblings)[value]
+            else:  # a wrapper's base says what it wraps
+                shown[key] = nested[0]
+        labels[spec] = format_spec(name, shown).replace("'", "").replace('"', "")
     return labels
-
-
-def _spec_name(value: Any) -> str | None:
-    """The name of a nested spec with parameters (``gaussian`` of ``gaussian(rho=0.8)``), else None."""
-    parsed = _parse_nested(value)
-    return None if parsed is None else parsed[0]
-
-
-def _nested(value: Any) -> Any:
-    parsed = _parse_nested(value)
-    if parsed is None:
-        return value
-    name, params = parsed
-    return format_spec(name, {key: _nested(item) for key, item in params.items() if item is not None})
 
 
 def _parse_nested(value: Any) -> tuple[str, dict[str, Any]] | None:

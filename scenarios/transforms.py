@@ -1,4 +1,5 @@
-r"""MI-preserving transforms of continuous scenarios.
+r"""MI-preserving transforms of scenarios: invertible maps of continuous ones, x and y exchanged
+(``swapped``), and independent noise coordinates mixed into a continuous variable (``noise_dims``).
 
 If f and g are injective, measurable and have measurable inverses (here: strictly increasing maps
 applied coordinate-wise, or norm-preserving rotations), then I(f(X); g(Y)) = I(X; Y), so a
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from mibench.plugin import Scenario, Truth, get_scenario, number, register_scenario
+from mibench.plugin import Scenario, Truth, flag, get_scenario, number, positive_int, register_scenario, stable_seed
 
 CITATION = "Czyż et al. (2023), Beyond Normal, NeurIPS 36; invariance: Kraskov et al. (2004), PRE 69, 066138"
 
@@ -255,3 +256,106 @@ class Swapped(Scenario):
 
     def log_pmi(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return self.base.log_pmi(y, x)
+
+
+def haar_rotation(dim: int) -> np.ndarray:
+    """A fixed ``dim`` × ``dim`` orthogonal matrix, drawn once from the Haar measure (seeded by ``dim``).
+
+    The QR factor of a standard Gaussian matrix with the signs of R's diagonal moved into Q
+    (Mezzadri 2007, Notices of the AMS 54, 592).
+    """
+    rng = np.random.default_rng(stable_seed("noise_dims rotation", dim))
+    q, r = np.linalg.qr(rng.standard_normal((dim, dim)))
+    return q * np.sign(np.diag(r))
+
+
+@register_scenario("noise_dims")
+class NoiseDims(Scenario):
+    r"""The base scenario with independent standard normal coordinates appended to a continuous x or y, then rotated.
+
+    A variable V with ``extra`` > 0 becomes :math:`Q\,(V, \varepsilon)`, where ε ~ N(0, I_extra)
+    is independent of everything else and Q is a fixed Haar-random rotation of dimension
+    dim_V + extra (with ``rotate=False``, Q = I: the noise columns sit beside V's). The
+    features that carry the information are then spread over every coordinate, as in a
+    measurement with irrelevant channels mixed in. For any base,
+
+    .. math:: I(Q_x(X, \varepsilon); Q_y(Y, \eta) \mid Z) = I((X, \varepsilon); (Y, \eta) \mid Z)
+              = I(X; Y \mid Z),
+
+    the first because the maps are invertible, the second by the chain rule, ε and η being
+    independent of each other and of (X, Y, Z); z, if any, is left as it is. The pointwise MI is
+    the base's at the first dim_V coordinates of :math:`Q^\top v` (the density of ε cancels).
+
+    References
+    ----------
+    Cover, T. M., Thomas, J. A. (2006). Elements of Information Theory, 2nd ed., §2.5 (chain rule)
+    and §2.8 (invariance under invertible maps); Mezzadri, F. (2007). How to generate random
+    matrices from the classical compact groups. Notices of the AMS 54, 592 (the rotation).
+    """
+
+    family = "noise dims"
+    citation = "Cover & Thomas (2006), §2.5 and §2.8"
+
+    def __init__(
+        self,
+        base: str = "gaussian_classes(k=3, separation=1.0, sigma=1.0)",
+        extra_x: int = 0,
+        extra_y: int = 4,
+        rotate: bool = True,
+    ) -> None:
+        if not isinstance(base, str):
+            raise ValueError(f"base must be a scenario spec string, got {base!r}")
+        self.base = get_scenario(base)
+        self.extra = {"x": positive_int(extra_x, "extra_x", 0), "y": positive_int(extra_y, "extra_y", 0)}
+        types = {"x": self.base.x_type, "y": self.base.y_type}
+        for side, extra in self.extra.items():
+            if extra and types[side] != "continuous":
+                raise ValueError(
+                    f"noise coordinates go on a continuous variable; {self.base.spec}'s {side} is {types[side]}, "
+                    f"so extra_{side} must be 0"
+                )
+        if not any(self.extra.values()):
+            raise ValueError("extra_x and extra_y are both 0: give at least one variable noise coordinates")
+        self.x_type, self.y_type = self.base.x_type, self.base.y_type
+        self.dim_x, self.dim_y = self.base.dim_x + self.extra["x"], self.base.dim_y + self.extra["y"]
+        self.quantity, self.z_type, self.dim_z = self.base.quantity, self.base.z_type, self.base.dim_z
+        self.heavy_tails = self.base.heavy_tails
+        dims = {"x": self.dim_x, "y": self.dim_y}
+        rotate = flag(rotate, "rotate")
+        self.rotations = {side: haar_rotation(dims[side]) if rotate and self.extra[side] else None for side in "xy"}
+
+    def canonical_params(self, params: dict[str, Any]) -> dict[str, Any]:
+        params["base"] = self.base.spec
+        return params
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return {**self.base.tags, **super().tags, "family": f"{self.base.tags['family']} with noise dims"}
+
+    def _truth(self) -> Truth:
+        return self.base.truth
+
+    def _padded(self, side: str, values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        if not self.extra[side]:
+            return values
+        padded = np.hstack([values, rng.standard_normal((len(values), self.extra[side]))])
+        rotation = self.rotations[side]
+        return padded if rotation is None else padded @ rotation.T
+
+    def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+        x, y, *z = self.base.sample(n, rng)
+        return (self._padded("x", x, rng), self._padded("y", y, rng), *z)
+
+    def _unpadded(self, side: str, values: np.ndarray) -> np.ndarray:
+        if not self.extra[side]:
+            return values
+        rotation = self.rotations[side]
+        restored = values if rotation is None else np.asarray(values, dtype=float) @ rotation
+        return restored[:, : -self.extra[side]]
+
+    @property
+    def has_log_pmi(self) -> bool:
+        return self.base.has_log_pmi
+
+    def log_pmi(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return self.base.log_pmi(self._unpadded("x", x), self._unpadded("y", y))

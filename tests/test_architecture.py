@@ -211,10 +211,17 @@ def test_labels_need_no_registry():
     }
     nested = "normal_cdf-v1(base='gaussian-v1(dim=1, mi=None, rho=0.8)')"
     other = "normal_cdf-v1(base='gaussian-v1(dim=1, mi=None, rho=0.5)')"
-    assert short_labels([nested, other])[nested] == "normal_cdf(base=gaussian(dim=1, rho=0.8))"
+    assert short_labels([nested, other])[nested] == "normal_cdf(base=gaussian(rho=0.8))"
     swapped = "swapped-v1(base='class_atoms-v1(independent=False, m=4, q=0.5)')"  # alone: what it wraps
     assert short_labels([nested, swapped])[swapped] == "swapped(base=class_atoms)"
     assert short_labels([nested])[nested] == "normal_cdf(base=gaussian)"
+    inner = "noise_dims-v1(base='{}-v1(m=4)', extra_y=2, rotate=True)"
+    wrapped = {base: f'swapped-v1(base="{inner.format(base)}")' for base in ("uniform_shift", "class_atoms")}
+    assert short_labels([*wrapped.values(), swapped]) == {  # nested twice, each level by the same rule
+        wrapped["uniform_shift"]: "swapped(base=noise_dims(base=uniform_shift))",
+        wrapped["class_atoms"]: "swapped(base=noise_dims(base=class_atoms))",
+        swapped: "swapped(base=class_atoms)",
+    }
     assert short_labels(["asinh-v1(base='no spec (really', scale=1)"]) == {
         "asinh-v1(base='no spec (really', scale=1)": "asinh"
     }

@@ -260,3 +260,78 @@ def test_the_scenario_contract_finds_a_plugins_defects(base, changes, failed, me
         check_scenario(name)
     assert f"scenario failed the mibench contract:\n  {failed}: " in str(raised.value)
     assert message in str(raised.value)
+
+
+def _gaussian_mi(samples, *blocks):
+    """½ ln(Π det Σ_block / det Σ_joint) of the sample covariance: the Gaussian MI (total correlation) of the blocks."""
+    joint = np.cov(np.hstack(samples).T)
+    starts = np.cumsum([0, *blocks])
+    parts = sum(np.linalg.slogdet(joint[a:b, a:b])[1] for a, b in zip(starts[:-1], starts[1:]))
+    return 0.5 * (parts - np.linalg.slogdet(joint)[1])
+
+
+@pytest.mark.parametrize("rotate", [True, False])
+def test_noise_dims_keep_a_gaussian_pairs_mi_in_the_drawn_covariance(rotate):
+    """The padded, rotated pair is Gaussian: its MI from the covariance of 400,000 draws is the base's
+    −dim·½ ln(1 − ρ²); rotated, every coordinate of x carries some of it, unrotated the noise columns none."""
+    scenario = mibench.get_scenario(
+        f"noise_dims(base='gaussian(rho=0.6, dim=2)', extra_x=2, extra_y=1, rotate={rotate})"
+    )
+    assert (scenario.dim_x, scenario.dim_y) == (4, 3) and scenario.mi == pytest.approx(-np.log(1 - 0.36))
+    x, y = scenario.sample(400_000, 5)
+    assert _gaussian_mi([x, y], 4, 3) == pytest.approx(-np.log(1 - 0.36), abs=0.01)
+    per_coordinate = [_gaussian_mi([x[:, [i]], y], 1, 3) for i in range(4)]
+    if rotate:
+        assert min(per_coordinate) > 0.005
+    else:
+        assert max(per_coordinate[2:]) < 1e-4 and min(per_coordinate[:2]) > 0.1
+
+
+def test_noise_dims_keep_a_conditional_truth_and_leave_z_as_drawn():
+    base = mibench.get_scenario("gaussian_cmi(dim_x=1, dim_y=1, dim_z=1)")
+    scenario = mibench.get_scenario("noise_dims(base='gaussian_cmi(dim_x=1, dim_y=1, dim_z=1)', extra_x=2, extra_y=0)")
+    assert scenario.quantity == "cmi" and scenario.mi == base.mi and (scenario.dim_x, scenario.dim_z) == (3, 1)
+    x, y, z = scenario.sample(400_000, 7)
+    np.testing.assert_array_equal(z, base.sample(400_000, 7)[2])
+    # I(X;Y|Z) = I(X;Y,Z) − I(X;Z), each from the drawn covariance
+    conditional = _gaussian_mi([x, y, z], 3, 2) - _gaussian_mi([x, z], 3, 1)
+    assert conditional == pytest.approx(base.mi, abs=0.01)
+
+
+def test_noise_dims_on_class_features_keep_the_mi_of_the_fitted_class_gaussians():
+    """Three classes with 5-D Gaussian features (1 informative direction, rotated into all 5): the
+    class means and covariances fitted to 200,000 draws give, by Monte Carlo on fresh draws,
+    I = E[ln p(y|c) − ln Σ_j p_j p(y|j)] equal to the 1-D base's quadrature truth."""
+    from scipy.special import logsumexp
+    from scipy.stats import multivariate_normal
+
+    scenario = mibench.get_scenario("noise_dims")
+    assert (scenario.x_type, scenario.y_type, scenario.dim_y) == ("discrete", "continuous", 5)
+    labels, features = scenario.sample(200_000, 11)
+    classes = np.unique(labels)
+    fitted = [
+        multivariate_normal(features[labels[:, 0] == c].mean(axis=0), np.cov(features[labels[:, 0] == c].T))
+        for c in classes
+    ]
+    weights = np.array([np.mean(labels[:, 0] == c) for c in classes])
+    assert np.ptp([f.mean for f in fitted], axis=0).min() > 0.05  # the classes differ along every coordinate
+    labels, features = scenario.sample(200_000, 12)
+    log_conditional = np.column_stack([f.logpdf(features) for f in fitted])
+    own = log_conditional[np.arange(len(labels)), np.searchsorted(classes, labels[:, 0])]
+    pointwise = own - logsumexp(log_conditional + np.log(weights), axis=1)
+    assert pointwise.mean() == pytest.approx(mibench.get_scenario("gaussian_classes").mi, abs=0.006)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ("extra_x=1", "x is discrete, so extra_x must be 0"),
+        ("extra_y=0", "both 0"),
+        ("extra_y=-1", "extra_y must be a non-negative integer"),
+        ("extra_y=1.5", "extra_y must be a non-negative integer"),
+        ("rotate=1", "rotate must be True or False"),
+    ],
+)
+def test_noise_dims_refuse_what_they_cannot_pad(params, message):
+    with pytest.raises(ValueError, match=message):
+        mibench.get_scenario(f"noise_dims({params})")
