@@ -335,3 +335,39 @@ def test_noise_dims_on_class_features_keep_the_mi_of_the_fitted_class_gaussians(
 def test_noise_dims_refuse_what_they_cannot_pad(params, message):
     with pytest.raises(ValueError, match=message):
         mibench.get_scenario(f"noise_dims({params})")
+
+
+@pytest.mark.parametrize("rho, threshold", [(0.8, 0.0), (-0.5, 0.7), (0.95, -1.5), (0.3, 2.5)])
+def test_censored_gaussian_truth_is_the_expected_log_ratio_by_double_quadrature(rho, threshold):
+    """I = E ln p(y|x)/p(y) with p's mass at the threshold and density above it, integrated over
+    x and y (nested quad), not by the chain-rule form the scenario uses."""
+    from scipy.integrate import quad
+    from scipy.stats import norm
+
+    s = np.sqrt(1 - rho**2)
+
+    def given(x):
+        atom = norm.cdf((threshold - rho * x) / s)
+        censored = atom * np.log(atom / norm.cdf(threshold)) if atom > 0 else 0.0
+
+        def density(y):
+            conditional = norm.pdf(y, rho * x, s)
+            return conditional * (norm.logpdf(y, rho * x, s) - norm.logpdf(y)) if conditional > 0 else 0.0
+
+        return censored + quad(density, threshold, rho * x + 12 * s + abs(threshold), epsabs=1e-11, limit=200)[0]
+
+    value = quad(lambda x: norm.pdf(x) * given(x), -10, 10, epsabs=1e-10, limit=200)[0]
+    scenario = mibench.get_scenario(f"censored_gaussian(rho={rho}, threshold={threshold})")
+    assert scenario.mi == pytest.approx(value, abs=1e-7)
+    _, y = scenario.sample(100_000, 3)
+    assert np.mean(y == threshold) == pytest.approx(norm.cdf(threshold), abs=0.005)  # the atom's mass
+    assert (y >= threshold).all()
+
+
+def test_censored_gaussian_tends_to_the_gaussian_mi_and_to_zero():
+    gaussian = -0.5 * np.log(1 - 0.64)
+    assert mibench.get_scenario("censored_gaussian(threshold=-8.0)").mi == pytest.approx(gaussian, abs=1e-12)
+    assert mibench.get_scenario("censored_gaussian(threshold=8.0)").mi == pytest.approx(0.0, abs=1e-12)
+    assert mibench.get_scenario("censored_gaussian(rho=0.0)").mi == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(ValueError, match="threshold must be a number in"):
+        mibench.get_scenario("censored_gaussian(threshold=20.0)")
