@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from mibench.plugin import Scenario, Truth, flag, number, positive_int, register_scenario
@@ -293,72 +295,111 @@ class ZeroInflatedGaussian(Scenario):
 
 @register_scenario("censored_gaussian")
 class CensoredGaussian(Scenario):
-    r"""A bivariate normal pair (correlation rho) with Y censored below a threshold c: Y = max(Y*, c).
+    r"""A standard bivariate normal pair (X*, Y*) with correlation rho, censored below detection limits.
 
-    Continuous x, mixed y: the atom at c (a detection limit, a Tobit model) holds the values at or
-    below it, so unlike in ``zero_inflated_gaussian`` how often Y sits on its atom depends on X.
-    With :math:`s = \sqrt{1-\rho^2}`, :math:`\alpha(x) = (c - \rho x)/s`,
-    :math:`P_x = \Phi(\alpha(x))` (the atom's probability given x), :math:`P = \Phi(c)` and
-    D the atom's indicator (a function of Y), the chain rule I(X;Y) = I(X;D) + P(D=0)·I(X;Y*|D=0)
-    and the entropy of the truncated normal give
+    Y = max(Y*, c_y), and X = max(X*, c_x) where ``threshold_x`` is given (else X = X*): each
+    censored variable is mixed, an atom at its limit (a Tobit model) holding the values at or below
+    it, so unlike in ``zero_inflated_gaussian`` how often one sits on its atom depends on the other.
+    With :math:`s = \sqrt{1-\rho^2}`, φ and Φ the standard normal density and CDF, and the log
+    ratio ℓ = ln p(x, y)/(p(x) p(y)) taken over the four parts of the plane,
 
-    .. math:: I = -P\ln P + \tfrac12 c\,\varphi(c) - (1-P)\ln s
-              - \int\varphi(x)\Big[-P_x\ln P_x + \tfrac12\alpha(x)\,\varphi(\alpha(x))\Big]dx,
+    .. math:: I = P_{aa}\ln\frac{P_{aa}}{\Phi(c_x)\Phi(c_y)}
+              + \int_{c_y}^\infty \varphi(y)\,A_x(y)\ln\frac{A_x(y)}{\Phi(c_x)}\,dy
+              + \int_{c_x}^\infty \varphi(x)\Big[A_y(x)\ln\frac{A_y(x)}{\Phi(c_y)}
+              + (1 - A_y(x))\big(-\ln s + \tfrac12\rho^2(x^2-1)\big)
+              + \big(\rho s x - \tfrac12\rho^2\alpha_y(x)\big)\varphi(\alpha_y(x))\Big]dx
 
-    by adaptive quadrature (scipy ``quad``); as c → −∞ it tends to −½ ln(1 − ρ²), as c → ∞ to 0.
+    where :math:`\alpha_y(x) = (c_y - \rho x)/s`, :math:`A_y(x) = \Phi(\alpha_y(x))` is Y's atom
+    given x (and :math:`A_x` X's given y), and :math:`P_{aa} = \int_{-\infty}^{c_x}\varphi(x)A_y(x)\,dx`
+    both atoms' mass; the last term is ℓ's mean over the density part, from the truncated normal's
+    first two moments. Uncensored x (c_x = −∞) leaves only the last integral. Each is taken by
+    adaptive quadrature (scipy ``quad``); as the limits go to −∞ the MI tends to −½ ln(1 − ρ²).
 
     References
     ----------
     Tobin, J. (1958). Estimation of relationships for limited dependent variables. Econometrica
-    26, 24–36 (the censored model); Cover, T. M., Thomas, J. A. (2006). Elements of Information
-    Theory, 2nd ed., §2.5 (chain rule); truth derived for mibench.
+    26, 24–36 (the censored model); Johnson, N. L., Kotz, S., Balakrishnan, N. (1994). Continuous
+    Univariate Distributions, vol. 1, 2nd ed., §13.10 (truncated normal moments); truth derived for mibench.
     """
 
-    family = "continuous-mixed"
-    citation = "Tobin (1958), Econometrica 26, 24; Cover & Thomas (2006), §2.5"
+    family = "censored"
+    citation = "Tobin (1958), Econometrica 26, 24; Johnson, Kotz & Balakrishnan (1994), §13.10"
 
-    def __init__(self, rho: float = 0.8, threshold: float = 0.0) -> None:
+    def __init__(self, rho: float = 0.8, threshold_y: float = 0.0, threshold_x: float | None = None) -> None:
         self.rho = number(rho, "rho", -1.0, 1.0)
-        self.threshold = number(threshold, "threshold", -8.0, 8.0, inclusive=True)
+        self.threshold_y = number(threshold_y, "threshold_y", -8.0, 8.0, inclusive=True)
+        self.threshold_x = (
+            None if threshold_x is None else number(threshold_x, "threshold_x", -8.0, 8.0, inclusive=True)
+        )
         self.spread = float(np.sqrt(1 - self.rho**2))
-        self.x_type, self.y_type = "continuous", "mixed"
-
-    def _alpha(self, x: np.ndarray) -> np.ndarray:
-        return (self.threshold - self.rho * x) / self.spread
+        self.x_type = "continuous" if self.threshold_x is None else "mixed"
+        self.y_type = "mixed"
 
     @staticmethod
     def _pdf(values: np.ndarray | float) -> np.ndarray:
         return np.exp(_normal_logpdf(values, 0.0, 1.0))
 
+    def _atom_given(self, values: np.ndarray | float, threshold: float) -> np.ndarray:
+        """ln P(the other variable sits on its atom at ``threshold`` | this one's latent value)."""
+        from scipy.special import log_ndtr
+
+        return log_ndtr((threshold - self.rho * values) / self.spread)
+
+    def _both_atoms(self) -> float:
+        from scipy.integrate import quad
+
+        c_x, c_y = self.threshold_x, self.threshold_y
+        mass = quad(lambda x: self._pdf(x) * np.exp(self._atom_given(x, c_y)), -40, c_x, epsabs=1e-14, limit=200)
+        return float(mass[0])
+
     def _truth(self) -> Truth:
         from scipy.integrate import quad
-        from scipy.special import log_ndtr, ndtr
+        from scipy.special import log_ndtr
 
-        def integrand(x: float) -> float:
-            alpha = self._alpha(x)
-            log_atom = log_ndtr(alpha)
-            return self._pdf(x) * (-np.exp(log_atom) * log_atom + 0.5 * alpha * self._pdf(alpha))
+        rho, s, c_y, c_x = self.rho, self.spread, self.threshold_y, self.threshold_x
 
-        c = self.threshold
-        split = c / self.rho if self.rho else 0.0  # where the atom's probability given x crosses 1/2
-        points = sorted({float(np.clip(split, -11, 11)), 0.0})
-        integral = quad(integrand, -12, 12, points=points, epsabs=1e-12, epsrel=1e-12, limit=200)[0]
-        log_atom = float(log_ndtr(c))
-        value = -np.exp(log_atom) * log_atom + 0.5 * c * self._pdf(c) - ndtr(-c) * np.log(self.spread)
-        return Truth(float(value - integral), "quadrature")
+        def one_atom(value: float, threshold: float) -> float:  # φ(v) A ln(A / Φ(c)) at latent value v
+            log_atom = self._atom_given(value, threshold)
+            return self._pdf(value) * np.exp(log_atom) * (log_atom - log_ndtr(threshold))
+
+        def density_part(x: float) -> float:
+            alpha = (c_y - rho * x) / s
+            free = -np.expm1(log_ndtr(alpha))
+            mean_log_ratio = free * (-np.log(s) + 0.5 * rho**2 * (x**2 - 1))
+            mean_log_ratio += (rho * s * x - 0.5 * rho**2 * alpha) * self._pdf(alpha)
+            return one_atom(x, c_y) + self._pdf(x) * mean_log_ratio
+
+        def integral(function: Callable[[float], float], low: float, threshold: float) -> float:
+            # split at 0 and where the other variable's atom given this one crosses 1/2
+            points = sorted(p for p in {0.0, threshold / rho if rho else 0.0} if low < p < 12)
+            return quad(function, low, 12, points=points or None, epsabs=1e-12, epsrel=1e-12, limit=200)[0]
+
+        value = integral(density_part, -12.0 if c_x is None else c_x, c_y)
+        if c_x is not None:
+            both = self._both_atoms()
+            if both > 0:
+                value += both * (np.log(both) - log_ndtr(c_x) - log_ndtr(c_y))
+            value += integral(lambda y: one_atom(y, c_x), c_y, c_x)
+        return Truth(float(value), "quadrature")
 
     def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         x = rng.standard_normal(n)
-        latent = self.rho * x + self.spread * rng.standard_normal(n)
-        return x, np.maximum(latent, self.threshold)
+        y = np.maximum(self.rho * x + self.spread * rng.standard_normal(n), self.threshold_y)
+        return (x if self.threshold_x is None else np.maximum(x, self.threshold_x)), y
 
     def log_pmi(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         from scipy.special import log_ndtr
 
         x, y = x[:, 0], y[:, 0]
-        atom = log_ndtr(self._alpha(x)) - log_ndtr(self.threshold)
+        c_x, c_y = self.threshold_x, self.threshold_y
+        y_atom = y == c_y
+        x_atom = np.zeros_like(y_atom) if c_x is None else x == c_x
         density = -np.log(self.spread) - (y - self.rho * x) ** 2 / (2 * self.spread**2) + y**2 / 2
-        return np.where(y == self.threshold, atom, density)
+        value = np.where(y_atom, self._atom_given(x, c_y) - log_ndtr(c_y), density)
+        if c_x is not None:
+            value = np.where(x_atom, self._atom_given(y, c_x) - log_ndtr(c_x), value)
+            value = np.where(x_atom & y_atom, np.log(self._both_atoms()) - log_ndtr(c_x) - log_ndtr(c_y), value)
+        return value
 
 
 @register_scenario("class_atoms")

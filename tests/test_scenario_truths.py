@@ -18,6 +18,7 @@ VARIANTS = [
     "var1_te(lag=3, delay=2, history=2, source_history=2)",
     "markov_te(delay=2, history=2)",
     "var1_cte(delay=3)",
+    "censored_gaussian(threshold_x=-0.5)",  # a mixed x as well
 ]
 CONTRACT = [
     pytest.param(spec, check.name, id=f"{spec.split('-v')[0]}-{check.name}")
@@ -337,37 +338,57 @@ def test_noise_dims_refuse_what_they_cannot_pad(params, message):
         mibench.get_scenario(f"noise_dims({params})")
 
 
-@pytest.mark.parametrize("rho, threshold", [(0.8, 0.0), (-0.5, 0.7), (0.95, -1.5), (0.3, 2.5)])
-def test_censored_gaussian_truth_is_the_expected_log_ratio_by_double_quadrature(rho, threshold):
-    """I = E ln p(y|x)/p(y) with p's mass at the threshold and density above it, integrated over
-    x and y (nested quad), not by the chain-rule form the scenario uses."""
-    from scipy.integrate import quad
+@pytest.mark.parametrize(
+    "rho, threshold_y, threshold_x",
+    [(0.8, 0.0, None), (-0.5, 0.7, None), (0.95, -1.5, None), (0.3, 2.5, None), (0.8, 0.0, 0.0), (-0.6, 0.5, -1.0)],
+)
+def test_censored_gaussian_truth_is_the_expected_log_ratio_by_direct_quadrature(rho, threshold_y, threshold_x):
+    """I = E ln p(x, y)/(p(x) p(y)) summed over the parts of the plane (both atoms, one atom and
+    the other's density, both densities), the last by double quadrature of the bivariate normal
+    density: not the truncated-moment form the scenario uses."""
+    from scipy.integrate import dblquad, quad
     from scipy.stats import norm
 
     s = np.sqrt(1 - rho**2)
 
-    def given(x):
-        atom = norm.cdf((threshold - rho * x) / s)
-        censored = atom * np.log(atom / norm.cdf(threshold)) if atom > 0 else 0.0
+    def joint(y, x):  # the bivariate normal density and its log ratio to the margins
+        log_joint = norm.logpdf(x) + norm.logpdf(y, rho * x, s)
+        return np.exp(log_joint) * (log_joint - norm.logpdf(x) - norm.logpdf(y))
 
-        def density(y):
-            conditional = norm.pdf(y, rho * x, s)
-            return conditional * (norm.logpdf(y, rho * x, s) - norm.logpdf(y)) if conditional > 0 else 0.0
+    low_x = -10.0 if threshold_x is None else threshold_x
+    value = dblquad(joint, low_x, 10, threshold_y, 10, epsabs=1e-11)[0]
 
-        return censored + quad(density, threshold, rho * x + 12 * s + abs(threshold), epsabs=1e-11, limit=200)[0]
+    def one_atom(v, threshold):  # the mass of the other's atom beside v's density, and its log ratio
+        atom = norm.cdf((threshold - rho * v) / s)
+        return norm.pdf(v) * atom * np.log(atom / norm.cdf(threshold)) if atom > 0 else 0.0
 
-    value = quad(lambda x: norm.pdf(x) * given(x), -10, 10, epsabs=1e-10, limit=200)[0]
-    scenario = mibench.get_scenario(f"censored_gaussian(rho={rho}, threshold={threshold})")
+    value += quad(lambda x: one_atom(x, threshold_y), low_x, 10, epsabs=1e-12, limit=200)[0]
+    if threshold_x is not None:
+        value += quad(lambda y: one_atom(y, threshold_x), threshold_y, 10, epsabs=1e-12, limit=200)[0]
+        both = dblquad(
+            lambda y, x: np.exp(norm.logpdf(x) + norm.logpdf(y, rho * x, s)), -10, threshold_x, -10, threshold_y
+        )[0]
+        value += both * np.log(both / (norm.cdf(threshold_x) * norm.cdf(threshold_y)))
+    spec = f"censored_gaussian(rho={rho}, threshold_y={threshold_y}, threshold_x={threshold_x})"
+    scenario = mibench.get_scenario(spec)
     assert scenario.mi == pytest.approx(value, abs=1e-7)
-    _, y = scenario.sample(100_000, 3)
-    assert np.mean(y == threshold) == pytest.approx(norm.cdf(threshold), abs=0.005)  # the atom's mass
-    assert (y >= threshold).all()
+    assert scenario.x_type == ("continuous" if threshold_x is None else "mixed") and scenario.y_type == "mixed"
+    x, y = scenario.sample(100_000, 3)
+    assert np.mean(y == threshold_y) == pytest.approx(norm.cdf(threshold_y), abs=0.005)  # the atom's mass
+    assert (y >= threshold_y).all()
+    if threshold_x is not None:
+        assert np.mean(x == threshold_x) == pytest.approx(norm.cdf(threshold_x), abs=0.005)
+        x_atom, y_atom = (x == threshold_x)[:, 0], (y == threshold_y)[:, 0]
+        assert np.mean(x_atom & y_atom) == pytest.approx(both, abs=0.005)
 
 
 def test_censored_gaussian_tends_to_the_gaussian_mi_and_to_zero():
     gaussian = -0.5 * np.log(1 - 0.64)
-    assert mibench.get_scenario("censored_gaussian(threshold=-8.0)").mi == pytest.approx(gaussian, abs=1e-12)
-    assert mibench.get_scenario("censored_gaussian(threshold=8.0)").mi == pytest.approx(0.0, abs=1e-12)
-    assert mibench.get_scenario("censored_gaussian(rho=0.0)").mi == pytest.approx(0.0, abs=1e-12)
-    with pytest.raises(ValueError, match="threshold must be a number in"):
-        mibench.get_scenario("censored_gaussian(threshold=20.0)")
+    for spec in ("censored_gaussian(threshold_y=-8.0)", "censored_gaussian(threshold_y=-8.0, threshold_x=-8.0)"):
+        assert mibench.get_scenario(spec).mi == pytest.approx(gaussian, abs=1e-12)
+    for spec in ("censored_gaussian(threshold_y=8.0)", "censored_gaussian(rho=0.0, threshold_x=1.0)"):
+        assert mibench.get_scenario(spec).mi == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(ValueError, match="threshold_y must be a number in"):
+        mibench.get_scenario("censored_gaussian(threshold_y=20.0)")
+    with pytest.raises(ValueError, match="threshold_x must be a number in"):
+        mibench.get_scenario("censored_gaussian", threshold_x=-np.inf)
