@@ -392,3 +392,48 @@ def test_censored_gaussian_tends_to_the_gaussian_mi_and_to_zero():
         mibench.get_scenario("censored_gaussian(threshold_y=20.0)")
     with pytest.raises(ValueError, match="threshold_x must be a number in"):
         mibench.get_scenario("censored_gaussian", threshold_x=-np.inf)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "threshold=0.5",
+        "k=2, separation=3.0, threshold=1.5",
+        "means=(1, 2, 4), sigmas=(0.5, 1, 2), probs=(0.25, 0.25, 0.5), threshold=1.0",
+    ],
+)
+def test_censored_classes_truth_is_the_mixed_entropy_difference(params):
+    """I = H(Y) − H(Y | X) with each entropy of a mixed law (−A ln A for the atom, −∫ f ln f above
+    it): the mixture's by quadrature, each class's in closed form from the truncated normal's
+    moments, E[u² | u > α] = 1 + α φ(α)/(1 − Φ(α)); not the pointwise form the scenario integrates."""
+    from scipy.integrate import quad
+    from scipy.stats import norm
+
+    scenario = mibench.get_scenario(f"censored_classes({params})")
+    means, sigmas, probs, c = scenario.means, scenario.sigmas, scenario.probs, scenario.threshold
+    atoms = norm.cdf(c, means, sigmas)
+    atom = float(np.sum(probs * atoms))
+
+    def mixture(y):
+        return float(np.sum(probs * norm.pdf(y, means, sigmas)))
+
+    def mixed_entropy_integrand(y):
+        f = mixture(y)
+        return -f * np.log(f) if f > 0 else 0.0
+
+    top = float(np.max(means + 15 * sigmas))
+    marginal = -atom * np.log(atom) + quad(mixed_entropy_integrand, c, top, points=sorted(means), limit=500)[0]
+    alpha = (c - means) / sigmas
+    free = norm.sf(alpha)
+    density_entropy = free * np.log(sigmas * np.sqrt(2 * np.pi)) + 0.5 * (free + alpha * norm.pdf(alpha))
+    conditional = np.sum(probs * (-atoms * np.log(atoms) + density_entropy))
+    assert (scenario.x_type, scenario.y_type) == ("discrete", "mixed")
+    assert scenario.mi == pytest.approx(marginal - conditional, abs=1e-8)
+    _, y = scenario.sample(100_000, 2)
+    assert np.mean(y == c) == pytest.approx(atom, abs=0.005) and (y >= c).all()
+
+
+def test_censored_classes_far_below_every_class_are_the_gaussian_classes():
+    uncensored = mibench.get_scenario("gaussian_classes(k=2, separation=3.0)")
+    censored = mibench.get_scenario("censored_classes(k=2, separation=3.0, threshold=-40.0)")
+    assert censored.mi == pytest.approx(uncensored.mi, abs=1e-10)
