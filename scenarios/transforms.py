@@ -258,6 +258,10 @@ class Swapped(Scenario):
         return self.base.log_pmi(y, x)
 
 
+#: The largest variable ``noise_dims`` rotates: a 2,000 × 2,000 rotation takes 32 MB and a second to draw.
+MAX_ROTATED_DIM = 2000
+
+
 def haar_rotation(dim: int) -> np.ndarray:
     """A fixed ``dim`` × ``dim`` orthogonal matrix, drawn once from the Haar measure (seeded by ``dim``).
 
@@ -322,6 +326,11 @@ class NoiseDims(Scenario):
         self.heavy_tails = self.base.heavy_tails
         dims = {"x": self.dim_x, "y": self.dim_y}
         rotate = flag(rotate, "rotate")
+        if rotate and max(dims.values()) > MAX_ROTATED_DIM:
+            raise ValueError(
+                f"noise_dims rotates at most {MAX_ROTATED_DIM:,} coordinates per variable (a dense matrix of that size), "
+                f"got dim_x = {self.dim_x:,} and dim_y = {self.dim_y:,}: give fewer extra coordinates or rotate=False"
+            )
         self.rotations = {side: haar_rotation(dims[side]) if rotate and self.extra[side] else None for side in "xy"}
 
     def canonical_params(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -331,6 +331,7 @@ def test_noise_dims_on_class_features_keep_the_mi_of_the_fitted_class_gaussians(
         ("extra_y=-1", "extra_y must be a non-negative integer"),
         ("extra_y=1.5", "extra_y must be a non-negative integer"),
         ("rotate=1", "rotate must be True or False"),
+        ("extra_y=1000000", "rotates at most 2,000 coordinates per variable"),
     ],
 )
 def test_noise_dims_refuse_what_they_cannot_pad(params, message):
