@@ -441,18 +441,19 @@ class CensoredGaussian(Scenario):
             mean_log_ratio += (rho * s * x - 0.5 * rho**2 * alpha) * self._pdf(alpha)
             return one_atom(x, c_y) + self._pdf(x) * mean_log_ratio
 
-        def integral(function: Callable[[float], float], low: float, threshold: float) -> float:
+        def integral(function: Callable[[float], float], low: float, threshold: float) -> tuple[float, float]:
             # split at 0 and where the other variable's atom given this one crosses 1/2
             points = sorted(p for p in {0.0, threshold / rho if rho else 0.0} if low < p < 12)
-            return quad(function, low, 12, points=points or None, epsabs=1e-12, epsrel=1e-12, limit=200)[0]
+            return quad(function, low, 12, points=points or None, epsabs=1e-12, epsrel=1e-12, limit=200)[:2]
 
-        value = integral(density_part, -12.0 if c_x is None else c_x, c_y)
+        value, error = integral(density_part, -12.0 if c_x is None else c_x, c_y)
         if c_x is not None:
             both = self._both_atoms()
             if both > 0:
                 value += both * (np.log(both) - log_ndtr(c_x) - log_ndtr(c_y))
-            value += integral(lambda y: one_atom(y, c_x), c_y, c_x)
-        return Truth(float(value), "quadrature")
+            part, part_error = integral(lambda y: one_atom(y, c_x), c_y, c_x)
+            value, error = value + part, error + part_error
+        return Truth(float(value), "quadrature", max(float(error), 1e-14))
 
     def _sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         x = rng.standard_normal(n)
