@@ -266,7 +266,8 @@ def haar_rotation(dim: int) -> np.ndarray:
     """A fixed ``dim`` × ``dim`` orthogonal matrix, drawn once from the Haar measure (seeded by ``dim``).
 
     The QR factor of a standard Gaussian matrix with the signs of R's diagonal moved into Q
-    (Mezzadri 2007, Notices of the AMS 54, 592).
+    (Mezzadri 2007, Notices of the AMS 54, 592). Its last bits come from LAPACK, so on another CPU
+    the samples may differ by rounding, as the multivariate Gaussians' (a BLAS product) do.
     """
     rng = np.random.default_rng(stable_seed("noise_dims rotation", dim))
     q, r = np.linalg.qr(rng.standard_normal((dim, dim)))
