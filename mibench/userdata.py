@@ -391,9 +391,12 @@ def _atom_warning(table: pd.DataFrame, variables: dict[str, list[str]]) -> str |
         for column in columns:
             counts = table[column].value_counts()
             if len(counts) and counts.iloc[0] >= max(ATOM_ROWS, ATOM_SHARE * len(table)):
+                value = counts.index[0]
+                end = {table[column].min(): " (its smallest value)", table[column].max(): " (its largest value)"}
                 return (
-                    f"{name} column {column!r} equals {counts.index[0]:g} in {counts.iloc[0] / len(table):.0%} of rows: "
-                    f"a point mass (an atom, as a rainfall that is often exactly 0) or coarse rounding? If an atom, "
+                    f"{name} column {column!r} equals {value:g}{end.get(value, '')} in "
+                    f"{counts.iloc[0] / len(table):.0%} of rows: a point mass (an atom, as a rainfall that is often "
+                    f"exactly 0 or values censored at a detection limit) or coarse rounding? If an atom, "
                     f"declare {name} mixed ({name}_type='mixed', --{name}-type mixed), so that the estimator and "
                     f"the expected bias and RMSE come from data with atoms"
                 )

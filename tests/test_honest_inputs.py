@@ -578,13 +578,22 @@ def test_a_column_with_a_point_mass_is_suggested_as_mixed(tmp_path, capsys):
     for extra in ([], ["--te", "--history", "1"]):
         assert main([*command, *extra]) == 0
         warning = json.loads(capsys.readouterr().out)["warning"]
-        assert "y column 'rain' equals 0 in 30% of rows: a point mass" in warning and "--y-type mixed" in warning
+        assert "y column 'rain' equals 0 in 30% of rows: a point mass" in warning  # rain here goes below 0
+        assert "--y-type mixed" in warning
     assert main([*command, "--te", "--history", "1", "--y-type", "mixed"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["warning"] is None and result["estimator"] == "mesner_shalizi(k=5)"
     pd.DataFrame({"a": humidity, "b": humidity + rng.standard_normal(3000)}).to_csv(path, index=False)
     assert main(["estimate", str(path), "--x", "a", "--y", "b", "--permutations", "0", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["warning"] is None  # no value repeats in continuous data
+    # assays censored at a detection limit below, or at the top of their range: the atom is an end
+    for b, said in (
+        (np.maximum(humidity, -0.5), "equals -0.5 (its smallest value) in"),
+        (np.minimum(humidity, 1.0), "equals 1 (its largest value) in"),
+    ):
+        pd.DataFrame({"a": humidity + rng.standard_normal(3000), "b": b}).to_csv(path, index=False)
+        assert main(["estimate", str(path), "--x", "a", "--y", "b", "--permutations", "0", "--format", "json"]) == 0
+        assert said in json.loads(capsys.readouterr().out)["warning"]
 
 
 # -- 3. specs -----------------------------------------------------------------------------------------
