@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 
 import numpy as np
 
@@ -417,7 +418,9 @@ class CensoredGaussian(Scenario):
 
         return log_ndtr((threshold - self.rho * values) / self.spread)
 
-    def _both_atoms(self) -> float:
+    @cached_property
+    def both_atoms(self) -> float:
+        """P(X = c_x, Y = c_y), with x censored."""
         from scipy.integrate import quad
 
         c_x, c_y = self.threshold_x, self.threshold_y
@@ -448,7 +451,7 @@ class CensoredGaussian(Scenario):
 
         value, error = integral(density_part, -12.0 if c_x is None else c_x, c_y)
         if c_x is not None:
-            both = self._both_atoms()
+            both = self.both_atoms
             if both > 0:
                 value += both * (np.log(both) - log_ndtr(c_x) - log_ndtr(c_y))
             part, part_error = integral(lambda y: one_atom(y, c_x), c_y, c_x)
@@ -466,12 +469,12 @@ class CensoredGaussian(Scenario):
         x, y = x[:, 0], y[:, 0]
         c_x, c_y = self.threshold_x, self.threshold_y
         y_atom = y == c_y
-        x_atom = np.zeros_like(y_atom) if c_x is None else x == c_x
         density = -np.log(self.spread) - (y - self.rho * x) ** 2 / (2 * self.spread**2) + y**2 / 2
         value = np.where(y_atom, self._atom_given(x, c_y) - log_ndtr(c_y), density)
         if c_x is not None:
+            x_atom = x == c_x
             value = np.where(x_atom, self._atom_given(y, c_x) - log_ndtr(c_x), value)
-            value = np.where(x_atom & y_atom, np.log(self._both_atoms()) - log_ndtr(c_x) - log_ndtr(c_y), value)
+            value = np.where(x_atom & y_atom, np.log(self.both_atoms) - log_ndtr(c_x) - log_ndtr(c_y), value)
         return value
 
 
